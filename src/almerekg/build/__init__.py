@@ -1,0 +1,179 @@
+"""data/ -> RDF in named graphs -> SHACL validation -> a new store folder, swapped in atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDFS, SKOS
+
+from .. import __version__
+from ..config import DEFAULT_BASE, Config
+from ..store import BuildInfo, EmbeddedStore
+from ..validate import ValidationResult, validate
+from ..vocab import Iris
+from . import clusters, codes, cubes, notes, organisations, report
+from .context import Context
+from .provenance import build_provenance
+from .rows import DataError
+
+__all__ = ["BuildFailed", "DataError", "GraphSet", "assemble", "build_id_for", "run_build"]
+
+NOTE_FILES = ("notes.csv",)
+
+# The order matters: later families look up what earlier ones registered.
+FAMILIES: tuple[Callable[[Context], None], ...] = (
+    codes.build_sources,
+    codes.build_code_lists,
+    codes.build_code_labels,
+    codes.build_sectors,
+    codes.build_size_classes,
+    codes.build_places,
+    codes.build_partner_kinds,
+    organisations.build_firms,
+    organisations.build_organisations,
+    organisations.build_networks,
+    organisations.build_relations,
+    organisations.build_firm_facts,
+    clusters.build_clusters,
+    report.build_report,
+    cubes.build_sector_tables,
+    cubes.build_partner_tables,
+    cubes.build_figures,
+)
+
+
+class BuildFailed(Exception):
+    """The data do not validate; nothing was published."""
+
+    def __init__(self, message: str, result: ValidationResult | None = None) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass
+class GraphSet:
+    graphs: dict[str, Graph]
+    rows: dict
+    build_id: str
+
+    def union(self) -> Graph:
+        union = Graph()
+        for g in self.graphs.values():
+            for prefix, ns in g.namespaces():
+                union.bind(prefix, ns, override=False)
+            for triple in g:
+                union.add(triple)
+        return union
+
+    def counts(self) -> dict[str, int]:
+        return {str(g.identifier): len(g) for g in self.graphs.values()}
+
+
+def _inputs(cfg: Config) -> list[Path]:
+    files: list[Path] = []
+    for folder in (cfg.data_dir, cfg.ontology_dir, cfg.shapes_dir, Path(__file__).resolve().parents[1]):
+        files.extend(p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
+    return files
+
+
+def build_id_for(cfg: Config) -> str:
+    """A hash of everything that decides the graph: data, ontology, shapes, code and base IRI."""
+    h = hashlib.sha256()
+    h.update(cfg.base.encode())
+    h.update(__version__.encode())
+    for path in _inputs(cfg):
+        h.update(str(path.relative_to(path.anchor)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def read_turtle_dir(folder: Path, iris: Iris) -> Graph:
+    """Turtle files written against the default base, moved onto the configured base."""
+    g = Graph()
+    for path in sorted(folder.glob("*.ttl")):
+        text = path.read_text(encoding="utf-8")
+        if iris.base != DEFAULT_BASE:
+            text = text.replace(DEFAULT_BASE + "/", iris.base + "/").replace(f"<{DEFAULT_BASE}/def>", f"<{iris.base}/def>")
+        try:
+            g.parse(data=text, format="turtle", publicID=path.as_uri())
+        except Exception as exc:  # rdflib raises several parser exception types
+            raise DataError(f"{path.name}: not valid Turtle ({exc})") from exc
+    return g
+
+
+def assemble(cfg: Config, progress: Callable[[str], None] = lambda _m: None) -> GraphSet:
+    """Turn data/ and ontology/ into named graphs (nothing is written)."""
+    iris = Iris(cfg.base)
+    ctx = Context(iris=iris, data_dir=cfg.data_dir)
+    for family in FAMILIES:
+        started = time.perf_counter()
+        family(ctx)
+        progress(f"  {family.__module__.rsplit('.', 1)[1]}.{family.__name__}: {time.perf_counter() - started:.2f}s")
+    notes.build_notes(ctx, NOTE_FILES)
+    onto = ctx.graph("ontology")
+    for triple in read_turtle_dir(cfg.ontology_dir, iris):
+        onto.add(triple)
+    # Code lists in ontology/ carry skos:prefLabel; rdfs:label too, so every thing answers the same label query.
+    for s, o in list(onto.subject_objects(SKOS.prefLabel)):
+        onto.add((s, RDFS.label, o))
+    bid = build_id_for(cfg)
+    build_provenance(ctx, bid)
+    return GraphSet(graphs=ctx.graphs, rows=ctx.rows, build_id=bid)
+
+
+def write_nquads(graphs: GraphSet, path: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with open(path, "w", encoding="utf-8") as out:
+        for name in sorted(graphs.graphs):
+            g = graphs.graphs[name]
+            gi = f" <{g.identifier}> .\n"
+            text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+            n = 0
+            for line in text.splitlines():
+                if not line.strip():
+                    continue
+                if not line.endswith(" ."):
+                    raise RuntimeError(f"unexpected N-Triples line from rdflib: {line[:80]}")
+                out.write(line[:-2] + gi)
+                n += 1
+            counts[str(g.identifier)] = n
+    return counts
+
+
+def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> BuildInfo:
+    say = progress or (lambda m: print(m, file=sys.stderr))
+    t0 = time.perf_counter()
+    say(f"reading {cfg.data_dir} (base {cfg.base})")
+    graphs = assemble(cfg, say)
+    say(f"validating {sum(len(g) for g in graphs.graphs.values()):,} triples against {cfg.shapes_dir}")
+    result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows)
+    for finding in result.warnings:
+        say(f"  warning: {finding}")
+    if not result.conforms:
+        for finding in result.violations:
+            say(f"  violation: {finding}")
+        raise BuildFailed(f"{len(result.violations)} violation(s) of the shapes; the store was not changed", result)
+    store = EmbeddedStore(cfg.store)
+    Path(cfg.store).mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cfg.store, prefix=".nq-") as tmp:
+        nq = Path(tmp) / "graph.nq"
+        counts = write_nquads(graphs, nq)
+        info = BuildInfo(
+            build_id=graphs.build_id,
+            created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            base=cfg.base,
+            graphs=counts,
+            validation={"conforms": True, "violations": 0, "warnings": len(result.warnings)},
+            code_version=__version__,
+        )
+        say(f"publishing {info.triples:,} quads in {len(counts)} named graphs to {cfg.store}")
+        store.publish(nq, info, extra_files=[("validation.ttl", result.report_turtle())], progress=say)
+    say(f"done in {time.perf_counter() - t0:.1f}s")
+    return info

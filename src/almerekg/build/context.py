@@ -1,0 +1,113 @@
+"""What every family of data files needs while it turns rows into triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from ..vocab import Iris
+from .rows import DataError, Row, read_csv
+
+GRAPH_PREFIXES = {
+    "ak": None,  # filled in per base
+    "org": "http://www.w3.org/ns/org#",
+    "rov": "http://www.w3.org/ns/regorg#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "oa": "http://www.w3.org/ns/oa#",
+}
+
+
+@dataclass
+class Context:
+    iris: Iris
+    data_dir: Path
+    graphs: dict[str, Graph] = field(default_factory=dict)
+    rows: dict[URIRef, list[str]] = field(default_factory=dict)
+    derived: dict[URIRef, set[str]] = field(default_factory=dict)
+    index: dict[str, dict[str, URIRef]] = field(default_factory=dict)
+
+    # -- inputs -----------------------------------------------------------------------------------
+    def read(self, name: str, required: tuple[str, ...] = ()) -> list[Row]:
+        return read_csv(self.data_dir / name, required)
+
+    # -- outputs ----------------------------------------------------------------------------------
+    def graph(self, name: str) -> Graph:
+        if name not in self.graphs:
+            g = Graph(identifier=self.iris.graph(name))
+            g.bind("ak", self.iris.defns)
+            for prefix, ns in GRAPH_PREFIXES.items():
+                if ns:
+                    g.bind(prefix, ns)
+            self.graphs[name] = g
+        return self.graphs[name]
+
+    def term(self, name: str) -> URIRef:
+        return self.iris.term(name)
+
+    def id(self, kind: str, ref: str, row: Row | None = None) -> URIRef:
+        try:
+            return self.iris.id(kind, ref)
+        except ValueError as exc:
+            if row is not None:
+                raise row.fail(str(exc)) from exc
+            raise
+
+    def trace(self, subject: URIRef, row: Row, source: str | None = None) -> None:
+        """Remember which data row made a subject, and which part of the report it derives from."""
+        self.rows.setdefault(subject, [])
+        if row.where not in self.rows[subject]:
+            self.rows[subject].append(row.where)
+        src = source if source is not None else row.get("source").strip()
+        if src:
+            if src not in self.index.get("source", {}):
+                raise row.fail(f"source {src!r} is not an id in sources.csv")
+            self.derived.setdefault(subject, set()).add(src)
+
+    def register(self, kind: str, key: str, iri: URIRef, row: Row) -> None:
+        bucket = self.index.setdefault(kind, {})
+        if key in bucket and bucket[key] != iri:
+            raise row.fail(f"{kind} id {key!r} is defined twice")
+        bucket[key] = iri
+
+    def lookup(self, kind: str, key: str, row: Row, column: str) -> URIRef:
+        iri = self.index.get(kind, {}).get(key.strip())
+        if iri is None:
+            raise DataError(f"{row.where}: column {column!r} names {kind} {key.strip()!r}, which is not defined")
+        return iri
+
+    def source(self, key: str) -> URIRef:
+        return self.index["source"][key]
+
+    # -- small helpers ----------------------------------------------------------------------------
+    @staticmethod
+    def nl(text: str) -> Literal:
+        return Literal(text.strip(), lang="nl")
+
+    @staticmethod
+    def integer(value: int) -> Literal:
+        return Literal(value, datatype=XSD.integer)
+
+    def label(self, g: Graph, subject: URIRef, text: str, lang: str = "nl") -> None:
+        g.add((subject, RDFS.label, Literal(text.strip(), lang=lang)))
+
+    def concept(self, g: Graph, scheme: URIRef, iri: URIRef, label: str, notation: str | None = None,
+                types: tuple[URIRef, ...] = ()) -> None:
+        g.add((iri, RDF.type, SKOS.Concept))
+        for t in types:
+            g.add((iri, RDF.type, t))
+        g.add((iri, SKOS.prefLabel, self.nl(label)))
+        g.add((iri, RDFS.label, self.nl(label)))
+        g.add((iri, SKOS.inScheme, scheme))
+        if notation:
+            g.add((iri, SKOS.notation, Literal(notation)))
+
+
+def new_bnode() -> BNode:
+    return BNode()

@@ -1,0 +1,183 @@
+"""The `almerekg` command: build, validate, sparql, info, serve."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+
+import pyoxigraph as ox
+
+from .config import Config, from_env
+
+
+def _common(p: argparse.ArgumentParser, base: bool = True) -> None:
+    p.add_argument("--store", help="store folder (default: $ALMEREKG_STORE or ./var/store)")
+    if base:
+        p.add_argument("--base", help="base IRI of the graph (default: $ALMEREKG_BASE or https://almerekg.example)")
+    p.add_argument("--data", help="folder with the curated data files (default: ./data)")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return from_env(store=getattr(args, "store", None), base=getattr(args, "base", None),
+                    data=getattr(args, "data", None),
+                    query_timeout=getattr(args, "query_timeout", None))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildFailed, DataError, run_build
+    from .validate import ShapesError
+
+    cfg = _config(args)
+    try:
+        info = run_build(cfg)
+    except (DataError, ShapesError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("the store was not changed", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"build {info.build_id[:16]}  {info.triples:,} triples  base {info.base}  store {cfg.store}")
+    width = max(len(g) for g in info.graphs)
+    for graph, n in sorted(info.graphs.items()):
+        print(f"  {graph:<{width}}  {n:>7,}")
+    if info.validation.get("warnings"):
+        print(f"  {info.validation['warnings']} warning(s): the report's own figures that do not add up "
+              "(see the notes graph and /dataset/validation)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .build import DataError, assemble, read_turtle_dir
+    from .validate import ShapesError, validate
+    from .vocab import Iris
+
+    cfg = _config(args)
+    try:
+        graphs = assemble(cfg)
+        result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows)
+    except (DataError, ShapesError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for f in result.violations:
+        print(f"violation: {f}")
+    for f in result.warnings:
+        print(f"warning: {f}")
+    print(f"{len(result.violations)} violation(s), {len(result.warnings)} warning(s)")
+    return 1 if result.violations else 0
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal | ox.NamedNode):
+        return term.value
+    return str(term)
+
+
+def cmd_sparql(args: argparse.Namespace) -> int:
+    from .store import EmbeddedStore, StoreError
+
+    cfg = _config(args)
+    query = open(args.file, encoding="utf-8").read() if args.file else args.query
+    if not query:
+        print("error: give a query or --file", file=sys.stderr)
+        return 2
+    try:
+        store, _info = EmbeddedStore(cfg.store).open(in_memory=False)
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        print(f"error: the query is not valid SPARQL: {exc}", file=sys.stderr)
+        return 2
+    out = sys.stdout
+    if isinstance(result, ox.QueryBoolean):
+        print("true" if bool(result) else "false")
+        return 0
+    if isinstance(result, ox.QueryTriples):
+        out.write(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
+        return 0
+    fmt = args.format
+    if fmt in ("csv", "tsv", "json"):
+        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                   "json": ox.QueryResultsFormat.JSON}
+        out.write(result.serialize(format=formats[fmt]).decode("utf-8"))
+        return 0
+    names = [v.value for v in result.variables]
+    rows = [[_cell(sol[n]) for n in names] for sol in result]
+    widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .store import EmbeddedStore, StoreError
+
+    cfg = _config(args)
+    try:
+        info = EmbeddedStore(cfg.store).info()
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(info.to_json())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.serve import run
+
+    run(_config(args), host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="almerekg", description="The report 'Groei door samenwerking in Almere' "
+                                "(2011) as a knowledge graph.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="turn data/ into a validated store and publish it atomically")
+    _common(b)
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="check data/ against the shapes without publishing")
+    _common(v)
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("sparql", help="run a SPARQL query on the store (default graph = union of all graphs)")
+    s.add_argument("query", nargs="?")
+    s.add_argument("--file", "-f")
+    s.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
+    _common(s, base=False)
+    s.set_defaults(func=cmd_sparql)
+
+    i = sub.add_parser("info", help="describe the store's current build")
+    _common(i, base=False)
+    i.set_defaults(func=cmd_info)
+
+    w = sub.add_parser("serve", help="serve /sparql, pages and IRIs (waitress)")
+    _common(w)
+    w.add_argument("--host", default="127.0.0.1")
+    w.add_argument("--port", type=int, default=8080)
+    w.add_argument("--threads", type=int, default=8)
+    w.add_argument("--query-timeout", type=float, dest="query_timeout")
+    w.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
