@@ -100,7 +100,8 @@ def read_turtle_dir(folder: Path, iris: Iris) -> Graph:
     for path in sorted(folder.glob("*.ttl")):
         text = path.read_text(encoding="utf-8")
         if iris.base != DEFAULT_BASE:
-            text = text.replace(DEFAULT_BASE + "/", iris.base + "/").replace(f"<{DEFAULT_BASE}/def>", f"<{iris.base}/def>")
+            text = text.replace(DEFAULT_BASE + "/", iris.base + "/")
+            text = text.replace(f"<{DEFAULT_BASE}/def>", f"<{iris.base}/def>")
         try:
             g.parse(data=text, format="turtle", publicID=path.as_uri())
         except Exception as exc:  # rdflib raises several parser exception types

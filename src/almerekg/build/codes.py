@@ -162,7 +162,8 @@ def build_partner_kinds(ctx: Context) -> None:
     g.add((total, PROV.wasDerivedFrom, ctx.source("tabel-6")))
     ctx.index.setdefault("partner-kind", {})["totaal"] = total
 
-    sch6 = scheme(ctx, g, "tabel-6-regions", "herkomst van samenwerkingspartners (Tabel 6)", "origin of partners (Table 6)")
+    sch6 = scheme(ctx, g, "tabel-6-regions", "herkomst van samenwerkingspartners (Tabel 6)",
+                  "origin of partners (Table 6)")
     for order, row in enumerate(ctx.read("tabel-6-regions.csv", ("id", "label", "source")), 1):
         key = row.required("id")
         iri = ctx.id("tabel-6-region", key, row)

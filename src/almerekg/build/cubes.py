@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, PROV, QB, RDF, RDFS, SDO, XSD
 
 from ..vocab import SDMX_ATT, SDMX_DIM, SDMX_MEA
 from .context import Context
-from .rows import Row, printed_number
+from .rows import DataError, Row, printed_number
 
 REF_PERIOD = SDMX_DIM.refPeriod
 REF_AREA = SDMX_DIM.refArea
@@ -71,7 +71,7 @@ def printed_cell(ctx: Context, graph: str, obs: URIRef, measure: URIRef, printed
         g.add((obs, OBS_STATUS, ctx.id("observation-status", "nihil")))
         value = 0
     if value is None:
-        raise ValueError(f"{where}: empty cell in a table that prints every cell")
+        raise DataError(f"{where}: empty cell in a table that prints every cell (use - for nihil)")
     g.add((obs, measure, Literal(value, datatype=XSD.integer)))
 
 
@@ -106,10 +106,7 @@ def build_sector_tables(ctx: Context) -> None:
                 g.add((obs, ctx.term("sizeClass"), size))
                 g.add((obs, REF_AREA, almere))
                 g.add((obs, REF_PERIOD, Literal("2009", datatype=XSD.gYear)))
-                try:
-                    printed_cell(ctx, key, obs, m, row[col], f"{row.where} column {col!r}")
-                except ValueError as exc:
-                    raise row.fail(str(exc).split(": ", 1)[1]) from exc
+                printed_cell(ctx, key, obs, m, row[col], f"{row.where}: column {col!r}")
                 ctx.register("cell", f"{key}.csv|{sector_key}|{col}", obs, row)
 
 
@@ -159,7 +156,7 @@ def build_partner_tables(ctx: Context) -> None:
             obs = observation(ctx, key, ds, f"{key}/{region_key}/{kind_key}", row)
             g.add((obs, ctx.term("partnerRegion"), region))
             g.add((obs, ctx.term("partnerKind"), kind))
-            g.add((obs, m, Literal(printed_number(raw, f"{row.where} column {kind_key!r}"), datatype=XSD.integer)))
+            g.add((obs, m, Literal(printed_number(raw, f"{row.where}: column {kind_key!r}"), datatype=XSD.integer)))
             ctx.register("cell", f"tabel-6.csv|{region_key}|{kind_key}", obs, row)
 
 
@@ -177,11 +174,13 @@ def _decimal(row: Row, column: str) -> Literal:
 def build_figures(ctx: Context) -> None:
     """Numbers stated in the running text: city facts, survey figures, the sample funnel."""
     key = "city-facts"
-    ds = dataset(ctx, key, key, "Kengetallen van Almere uit de tekst", "Figures on Almere stated in the text", "h1-achtergrond",
+    ds = dataset(ctx, key, key, "Kengetallen van Almere uit de tekst", "Figures on Almere stated in the text",
+                 "h1-achtergrond",
                  [ctx.term("indicator"), REF_AREA], SDMX_MEA.obsValue,
                  [UNIT, ctx.term("rank"), ctx.term("quote")])
     g = ctx.graph(key)
-    for row in ctx.read("city-facts.csv", ("id", "subject", "indicator", "value", "unit", "period", "rank", "source", "quote")):
+    columns = ("id", "subject", "indicator", "value", "unit", "period", "rank", "source", "quote")
+    for row in ctx.read("city-facts.csv", columns):
         obs = observation(ctx, key, ds, f"{key}/{row.required('id')}", row)
         g.add((obs, ctx.term("indicator"), ctx.lookup("indicator", row.required("indicator"), row, "indicator")))
         g.add((obs, REF_AREA, ctx.lookup("place", row.required("subject"), row, "subject")))

@@ -72,7 +72,8 @@ def build_notes(ctx: Context, files: tuple[str, ...] = ("notes.csv",)) -> None:
             g.add((note, RDF.type, ctx.term("Note")))
             g.add((note, RDF.type, URIRef(OA + "Annotation")))
             g.add((note, URIRef(OA + "hasTarget"), target))
-            g.add((note, URIRef(OA + "motivatedBy"), URIRef(OA + ("editing" if kind == "reconstruction" else "commenting"))))
+            motive = "editing" if kind == "reconstruction" else "commenting"
+            g.add((note, URIRef(OA + "motivatedBy"), URIRef(OA + motive)))
             g.add((note, ctx.term("noteKind"), ctx.id("note-kind", kind)))
             g.add((note, RDFS.label, Literal(f"Noot {key} ({kind})", lang="nl")))
             g.add((note, RDFS.comment, ctx.nl(row.required("text"))))

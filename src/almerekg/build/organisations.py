@@ -8,7 +8,6 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from ..vocab import slug
-
 from .context import Context
 from .rows import Row
 
@@ -148,13 +147,14 @@ def build_networks(ctx: Context) -> None:
         ctx.register("row", f"network-focus.csv|{row['network'].strip()}|{row['focus'].strip()}", net, row)
 
     g = ctx.graph("networks")
-    for n, row in enumerate(ctx.read("network-roles.csv", ("network", "organisation", "role", "source", "quote")), 1):
+    for row in ctx.read("network-roles.csv", ("network", "organisation", "role", "source", "quote")):
         net = ctx.lookup("network", row.required("network"), row, "network")
         who = ctx.lookup("organisation", row.required("organisation"), row, "organisation")
         role = row.required("role")
         rel = ctx.id("relationship", f"{row['network'].strip()}-{role}-{row['organisation'].strip()}", row)
         _relationship(ctx, g, rel, who, net, role, row)
-        ctx.register("row", f"network-roles.csv|{row['network'].strip()}|{role}|{row['organisation'].strip()}", rel, row)
+        key = f"network-roles.csv|{row['network'].strip()}|{role}|{row['organisation'].strip()}"
+        ctx.register("row", key, rel, row)
         if role in ("member", "participant"):
             g.add((who, ORG.memberOf, net))
 

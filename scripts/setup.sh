@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what almerekg needs on a fresh Debian machine with python3: system packages the tests
+# use (a headless browser), a virtual environment with the project and its test tools.
+# Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_system=()
+if [ "${ALMEREKG_SKIP_SYSTEM:-}" != "1" ]; then
+  command -v chromium >/dev/null 2>&1 || want_system+=(chromium)
+  if [ "${1:-}" = "--test" ]; then
+    command -v curl >/dev/null 2>&1 || want_system+=(curl)
+  fi
+fi
+if [ ${#want_system[@]} -gt 0 ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian packages: ${want_system[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want_system[@]}" >/dev/null
+  else
+    echo "setup: please install these Debian packages: ${want_system[*]} (needs root)" >&2
+  fi
+fi
+
+python3 -m venv .venv 2>/dev/null || python3 -m venv --without-pip .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+if [ "${1:-}" = "--test" ]; then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the whole test suite: lint, then pytest (which starts its own servers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+.venv/bin/ruff check src tests bench
+exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

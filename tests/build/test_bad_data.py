@@ -1,0 +1,125 @@
+"""Broken data is refused with a message that names the file, the row and what is wrong."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from almerekg.build import BuildFailed, DataError, run_build
+from almerekg.config import from_env
+from almerekg.store import EmbeddedStore
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def broken_copy(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of data/ in which one file is changed by `edit(rows) -> rows`."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    with open(target / name, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames
+        rows = list(reader)
+    rows = edit(rows)
+    with open(target / name, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return target
+
+
+def set_cell(match: dict, column: str, value: str):
+    def edit(rows):
+        hits = [r for r in rows if all(r[k] == v for k, v in match.items())]
+        assert len(hits) == 1, (match, len(hits))
+        hits[0][column] = value
+        return rows
+    return edit
+
+
+def validate_cli(data: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "almerekg.cli", "validate", "--data", str(data)],
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_wrong_datatype_in_a_table_cell(tmp_path):
+    data = broken_copy(tmp_path, "tabel-1.csv", set_cell({"sector": "F"}, "5-9", "5O"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "tabel-1.csv:6: column '5-9': '5O' is not a number as the report prints them" in proc.stderr
+
+
+def test_missing_label(tmp_path):
+    data = broken_copy(tmp_path, "places.csv", set_cell({"id": "ede"}, "name", ""))
+    line = 1 + 1 + [r["id"] for r in csv.DictReader(open(DATA / "places.csv", encoding="utf-8"))].index("ede")
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert f"places.csv:{line}: column 'name' must not be empty" in proc.stderr
+
+
+def test_percentage_of_140_is_a_shacl_violation(tmp_path):
+    data = broken_copy(tmp_path, "relations.csv", set_cell({"id": "mcfe-jv-caterpillar"}, "share_percent", "140"))
+    line = 2 + [r["id"] for r in csv.DictReader(open(DATA / "relations.csv", encoding="utf-8"))].index("mcfe-jv-caterpillar")
+    proc = validate_cli(data)
+    assert proc.returncode == 1, proc.stderr
+    hits = [ln for ln in proc.stdout.splitlines() if ln.startswith("violation:")]
+    assert len(hits) == 1
+    assert hits[0].startswith(f"violation: relations.csv:{line} | Violation |")
+    assert "property https://almerekg.example/def/sharePercent" in hits[0]
+    assert "found '140'^^decimal" in hits[0]
+    assert "an ownership share is a percentage between 0 and 100" in hits[0]
+
+
+def test_rank_outside_the_top_24_is_a_shacl_violation(tmp_path):
+    data = broken_copy(tmp_path, "firms.csv", set_cell({"id": "deen-hobu"}, "rank_printed", "#25"))
+    proc = validate_cli(data)
+    assert proc.returncode == 1
+    assert any("firms.csv:" in ln and "socialAtlasRank" in ln and "between 1 and 24" in ln
+               for ln in proc.stdout.splitlines())
+
+
+def test_row_pointing_at_an_unknown_sector(tmp_path):
+    data = broken_copy(tmp_path, "tabel-2.csv", set_cell({"sector": "S"}, "sector", "Z"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "tabel-2.csv:19: column 'sector' names sector 'Z', which is not defined" in proc.stderr
+
+
+def test_note_pointing_at_an_unknown_row(tmp_path):
+    data = broken_copy(tmp_path, "notes.csv", set_cell({"id": "n-020"}, "row", "oceanie"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "note points at row 'oceanie' of tabel-6.csv" in proc.stderr
+
+
+def test_the_real_data_validate_with_two_warnings():
+    proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "validate"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    warnings = [ln for ln in proc.stdout.splitlines() if ln.startswith("warning:")]
+    assert len(warnings) == 2
+    assert any("Tabel 5: de aantallen tellen op tot 69, terwijl Tabel 6 70 samenwerkingsrelaties telt" in w
+               for w in warnings)
+    assert any("de aandelen tellen op tot 101 procent, niet 100" in w for w in warnings)
+    assert proc.stdout.splitlines()[-1] == "0 violation(s), 2 warning(s)"
+
+
+def test_a_build_that_fails_validation_leaves_the_store_unchanged(tmp_path, built_store):
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, symlinks=True)
+    before = EmbeddedStore(store).info().build_id
+    data = broken_copy(tmp_path, "relations.csv", set_cell({"id": "mcfe-jv-caterpillar"}, "share_percent", "140"))
+    with pytest.raises(BuildFailed):
+        run_build(from_env(store=str(store), data=str(data)), progress=lambda _m: None)
+    assert EmbeddedStore(store).info().build_id == before
+    data = broken_copy(tmp_path / "b", "tabel-2.csv", set_cell({"sector": "S"}, "sector", "Z"))
+    with pytest.raises(DataError):
+        run_build(from_env(store=str(store), data=str(data)), progress=lambda _m: None)
+    assert EmbeddedStore(store).info().build_id == before
+    assert sorted(p.name for p in (store / "builds").iterdir()) == sorted(
+        p.name for p in (built_store / "builds").iterdir())

@@ -1,0 +1,99 @@
+"""The curated files themselves: quotes are the report's words, sources exist, tables add up as printed."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+CSV_FILES = sorted(p.name for p in DATA.glob("*.csv"))
+
+
+@pytest.mark.parametrize("name", CSV_FILES)
+def test_every_quote_is_verbatim_from_the_report(name, report_text):
+    bad = [(i + 2, r["quote"]) for i, r in enumerate(rows(name)) if r.get("quote") and r["quote"] not in report_text]
+    assert bad == []
+
+
+@pytest.mark.parametrize("name", CSV_FILES)
+def test_every_source_is_a_part_of_the_report(name):
+    parts = {r["id"] for r in rows("sources.csv")}
+    bad = [(i + 2, r["source"]) for i, r in enumerate(rows(name)) if "source" in r and r["source"] not in parts]
+    assert bad == []
+
+
+def _num(cell: str) -> int:
+    return 0 if cell in ("-", "") else int(cell.replace(".", ""))
+
+
+@pytest.mark.parametrize("name", ["tabel-1.csv", "tabel-2.csv"])
+def test_sector_tables_add_up_as_printed(name):
+    table = rows(name)
+    cols = [c for c in table[0] if c not in ("sector", "source", "totaal")]
+    body = [r for r in table if r["sector"] != "totaal"]
+    total = next(r for r in table if r["sector"] == "totaal")
+    for r in body:
+        assert sum(_num(r[c]) for c in cols) == _num(r["totaal"]), r["sector"]
+    for c in cols + ["totaal"]:
+        assert sum(_num(r[c]) for r in body) == _num(total[c]), c
+
+
+def test_tabel_6_reconstruction_follows_from_the_printed_lines(report_text):
+    """Re-derive Tabel 6 from the extracted lines: drop the spurious field, the Onderzoek column is lost."""
+    printed = (DATA / "tabel-6-printed.tsv").read_text(encoding="utf-8").splitlines()
+    assert all(line in report_text for line in printed)
+    kinds = ["moeder", "afnemer", "dealer", "toeleverancier", "coproductie", "overheid"]
+    derived = {}
+    for line in printed[1:]:
+        fields = line.split("\t")
+        label, cells, total = fields[0], fields[2:-1], fields[-1]
+        derived[label] = dict(zip(kinds, cells, strict=True)) | {"totaal": total}
+    labels = {r["id"]: r["label"] for r in rows("tabel-6-regions.csv")} | {"totaal": "Totaal"}
+    differences = []
+    for r in rows("tabel-6.csv"):
+        was = derived[labels[r["region"]]]
+        for k in kinds + ["totaal"]:
+            if r[k] != was[k]:
+                differences.append((r["region"], k, was[k], r[k]))
+        if r["onderzoek"]:
+            differences.append((r["region"], "onderzoek", "", r["onderzoek"]))
+    # Exactly the three cells the notes explain differ from the mechanical reading.
+    assert sorted(differences) == [("almere", "onderzoek", "", "1"), ("europa", "moeder", "7", "2"),
+                                   ("totaal", "onderzoek", "", "1")]
+    noted = {(n["row"], n["column"]) for n in rows("notes.csv") if n["file"] == "tabel-6.csv"}
+    assert {(d[0], d[1]) for d in differences} <= noted
+
+
+def test_tabel_6_rows_and_columns_add_up():
+    table = rows("tabel-6.csv")
+    kinds = [c for c in table[0] if c not in ("region", "source", "totaal")]
+    body = [r for r in table if r["region"] != "totaal"]
+    total = next(r for r in table if r["region"] == "totaal")
+    for r in body:
+        assert sum(_num(r[k]) for k in kinds) == _num(r["totaal"])
+    for k in kinds + ["totaal"]:
+        assert sum(_num(r[k]) for r in body) == _num(total[k])
+    listed = {r["id"]: int(r["count"]) for r in rows("partner-kinds.csv")}
+    assert listed == {k: _num(total[k]) for k in kinds}
+
+
+def test_tabel_1_and_2_agree_on_single_person_firms():
+    """A firm of size class 1 employs exactly one person: column 1 of Tabel 1 equals column 1 of Tabel 2."""
+    t1 = {r["sector"]: r["1"] for r in rows("tabel-1.csv")}
+    t2 = {r["sector"]: r["1"] for r in rows("tabel-2.csv")}
+    assert t1 == t2
+
+
+def test_note_ids_are_unique_and_kinds_known():
+    notes = rows("notes.csv")
+    assert len({n["id"] for n in notes}) == len(notes)
+    assert {n["kind"] for n in notes} <= {"assumption", "reconstruction", "inconsistency", "spelling"}

@@ -1,0 +1,171 @@
+"""The built graph holds the data files exactly: every table cell, every firm, every note."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from almerekg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+AK = "https://almerekg.example/def/"
+ID = "https://almerekg.example/id/"
+PREFIXES = f"PREFIX ak: <{AK}> PREFIX qb: <http://purl.org/linked-data/cube#> " \
+           "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> " \
+           "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/> " \
+           "PREFIX sdmxa: <http://purl.org/linked-data/sdmx/2009/attribute#> "
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def store(built_store):
+    s, _info = EmbeddedStore(built_store).open()
+    return s
+
+
+def select(store, query: str) -> list[dict[str, str]]:
+    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in result]
+
+
+@pytest.mark.parametrize("table,measure", [("tabel-1", "establishments"), ("tabel-2", "jobs")])
+def test_sector_tables_read_back_cell_for_cell(store, table, measure):
+    got = {
+        (r["sector"], r["size"]): (r["printed"], r["value"], r["status"])
+        for r in select(store, f"""
+            SELECT ?sector ?size ?printed ?value ?status WHERE {{
+              ?o qb:dataSet <{ID}dataset/{table}> ; ak:sector/skos:notation ?sector ;
+                 ak:sizeClass/skos:notation ?size ; ak:printedValue ?printed ; ak:{measure} ?value .
+              OPTIONAL {{ ?o sdmxa:obsStatus ?status }} }}""")
+    }
+    sizes = {r["label"]: r["code"] for r in rows("size-classes.csv")}
+    expected = {}
+    for r in rows(f"{table}.csv"):
+        for col, printed in r.items():
+            if col in ("sector", "source"):
+                continue
+            size = "totaal" if col == "totaal" else sizes[col]
+            value = "0" if printed == "-" else printed.replace(".", "")
+            status = f"{ID}observation-status/nihil" if printed == "-" else None
+            expected[(r["sector"], size)] = (printed, value, status)
+    assert got == expected
+    assert len(got) == 20 * (9 if table == "tabel-1" else 8)
+
+
+def test_printed_zero_and_nihil_stay_apart(store):
+    # Tabel 1 prints 0 for L/100+ and '-' for O/2-4; both count as 0, only the dash is nihil.
+    got = select(store, f"""
+        SELECT ?sector ?printed ?value ?status WHERE {{
+          ?o qb:dataSet <{ID}dataset/tabel-1> ; ak:sector/skos:notation ?sector ; ak:printedValue ?printed ;
+             ak:establishments ?value ; ak:sizeClass ?s .
+          FILTER(?s IN (<{ID}size-class/100-plus>, <{ID}size-class/2-4>)) FILTER(?sector IN ("L", "O"))
+          OPTIONAL {{ ?o sdmxa:obsStatus ?status }} }} ORDER BY ?sector ?printed""")
+    assert [(r["sector"], r["printed"], r["value"], r["status"]) for r in got] == [
+        ("L", "0", "0", None), ("L", "34", "34", None),
+        ("O", "-", "0", f"{ID}observation-status/nihil"), ("O", "7", "7", None),
+    ]
+
+
+def test_tabel_6_reconstruction_reads_back(store):
+    got = {(r["region"], r["kind"]): int(r["n"]) for r in select(store, f"""
+        SELECT ?region ?kind ?n WHERE {{ ?o qb:dataSet <{ID}dataset/tabel-6> ; ak:partnerRegion/skos:notation ?region ;
+            ak:partnerKind/skos:notation ?kind ; ak:partnerCount ?n }}""")}
+    expected = {}
+    for r in rows("tabel-6.csv"):
+        for kind, cell in r.items():
+            if kind not in ("region", "source") and cell:
+                expected[(r["region"], kind)] = int(cell)
+    assert got == expected
+    assert got[("europa", "moeder")] == 2 and got[("almere", "onderzoek")] == 1 and got[("totaal", "totaal")] == 70
+
+
+def test_reconstructed_cells_carry_printed_value_and_note(store):
+    got = select(store, f"""
+        SELECT ?region ?kind ?printed ?note WHERE {{
+          ?o qb:dataSet <{ID}dataset/tabel-6> ; sdmxa:obsStatus <{ID}observation-status/reconstructed> ;
+             ak:partnerRegion/skos:notation ?region ; ak:partnerKind/skos:notation ?kind ;
+             ak:printedValue ?printed ; ak:hasNote ?note }} ORDER BY ?region ?kind""")
+    assert [(r["region"], r["kind"], r["printed"]) for r in got] == [
+        ("almere", "onderzoek", ""), ("europa", "moeder", "7"), ("totaal", "onderzoek", "")]
+
+
+def test_tabel_5_counts_blank_as_one(store):
+    got = select(store, f"""
+        SELECT ?label ?n ?printed ?status WHERE {{ ?o qb:dataSet <{ID}dataset/tabel-5> ; rdfs:label ?label ;
+            ak:partnerCount ?n ; ak:printedValue ?printed ; schema:position ?pos .
+            OPTIONAL {{ ?o sdmxa:obsStatus ?status }} }} ORDER BY ?pos""")
+    data = rows("tabel-5.csv")
+    assert [r["label"] for r in got] == [r["place"] for r in data]
+    assert [r["printed"] for r in got] == [r["count_printed"] for r in data]
+    assert [int(r["n"]) for r in got] == [int(r["count_printed"] or 1) for r in data]
+    assert sum(int(r["n"]) for r in got) == 69
+    blank = [r for r in got if r["printed"] == ""]
+    assert blank and all(r["status"] == f"{ID}observation-status/not-printed-one" for r in blank)
+
+
+def test_every_firm_of_tabel_3_with_its_establishment(store):
+    got = select(store, """
+        SELECT ?firm ?name ?cat ?act ?marker ?pos WHERE { ?firm a ak:Firm ; schema:name ?name ; <http://www.w3.org/ns/org#hasSite> ?site .
+            ?site ak:establishmentCategory/skos:notation ?cat ; ak:activity/skos:notation ?act ;
+                  ak:printedRankMarker ?marker ; schema:position ?pos } ORDER BY ?pos""")
+    data = rows("firms.csv")
+    assert [(r["firm"].rsplit("/", 1)[1], r["name"], r["cat"], r["act"], r["marker"]) for r in got] == [
+        (r["id"], r["name"], r["category"], r["activity"], r["rank_printed"]) for r in data]
+    assert len(got) == 49
+
+
+def test_rank_markers_are_parsed(store):
+    got = {r["firm"].rsplit("/", 1)[1]: r for r in select(store, """
+        SELECT ?firm ?atlas ?municipal ?ff WHERE { ?site ak:fastForward ?ff ; <http://www.w3.org/ns/org#siteOf> ?firm .
+            OPTIONAL { ?site ak:socialAtlasRank ?atlas } OPTIONAL { ?site ak:municipalSizeRank ?municipal } }""")}
+    assert (got["usg-people"]["atlas"], got["usg-people"]["ff"]) == ("1", "false")
+    assert got["summit-europe"]["municipal"] == "90"
+    assert got["amaryllo"]["ff"] == "true" and got["amaryllo"]["atlas"] is None
+    assert sorted(int(r["atlas"]) for r in got.values() if r["atlas"]) == (
+        [1, 2, 3, 4, 5, 6, 6, 7, 8, 9, 9] + list(range(11, 25)))
+
+
+def test_joint_venture_shares(store):
+    got = select(store, """
+        SELECT ?partner ?share WHERE { ?r ak:relationKind/skos:notation "joint-venture-share" ;
+            ak:organisation/schema:name ?jv ; ak:partner/schema:name ?partner ; ak:sharePercent ?share .
+            FILTER(STR(?jv) = "Mitsubishi Caterpillar Forklift Europe") } ORDER BY DESC(?share)""")
+    assert [(r["partner"], r["share"]) for r in got] == [
+        ("Mitsubishi Heavy Industries Ltd", "80"), ("Caterpillar Inc.", "20")]
+
+
+def test_every_note_is_in_the_graph_and_attached(store):
+    got = {r["note"].rsplit("/", 1)[1] for r in select(store, """
+        SELECT ?note WHERE { ?note a ak:Note ; <http://www.w3.org/ns/oa#hasTarget> ?t . ?t ak:hasNote ?note }""")}
+    assert got == {r["id"] for r in rows("notes.csv")}
+
+
+def test_every_subject_cites_report_part_with_page(store):
+    missing = select(store, """
+        SELECT ?s WHERE { { ?s a ak:Firm } UNION { ?s a qb:Observation } UNION { ?s a ak:Network }
+            UNION { ?s a ak:Note } UNION { ?s a ak:Relationship }
+            FILTER NOT EXISTS { ?s prov:wasDerivedFrom/schema:pageStart ?page } }""")
+    assert missing == []
+    page = select(store, f"""SELECT ?page ?row WHERE {{ <{ID}firm/usg-people> prov:wasDerivedFrom ?part ;
+        ak:sourceRow ?row . ?part rdfs:label "Tabel 3: Staalkaart van bedrijvigheid in Almere"@nl ; schema:pageStart ?page }}""")
+    assert page == [{"page": "13", "row": "firms.csv:2"}]
+
+
+def test_every_named_graph_is_listed_with_its_count(built_store):
+    info = EmbeddedStore(built_store).info()
+    s, _ = EmbeddedStore(built_store).open(in_memory=False)
+    for graph, count in info.graphs.items():
+        assert len(list(s.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) == count
+    assert {g.rsplit("/", 1)[1] for g in info.graphs} >= {
+        "ontology", "provenance", "notes", "codes", "tabel-1", "tabel-2", "tabel-3", "tabel-4", "tabel-5", "tabel-6",
+        "bijlage-3", "networks", "clusters", "relations", "report", "schema-1", "survey", "city-facts"}
+    assert info.validation == {"conforms": True, "violations": 0, "warnings": 2}
