@@ -1,4 +1,4 @@
-"""The `almerekg` command: build, validate, sparql, info, serve."""
+"""The `almerekg` command: build, validate, sparql, query, info, serve, link."""
 
 from __future__ import annotations
 
@@ -137,6 +137,61 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run a saved query (queries/NAME.rq) and print it in the report's layout."""
+    import json
+
+    from .queries import CatalogueError, ParamError, QueryFailed, catalogue, run, store_executor
+    from .store import EmbeddedStore, StoreError
+    from .tables import json_rows, layout, report_grid, text_table, write_csv
+
+    cfg = _config(args)
+    try:
+        cat = catalogue(cfg.queries_dir)
+    except CatalogueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.list or not args.name:
+        for q in cat.queries:
+            print(f"{q.name:<26} {q.title['nl']}")
+        return 0
+    query = cat.get(args.name)
+    if query is None:
+        print(f"error: no saved query {args.name!r} (try: {', '.join(cat.names())})", file=sys.stderr)
+        return 2
+    raw = {}
+    for item in args.param or ():
+        key, sep, value = item.partition("=")
+        if not sep:
+            print(f"error: --param {item!r}: write name=value", file=sys.stderr)
+            return 2
+        raw[key.strip()] = value
+    try:
+        binding = query.bind(raw)
+        store, info = EmbeddedStore(cfg.store).open(in_memory=False)
+        result = run(query, info.base, binding, store_executor(store))
+    except ParamError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (StoreError, QueryFailed) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    out = sys.stdout
+    if args.format == "json":
+        doc = {"query": query.name, "build": info.build_id, "parameters": binding.as_dict(),
+               "columns": result.variables, "rows": json_rows(result)}
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    table = layout(query, result, args.lang)
+    if args.format == "csv":
+        out.buffer.write(write_csv(report_grid(table, args.dialect), args.dialect))
+        out.flush()
+        return 0
+    out.write(query.title[args.lang] + "\n\n" + text_table(table))
+    print(f"(build {info.build_id[:16]}; {len(result.rows)} result rows)", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="almerekg", description="The report 'Groei door samenwerking in Almere' "
                                 "(2011) as a knowledge graph.")
@@ -168,6 +223,20 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--threads", type=int, default=8)
     w.add_argument("--query-timeout", type=float, dest="query_timeout")
     w.set_defaults(func=cmd_serve)
+
+    q = sub.add_parser("query", help="run a saved query (queries/NAME.rq) in the report's layout")
+    q.add_argument("name", nargs="?", help="the saved query; without it (or with --list) list them all")
+    q.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="a parameter (repeatable)")
+    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.add_argument("--dialect", choices=("rfc4180", "excel-nl"), default="rfc4180", help="CSV flavour")
+    q.add_argument("--lang", choices=("nl", "en"), default="nl")
+    q.add_argument("--list", action="store_true", help="list the saved queries")
+    _common(q, base=False)
+    q.set_defaults(func=cmd_query)
+
+    from .link.cli import add_parser as add_link_parser  # link cbs | link kvk
+
+    add_link_parser(sub, _common, _config)
     return p
 
 

@@ -29,6 +29,8 @@ class Config:
     store: str = str(PROJECT_ROOT / "var" / "store")
     project_root: Path = PROJECT_ROOT
     data: Path | None = None
+    # Linked data fetched by `almerekg link` lives apart from data/ (the report) so it is never mixed in silently.
+    linksets: Path | None = None
     query_timeout: float = 30.0
     max_result_bytes: int = 50 * 1024 * 1024
     max_request_bytes: int = 1024 * 1024
@@ -38,6 +40,10 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return self.data if self.data is not None else self.project_root / "data"
+
+    @property
+    def linksets_dir(self) -> Path:
+        return self.linksets if self.linksets is not None else self.project_root / "linksets"
 
     @property
     def ontology_dir(self) -> Path:
@@ -69,10 +75,11 @@ def from_env(**overrides) -> Config:
         max_result_bytes=int(_env_float("ALMEREKG_MAX_RESULT_BYTES", 50 * 1024 * 1024)),
         max_request_bytes=int(_env_float("ALMEREKG_MAX_REQUEST_BYTES", 1024 * 1024)),
         service_allowlist=tuple(h.strip() for h in allow.split(",") if h.strip()),
+        linksets=Path(os.environ["ALMEREKG_LINKSETS"]).resolve() if os.environ.get("ALMEREKG_LINKSETS") else None,
     )
     if overrides.get("base"):
         overrides["base"] = overrides["base"].rstrip("/")
-    for key in ("project_root", "data"):
+    for key in ("project_root", "data", "linksets"):
         if overrides.get(key):
             overrides[key] = Path(overrides[key]).resolve()
     return cfg.with_(**overrides)

@@ -13,12 +13,12 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.namespace import RDFS, SKOS
 
-from .. import __version__
+from .. import __version__, dumps
 from ..config import DEFAULT_BASE, Config
 from ..store import BuildInfo, EmbeddedStore
 from ..validate import ValidationResult, validate
 from ..vocab import Iris
-from . import clusters, codes, cubes, notes, organisations, report
+from . import clusters, codes, cubes, linksets, notes, organisations, registers, report
 from .context import Context
 from .provenance import build_provenance
 from .rows import DataError
@@ -46,6 +46,11 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     cubes.build_sector_tables,
     cubes.build_partner_tables,
     cubes.build_figures,
+    # Codes of other registers come from data/registers/; what `almerekg link` fetched comes from linksets/,
+    # each into graphs of its own so the report's graphs stay as the report states them.
+    registers.build_registers,
+    linksets.build_cbs_linksets,
+    linksets.build_kvk_linksets,
 )
 
 
@@ -78,7 +83,10 @@ class GraphSet:
 
 def _inputs(cfg: Config) -> list[Path]:
     files: list[Path] = []
-    for folder in (cfg.data_dir, cfg.ontology_dir, cfg.shapes_dir, Path(__file__).resolve().parents[1]):
+    for folder in (cfg.data_dir, cfg.ontology_dir, cfg.shapes_dir, Path(__file__).resolve().parents[1],
+                   cfg.linksets_dir):
+        if not folder.is_dir():
+            continue  # linksets/ exists only once a link step has written something
         files.extend(p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
     return files
 
@@ -112,7 +120,7 @@ def read_turtle_dir(folder: Path, iris: Iris) -> Graph:
 def assemble(cfg: Config, progress: Callable[[str], None] = lambda _m: None) -> GraphSet:
     """Turn data/ and ontology/ into named graphs (nothing is written)."""
     iris = Iris(cfg.base)
-    ctx = Context(iris=iris, data_dir=cfg.data_dir)
+    ctx = Context(iris=iris, data_dir=cfg.data_dir, linksets_dir=cfg.linksets_dir)
     for family in FAMILIES:
         started = time.perf_counter()
         family(ctx)
@@ -175,6 +183,8 @@ def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> Bui
             code_version=__version__,
         )
         say(f"publishing {info.triples:,} quads in {len(counts)} named graphs to {cfg.store}")
-        store.publish(nq, info, extra_files=[("validation.ttl", result.report_turtle())], progress=say)
+        # The downloads are made from the same N-Quads the store loads, so they always match it.
+        extra = [("validation.ttl", result.report_turtle()), *dumps.make_dumps(nq, cfg.base)]
+        store.publish(nq, info, extra_files=extra, progress=say)
     say(f"done in {time.perf_counter() - t0:.1f}s")
     return info

@@ -28,6 +28,8 @@ GRAPH_PREFIXES = {
 class Context:
     iris: Iris
     data_dir: Path
+    # Where `almerekg link` writes reviewed links and fetched statistics (None: no linksets at all).
+    linksets_dir: Path | None = None
     graphs: dict[str, Graph] = field(default_factory=dict)
     rows: dict[URIRef, list[str]] = field(default_factory=dict)
     derived: dict[URIRef, set[str]] = field(default_factory=dict)

@@ -10,6 +10,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from .codes import report_iri
 from .context import Context
 
+EXTERNAL_GRAPH_PREFIXES = ("linkset-", "registers")
+
 
 def build_provenance(ctx: Context, build_id: str) -> URIRef:
     g = ctx.graph("provenance")
@@ -24,6 +26,8 @@ def build_provenance(ctx: Context, build_id: str) -> URIRef:
             g.add((subject, PROV.wasDerivedFrom, ctx.source(src)))
     for subject, where in ctx.rows.items():
         for w in where:
+            if w.startswith("linksets/"):
+                continue  # a linkset graph carries its own rows, so nothing of it lands in the report's graphs
             g.add((subject, ctx.term("sourceRow"), Literal(w)))
     for name, graph in ctx.graphs.items():
         if name == "provenance":
@@ -31,7 +35,10 @@ def build_provenance(ctx: Context, build_id: str) -> URIRef:
         gi = graph.identifier
         g.add((gi, RDF.type, PROV.Entity))
         g.add((gi, PROV.wasGeneratedBy, activity))
-        g.add((gi, PROV.wasDerivedFrom, report_iri(ctx)))
+        # Linksets and register codes come from CBS, KvK and other registers, not from the report: their graphs
+        # state their own origin (see build/linksets.py and build/registers.py), so they must not claim the report.
+        if not name.startswith(EXTERNAL_GRAPH_PREFIXES):
+            g.add((gi, PROV.wasDerivedFrom, report_iri(ctx)))
         g.add((gi, DCTERMS.title, Literal(f"graaf {name}", lang="nl")))
         g.add((gi, RDFS.label, Literal(f"graaf {name}", lang="nl")))
         g.add((gi, RDFS.label, Literal(f"graph {name}", lang="en")))

@@ -1,0 +1,1 @@
+"""Linking the graph to other registers: CBS StatLine statistics (cbs.py) and KvK registrations (kvk.py)."""

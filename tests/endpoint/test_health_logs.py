@@ -1,0 +1,80 @@
+"""/healthz and the JSON-lines access log; a server with no published build."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import TOTAL, free_port, http, start_server, wait_for
+
+
+def test_healthz(server) -> None:  # noqa: ANN001
+    r = http.get(server.base + "/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["status"], body["build_id"], body["triples"]) == ("ok", "build-one", TOTAL)
+    assert body["workers"]["size"] == 2
+
+
+def test_access_log_is_json_lines(server) -> None:  # noqa: ANN001
+    marker = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # access-log-test"
+    http.get(server.sparql, params={"query": marker}, headers={"User-Agent": "log-test/1"})
+    lines = [json.loads(line) for line in server.log_lines()]  # every line parses as JSON
+    access = [x for x in lines if x.get("logger") == "almerekg.access" and x.get("ua") == "log-test/1"]
+    assert access, "no access log line for the request"
+    line = access[-1]
+    assert line["method"] == "GET" and line["path"] == "/sparql" and line["status"] == 200
+    assert line["bytes"] > 0 and line["ms"] >= 0
+    assert line["cache"] in ("miss", "hit") and len(line["query_sha"]) == 16
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory):  # noqa: ANN001, ANN201
+    store = tmp_path_factory.mktemp("empty") / "store"
+    store.mkdir()
+    srv = start_server(store, tmp_path_factory.mktemp("empty-log"), expect_ready=False)
+    yield srv
+    srv.stop()
+
+
+def test_no_build_healthz_503(empty_server) -> None:  # noqa: ANN001
+    r = http.get(empty_server.base + "/healthz")
+    assert r.status_code == 503
+    assert r.json()["status"] == "unavailable"
+
+
+def test_no_build_query_503_but_description_200(empty_server) -> None:  # noqa: ANN001
+    r = http.get(empty_server.sparql, params={"query": "ASK {}"})
+    assert r.status_code == 503
+    assert r.text.startswith("no data to query:")
+    r = http.get(empty_server.sparql, headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+
+
+def test_almerekg_serve_command(endpoint_store, tmp_path) -> None:  # noqa: ANN001
+    """`almerekg serve` (the CLI) runs the same server: waitress, /healthz, /sparql, clean stop."""
+    exe = Path(sys.executable).with_name("almerekg")
+    if not exe.exists():
+        pytest.skip("the almerekg command is not installed")
+    port = free_port()
+    log = tmp_path / "cli.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--store", str(endpoint_store), "--port", str(port), "--query-timeout", "5"],
+        stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115
+    )
+    try:
+        health = wait_for(f"http://127.0.0.1:{port}/healthz").json()
+        assert health["build_id"] == "build-one"
+        r = http.get(f"http://127.0.0.1:{port}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == TOTAL
+        assert r.headers["Server"] == "almerekg"  # waitress, with our ident; not Werkzeug's dev server
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0

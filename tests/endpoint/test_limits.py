@@ -1,0 +1,97 @@
+"""Limits: a runaway query is stopped (503) and its worker killed; an oversized answer is refused."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+from .conftest import http
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def unique(query: str) -> str:
+    """The same query under a new text, so that it misses the result cache and really runs."""
+    return f"{query}\n# {uuid.uuid4()}"
+
+
+def wait_until(predicate, timeout: float = 10.0) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_runaway_query_times_out_and_others_are_not_slowed(server, sparql: str) -> None:  # noqa: ANN001
+    assert wait_until(lambda: len(server.children()) == 2)
+    workers_before = server.children()
+    result: dict = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        result["resp"] = http.get(sparql, params={"query": unique(CROSS)}, timeout=30)
+        result["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    # Meanwhile, on another connection, simple queries are answered at once by the other worker.
+    for _ in range(3):
+        started = time.monotonic()
+        r = http.get(sparql, params={"query": unique("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }")})
+        assert r.status_code == 200
+        assert time.monotonic() - started < 0.5
+    thread.join(timeout=20)
+    resp = result["resp"]
+    assert resp.status_code == 503
+    assert 1.9 < result["seconds"] < 3.0
+    assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert resp.text.startswith("the query ran longer than this endpoint's limit of 2 s and was stopped")
+    assert resp.headers["Retry-After"] == "1"
+    assert resp.headers["Cache-Control"] == "no-store"
+    # The worker that ran it is gone (killed, not left computing) and a fresh one took its place.
+    assert wait_until(lambda: len(server.children()) == 2 and server.children() != workers_before)
+    assert len(workers_before - server.children()) == 1
+    # ... and the pool is whole again: two slow-ish queries in parallel both succeed.
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(
+        http.get(sparql, params={"query": unique("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?e }")})
+        .status_code)) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert answers == [200, 200]
+
+
+def test_result_size_limit_refuses_instead_of_truncating(sparql: str) -> None:
+    r = http.get(sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.status_code == 500
+    assert r.text == ("the answer is larger than this endpoint's limit of 200000 bytes and was not sent; "
+                      "add LIMIT or select fewer rows/columns\n")
+    # The same query within the limit is fine.
+    r = http.get(sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 10"})
+    assert r.status_code == 200
+    assert len(r.json()["results"]["bindings"]) == 10
+
+
+def test_result_size_limit_for_graphs(sparql: str) -> None:
+    q = "CONSTRUCT { ?s ?p ?o . ?s <http://x.example/n> ?n } WHERE { ?s ?p ?o VALUES ?n { 1 2 3 4 5 } }"
+    r = http.get(sparql, params={"query": q}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 500
+    assert "limit of 200000 bytes" in r.text
+
+
+def test_memory_hungry_query_is_stopped(server, sparql: str) -> None:  # noqa: ANN001
+    """ORDER BY over a cross product fills memory long before the timeout: the worker's cap stops it."""
+    started = time.monotonic()
+    r = http.get(sparql, params={"query": unique("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a")})
+    assert r.status_code == 500
+    assert r.text.startswith("the query was stopped: the query needed more than the 800 MiB a query may use")
+    assert time.monotonic() - started < 2.5
+    assert wait_until(lambda: len(server.children()) == 2)
+    r = http.get(sparql, params={"query": unique("ASK { ?s ?p ?o }")})
+    assert r.status_code == 200

@@ -1,0 +1,204 @@
+"""Fixtures for the linked-data tests: the real build served by a real server process, a small store
+holding hostile literals, and Debian's headless chromium.
+
+Servers are started as `python -m almerekg.web.serve` on free loopback ports, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from almerekg.store import BuildInfo, EmbeddedStore
+
+BASE = "https://almerekg.example"
+AK = BASE + "/def/"
+CHROMIUM = "/usr/bin/chromium"
+TIMEOUT = 30
+
+
+def get(url: str, **kwargs) -> requests.Response:  # noqa: ANN003
+    """GET without following redirects (the tests check them), with a timeout."""
+    kwargs.setdefault("timeout", TIMEOUT)
+    kwargs.setdefault("allow_redirects", False)
+    return requests.get(url, **kwargs)  # noqa: S113 - timeout set just above
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_server(store: Path, log_dir: Path) -> Server:
+    port = _free_port()
+    log = log_dir / f"server-{port}.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process
+    )
+    server = Server(proc, port, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
+                return server
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    server.stop()
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def ld_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    srv = start_server(built_store, tmp_path_factory.mktemp("ld-server"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def site(ld_server: Server) -> str:
+    return ld_server.url
+
+
+@pytest.fixture(scope="session")
+def store_quads(built_store: Path) -> list[ox.Quad]:
+    """Every quad of the build the server serves, read straight from the store on disk."""
+    store = ox.Store.read_only(str(built_store / "current" / "oxigraph"))
+    return list(store.quads_for_pattern(None, None, None, None))
+
+
+# -------------------------------------------------------------------------------------------------
+# A store with hostile literals (only what the pages need; no ontology, no report, no downloads)
+# -------------------------------------------------------------------------------------------------
+
+SCRIPT_LABEL = "<script>document.body.setAttribute('data-xss','label')</script>Evil & Co"
+IMG_QUOTE = "<img src=x onerror=\"document.body.setAttribute('data-xss','quote')\">"
+PART_LABEL = "Tabel 9: </td></tr><script>document.body.setAttribute('data-xss','part')</script>"
+
+
+def _lit(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@pytest.fixture(scope="session")
+def xss_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    root = tmp_path_factory.mktemp("xss") / "store"
+    g_firms, g_prov = f"<{BASE}/id/graph/firms>", f"<{BASE}/id/graph/provenance>"
+    firm, part = f"<{BASE}/id/firm/evil>", f"<{BASE}/id/report-part/tabel-9>"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    lines = [
+        f"{firm} {rdf_type} <{AK}Firm> {g_firms} .",
+        f"{firm} {label} {_lit(SCRIPT_LABEL)}@nl {g_firms} .",
+        f"{firm} <{AK}quote> {_lit(IMG_QUOTE)}@nl {g_firms} .",
+        f"{firm} <http://www.w3.org/ns/prov#wasDerivedFrom> {part} {g_prov} .",
+        f"{part} {rdf_type} <{AK}ReportPart> {g_firms} .",
+        f"{part} {label} {_lit(PART_LABEL)} {g_firms} .",
+        f'{part} <https://schema.org/pageStart> "9"^^<http://www.w3.org/2001/XMLSchema#integer> {g_firms} .',
+    ]
+    nq = root.parent / "xss.nq"
+    nq.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    info = BuildInfo(build_id="xss-build", created="2026-01-01T00:00:00Z", base=BASE,
+                     graphs={f"{BASE}/id/graph/firms": 6, f"{BASE}/id/graph/provenance": 1})
+    EmbeddedStore(root).publish(nq, info)
+    srv = start_server(root, tmp_path_factory.mktemp("xss-log"))
+    yield srv
+    srv.stop()
+
+
+# -------------------------------------------------------------------------------------------------
+# Headless chromium and HTML reading
+# -------------------------------------------------------------------------------------------------
+
+
+def chromium(*args: str) -> str:
+    """Run Debian's chromium headless with a throwaway profile; returns stdout (e.g. --dump-dom)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        done = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
+             *args],
+            capture_output=True, timeout=90, check=False,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    return done.stdout.decode("utf-8")
+
+
+class TableRows(HTMLParser):
+    """Text of every table row (cells joined by ' | '), and every link target, of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self.links: list[str] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+        elif tag == "a":
+            self.links.append(dict(attrs).get("href") or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._row is not None and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def read_html(text: str) -> TableRows:
+    parser = TableRows()
+    parser.feed(text)
+    return parser

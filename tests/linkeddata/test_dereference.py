@@ -1,0 +1,188 @@
+"""Every IRI resolves: /id -> 303 -> /doc, HTML with provenance per statement, RDF by conneg/extension."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+import requests
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import ORG, PROV, RDF, RDFS
+
+from .conftest import AK, BASE, get, read_html
+
+USG = URIRef(BASE + "/id/firm/usg-people")
+AKNS = Namespace(AK)
+
+
+def test_id_redirects_303_to_doc(site: str) -> None:
+    r = get(site + "/id/firm/usg-people")
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/doc/firm/usg-people"
+
+
+def test_id_with_extension_redirects_to_that_format(site: str) -> None:
+    r = get(site + "/id/firm/usg-people.ttl")
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/doc/firm/usg-people.ttl"
+
+
+def test_any_host_serves_the_base(site: str) -> None:
+    # The graph's IRIs are https://almerekg.example/id/...; a request naming that host (as a proxy in
+    # front of this server would) or any other resolves by path alike.
+    for host in ("almerekg.example", "mirror.example.org:8443"):
+        r = get(site + "/id/firm/usg-people", headers={"Host": host})
+        assert (r.status_code, r.headers["Location"]) == (303, "/doc/firm/usg-people")
+
+
+@pytest.mark.parametrize("path", [
+    "/id/firm/no-such-firm", "/doc/firm/no-such-firm", "/doc/firm/no-such-firm.ttl", "/id/Firm/USG-People",
+    "/id/firm", "/doc/firm/usg-people/extra", "/id/firm/usg%20people", "/doc/..%2F..%2Fetc%2Fpasswd",
+    "/def/NoSuchTerm", "/def/Firm/sub",
+])
+def test_unknown_iris_are_404(site: str, path: str) -> None:
+    r = get(site + path, headers={"Accept": "text/turtle"})
+    assert r.status_code == 404, (path, r.status_code)
+
+
+def test_doc_page_shows_label_and_source_per_statement(site: str) -> None:
+    r = get(site + "/doc/firm/usg-people", headers={"Accept": "text/html", "Accept-Language": "nl"})
+    assert r.status_code == 200
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert r.headers["Content-Language"] == "nl"
+    assert "<h1>USG People</h1>" in r.text
+    rows = read_html(r.text).rows
+    # property | value | source in the report | graph (the property cell spans its statements)
+    assert ["rdfs:label", "USG People @nl", "Tabel 3, blz. 13", "tabel-3"] in rows
+    assert ["schema:foundingDate", "1972 xsd:gYear", "Bijlage 3, blz. 41", "bijlage-3"] in rows
+    assert ["org:hasSite", "USG People, vestiging in Almere", "Tabel 3, blz. 13", "tabel-3"] in rows
+    # Incoming: the statements of Bijlage 3 about the firm, labelled by what they state.
+    assert ["gaat over ak:about", "oprichtingsjaar: 1972", "Bijlage 3, blz. 41", "bijlage-3"] in rows
+    # The provenance box names the part with its caption and the data row.
+    assert "Tabel 3: Staalkaart van bedrijvigheid in Almere, blz. 13" in r.text
+    assert "firms.csv:2" in r.text
+
+
+def test_doc_page_in_english(site: str) -> None:
+    r = get(site + "/doc/firm/usg-people?lang=en")
+    assert r.headers["Content-Language"] == "en"
+    rows = read_html(r.text).rows
+    assert ["rdfs:label", "USG People @nl", "Tabel 3, p. 13", "tabel-3"] in rows
+    assert "Where this comes from" in r.text
+
+
+def test_doc_links_stay_on_this_server(site: str) -> None:
+    page = read_html(get(site + "/doc/firm/usg-people").text)
+    assert "/doc/establishment/usg-people" in page.links
+    assert "/doc/report-part/tabel-3" in page.links
+    assert "/def/about" in page.links
+    assert not [link for link in page.links if link.startswith(BASE)]
+
+
+def expected_description(quads: list[ox.Quad], iri: str) -> set[tuple[str, str, str]]:
+    """What the RDF of a description must hold: every triple with the thing as subject or object."""
+    node = ox.NamedNode(iri)
+    return {(str(q.subject), str(q.predicate), str(q.object)) for q in quads
+            if q.subject == node or q.object == node}
+
+
+def as_ox_triples(g: Graph) -> set[tuple[str, str, str]]:
+    return {(t.n3(), p.n3(), o.n3()) for t, p, o in g}
+
+
+@pytest.mark.parametrize("accept,fmt", [
+    ("text/turtle", "turtle"),
+    ("application/ld+json", "json-ld"),
+    ("application/n-triples", "nt"),
+    ("application/rdf+xml", "xml"),
+    ("text/html;q=0.5, text/turtle", "turtle"),
+    ("application/json", "json-ld"),
+])
+def test_conneg_gives_rdf_with_exactly_the_description(site: str, store_quads: list[ox.Quad], accept: str,
+                                                       fmt: str) -> None:
+    r = get(site + "/doc/firm/usg-people", headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    assert "Accept" in r.headers["Vary"]
+    g = Graph().parse(data=r.content, format=fmt)
+    assert (USG, RDFS.label, Literal("USG People", lang="nl")) in g
+    assert (USG, RDF.type, AKNS.Firm) in g
+    assert (USG, PROV.wasDerivedFrom, URIRef(BASE + "/id/report-part/tabel-3")) in g
+    assert (USG, ORG.hasSite, URIRef(BASE + "/id/establishment/usg-people")) in g
+    assert (URIRef(BASE + "/id/statement/usg-people/1"), AKNS.about, USG) in g
+    assert as_ox_triples(g) == expected_description(store_quads, str(USG))
+
+
+@pytest.mark.parametrize("ext,media,fmt", [
+    (".ttl", "text/turtle", "turtle"), (".jsonld", "application/ld+json", "json-ld"),
+    (".nt", "application/n-triples", "nt"), (".rdf", "application/rdf+xml", "xml"),
+])
+def test_extensions(site: str, store_quads: list[ox.Quad], ext: str, media: str, fmt: str) -> None:
+    r = get(site + "/doc/firm/usg-people" + ext, headers={"Accept": "text/html"})  # the extension wins
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].split(";")[0] == media
+    g = Graph().parse(data=r.content, format=fmt)
+    assert as_ox_triples(g) == expected_description(store_quads, str(USG))
+
+
+def test_jsonld_uses_the_published_context(site: str) -> None:
+    doc = get(site + "/doc/firm/usg-people.jsonld").json()
+    context = get(site + "/context.jsonld").json()["@context"]
+    assert doc["@context"] == context
+    node = next(n for n in doc["@graph"] if n["@id"] == str(USG))
+    assert "ak:Firm" in node["@type"]
+    assert {"@value": "USG People", "@language": "nl"} in node["rdfs:label"]
+
+
+def test_not_acceptable(site: str) -> None:
+    r = get(site + "/doc/firm/usg-people", headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+def test_revalidation_and_head(site: str) -> None:
+    r = get(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle"})
+    again = get(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle", "If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+    head = requests.head(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle"}, timeout=10)
+    assert head.status_code == 200
+    assert head.headers["Content-Type"].startswith("text/turtle")
+
+
+def test_every_kind_of_thing_resolves(site: str, store_quads: list[ox.Quad]) -> None:
+    """One IRI of every {type} in the graph resolves to a page (and each report part cites its page)."""
+    firsts: dict[str, str] = {}
+    for q in store_quads:
+        for term in (q.subject, q.object, q.graph_name):
+            if isinstance(term, ox.NamedNode) and term.value.startswith(BASE + "/id/"):
+                kind = term.value[len(BASE) + 4:].split("/", 1)[0]
+                firsts.setdefault(kind, term.value)
+    assert len(firsts) > 30
+    for kind, iri in sorted(firsts.items()):
+        path = iri[len(BASE):]
+        r = get(site + path)
+        assert r.status_code == 303, (kind, iri)
+        page = get(site + r.headers["Location"], headers={"Accept": "text/html"})
+        assert page.status_code == 200, (kind, iri)
+        ttl = get(site + r.headers["Location"], headers={"Accept": "text/turtle"})
+        assert len(Graph().parse(data=ttl.content, format="turtle")) > 0, (kind, iri)
+
+
+def test_report_part_page_lists_what_derives_from_it(site: str) -> None:
+    r = get(site + "/doc/report-part/tabel-3?lang=nl")
+    assert "Tabel 3: Staalkaart van bedrijvigheid in Almere" in r.text
+    assert "/doc/firm/usg-people" in read_html(r.text).links
+
+
+def test_graph_page_has_statistics(site: str, store_quads: list[ox.Quad]) -> None:
+    graph = ox.NamedNode(BASE + "/id/graph/tabel-3")
+    n = sum(1 for q in store_quads if q.graph_name == graph)
+    r = get(site + "/doc/graph/tabel-3?lang=en")
+    assert f"{n} triples" in r.text
+
+
+def test_describe_link_is_well_formed(site: str) -> None:
+    r = get(site + "/doc/firm/usg-people")
+    link = next(h for h in read_html(r.text).links if h.startswith("/sparql?"))
+    answer = get(site + link, headers={"Accept": "application/n-triples"})
+    assert answer.status_code == 200
+    assert json.dumps(str(USG))[1:-1] in answer.text
