@@ -10,6 +10,8 @@ if [ "${ALMEREKG_SKIP_SYSTEM:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || want_system+=(chromium)
   if [ "${1:-}" = "--test" ]; then
     command -v curl >/dev/null 2>&1 || want_system+=(curl)
+    # tests/backends run the end-to-end checks against Virtuoso too (skipped with a reason without it).
+    command -v virtuoso-t >/dev/null 2>&1 || want_system+=(virtuoso-opensource)
   fi
 fi
 if [ ${#want_system[@]} -gt 0 ]; then

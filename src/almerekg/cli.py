@@ -25,6 +25,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildFailed, DataError, run_build
+    from .store import StoreError
     from .validate import ShapesError
 
     cfg = _config(args)
@@ -35,6 +36,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("the store was not changed", file=sys.stderr)
         return 2
     except BuildFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:  # a remote store refused or did not answer
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"build {info.build_id[:16]}  {info.triples:,} triples  base {info.base}  store {cfg.store}")

@@ -59,7 +59,9 @@ class Config:
 
     @property
     def store_is_remote(self) -> bool:
-        return self.store.startswith(("http://", "https://"))
+        # http(s)://... or kind+http(s)://... (virtuoso+http://host:8890 picks the Virtuoso adapter)
+        scheme = self.store.split("://", 1)[0] if "://" in self.store else ""
+        return scheme.split("+")[-1] in ("http", "https")
 
     def with_(self, **changes) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

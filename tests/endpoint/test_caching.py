@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import subprocess
 import uuid
 
@@ -112,3 +113,23 @@ def test_gzip_with_curl(sparql: str) -> None:
     head, body = out.split("\r\n\r\n", 1)
     assert "content-encoding: gzip" in head.lower()
     assert len(Graph().parse(data=body, format="turtle")) == N_FIRMS * 2
+
+
+def test_replayed_answer_is_the_same_answer(server, sparql: str) -> None:  # noqa: ANN001
+    """Repeated GETs are replayed before Flask: same status, headers (but X-Cache) and body."""
+    q = fresh_query()
+    headers = {"Accept": "text/csv", "Accept-Encoding": "identity", "User-Agent": "replay-test/1"}
+    first = http.get(sparql, params={"query": q}, headers=headers)
+    second = http.get(sparql, params={"query": q}, headers=headers)
+    assert second.content == first.content
+    drop = {"Date", "X-Cache"}
+    assert {k: v for k, v in second.headers.items() if k not in drop} == \
+        {k: v for k, v in first.headers.items() if k not in drop}
+    assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("MISS", "HIT")
+    head = http.head(sparql, params={"query": q}, headers=headers)
+    assert head.content == b"" and head.headers["Content-Length"] == first.headers["Content-Length"]
+    caches = [json.loads(line).get("cache") for line in server.log_lines() if "replay-test/1" in line]
+    assert caches == ["miss", "replay", "replay"]
+    # A different Accept is a different answer, never the replayed one.
+    other = http.get(sparql, params={"query": q}, headers={**headers, "Accept": "application/sparql-results+json"})
+    assert other.headers["Content-Type"] == "application/sparql-results+json"

@@ -169,6 +169,8 @@ def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> Bui
         for finding in result.violations:
             say(f"  violation: {finding}")
         raise BuildFailed(f"{len(result.violations)} violation(s) of the shapes; the store was not changed", result)
+    if cfg.store_is_remote:
+        return _publish_remote(cfg, graphs, result, say, t0)
     store = EmbeddedStore(cfg.store)
     Path(cfg.store).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cfg.store, prefix=".nq-") as tmp:
@@ -186,5 +188,31 @@ def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> Bui
         # The downloads are made from the same N-Quads the store loads, so they always match it.
         extra = [("validation.ttl", result.report_turtle()), *dumps.make_dumps(nq, cfg.base)]
         store.publish(nq, info, extra_files=extra, progress=say)
+    say(f"done in {time.perf_counter() - t0:.1f}s")
+    return info
+
+
+def _publish_remote(cfg: Config, graphs: GraphSet, result: ValidationResult, say: Callable[[str], None],
+                    t0: float) -> BuildInfo:
+    """Load a validated build into a SPARQL server, one named graph per PUT (see store/remote.py)."""
+    from ..store.remote import RemoteStore
+
+    bodies: list[tuple[str, bytes]] = []
+    counts: dict[str, int] = {}
+    for name in sorted(graphs.graphs):
+        g = graphs.graphs[name]
+        body = g.serialize(format="nt", encoding="utf-8")
+        bodies.append((str(g.identifier), body))
+        counts[str(g.identifier)] = sum(1 for line in body.splitlines() if line.strip())
+    info = BuildInfo(
+        build_id=graphs.build_id,
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        base=cfg.base,
+        graphs=counts,
+        validation={"conforms": True, "violations": 0, "warnings": len(result.warnings)},
+        code_version=__version__,
+    )
+    say(f"publishing {info.triples:,} triples in {len(counts)} named graphs to {cfg.store}")
+    RemoteStore(cfg.store, cfg.base).publish(bodies, info, progress=say)
     say(f"done in {time.perf_counter() - t0:.1f}s")
     return info

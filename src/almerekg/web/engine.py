@@ -20,6 +20,7 @@ from pathlib import Path
 from ..config import Config
 from ..runner import Job, Outcome, PoolError, WorkerPool
 from ..store import BuildInfo, EmbeddedStore, StoreError, StoreUnavailable
+from ..store.remote import RemoteRunner, RemoteStore
 from .cache import ResultCache
 
 log = logging.getLogger("almerekg.engine")
@@ -34,7 +35,7 @@ class ActiveBuild:
     folder: Path
     info: BuildInfo
     last_modified: datetime
-    pool: WorkerPool
+    pool: WorkerPool | RemoteRunner
 
 
 def _build_time(info: BuildInfo, folder: Path) -> datetime:
@@ -63,6 +64,12 @@ class Engine:
             cache_bytes if cache_bytes is not None else int(config.extra.get("cache_bytes", 64 * 1024 * 1024))
         )
         self._store = None if config.store_is_remote else EmbeddedStore(config.store)
+        # Remote mode: the SPARQL server does the work, so no query workers; the build id is read from the
+        # server's build graph (cached for a few seconds) and plays the part of the `current` link.
+        self._remote = RemoteStore(config.store, config.base) if config.store_is_remote else None
+        self._runner = RemoteRunner(self._remote) if self._remote is not None else None
+        if self._remote is not None:
+            self.pool_size = 0
         self._link_path = None if self._store is None else self._store.root / "current"
         self._active: ActiveBuild | None = None
         self._lock = threading.Lock()
@@ -72,8 +79,10 @@ class Engine:
 
     # -- the build --------------------------------------------------------------------------------
     def _read_link(self) -> str:
+        if self._remote is not None:
+            return "remote:" + self._remote.info().build_id
         if self._store is None:
-            raise StoreError("this endpoint serves an embedded store only (a store URL is not supported yet)")
+            raise StoreError("no store configured")
         try:
             return os.readlink(self._link_path)
         except FileNotFoundError:
@@ -128,6 +137,17 @@ class Engine:
         failed = self._failed
         if failed and failed[0] == link and time.monotonic() - failed[1] < RETRY_FAILED_BUILD_AFTER:
             raise StoreError(failed[2])
+        if self._remote is not None and self._runner is not None:
+            info = self._remote.info()
+            # No local folder: downloads and the validation report are not published with a remote store
+            # (their pages answer 404), and /dev/null never holds a file of that name.
+            folder = Path(os.devnull)
+            new = ActiveBuild(link=link, folder=folder, info=info, last_modified=_build_time(info, folder),
+                              pool=self._runner)
+            self._active = new
+            self.cache.keep_only(info.build_id)
+            log.info("serving build %s (%d triples) from %s", info.build_id, info.triples, self._remote.url)
+            return new
         try:
             folder = self._store.current_dir
             info = BuildInfo.from_file(folder / "build.json")

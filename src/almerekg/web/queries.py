@@ -122,7 +122,7 @@ def _graph(state: AppState, build: ActiveBuild, text: str) -> bytes:
 
 
 def _failure(exc: QueryFailed) -> Response:
-    if exc.status in ("timeout", "busy", "closed"):
+    if exc.status in ("timeout", "busy", "closed", "unavailable"):
         return text_error(503, f"the store could not answer in time ({exc.status}); try again shortly",
                           {"Retry-After": "5"})
     if exc.status == "too_large":

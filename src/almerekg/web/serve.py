@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import socket
 import sys
 
 from ..config import Config, from_env
@@ -30,8 +31,12 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.propagate = False
 
 
-def run(config: Config, host: str = "127.0.0.1", port: int = 8000, threads: int = 8) -> None:
-    """Serve until SIGINT/SIGTERM; the query workers are killed on the way out."""
+def run(config: Config, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
+        sock: socket.socket | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; the query workers are killed on the way out.
+
+    `sock`: an already listening socket shared with sibling processes (see web/multi.py).
+    """
     import waitress
 
     from . import create_app
@@ -45,10 +50,10 @@ def run(config: Config, host: str = "127.0.0.1", port: int = 8000, threads: int 
     except (StoreError, PoolError) as exc:
         log.warning("starting without data: %s (/healthz answers 503 until a build is published)", exc)
 
+    where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
     server = waitress.create_server(
         app,
-        host=host,
-        port=port,
+        **where,
         threads=threads,
         ident="almerekg",
         # Let bodies somewhat over our limit reach the app, which answers with a clear message;
@@ -86,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--service-allow", action="append", default=None, metavar="HOST[:PORT]",
                         help="allow SERVICE calls to this host (repeatable)")
     parser.add_argument("--workers", type=int, help="query worker processes (default: cores, at least 2)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="web server processes sharing the port (default 1; see web/multi.py)")
     parser.add_argument("--worker-memory", type=int, metavar="BYTES",
                         help="address-space limit of each query worker (default 2 GiB)")
     args = parser.parse_args(argv)
@@ -103,6 +110,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker_memory:
         extra["worker_memory_bytes"] = args.worker_memory
     config = config.with_(extra=extra)
+    if args.processes > 1:
+        from .multi import run_processes
+
+        run_processes(config, host=args.host, port=args.port, threads=args.threads, processes=args.processes)
+        return
     run(config, host=args.host, port=args.port, threads=args.threads)
 
 

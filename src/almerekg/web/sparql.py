@@ -156,6 +156,9 @@ def _failure(outcome: Outcome, query: str, info: sparql_guard.QueryInfo, config:
                  "stopped; narrow it down (LIMIT, more specific patterns) and try again",
             {"Retry-After": "1"},
         )
+    if status == "unavailable":  # a remote store stopped answering (never passed on as a cut-off 200)
+        return text_error(503, f"the store is not available: {outcome.message}; try again shortly",
+                          {"Retry-After": "10"})
     if status == "busy":
         return text_error(503, f"the endpoint is busy ({outcome.message}); try again shortly",
                           {"Retry-After": "5"})

@@ -1,0 +1,311 @@
+"""A store on a SPARQL server, reached over the SPARQL 1.1 Protocol and the Graph Store HTTP Protocol.
+
+When one process (or one machine) is not enough, the same graph goes onto an existing scalable
+server (Oxigraph server, Virtuoso, Fuseki, GraphDB, ...) and the web tier only forwards queries.
+
+A build is loaded graph by graph (PUT replaces one named graph), then the build description goes into
+a small graph of its own, <{base}/id/graph/build>, last: `serve` reads the build id from there, so ETags
+and the result cache change only once every graph of the new build is in. Graphs of the previous build
+that the new one no longer has are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterable
+
+import requests
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+
+from .adapters import Endpoint, endpoint_for
+from .embedded import BuildInfo, StoreError, StoreUnavailable
+
+log = logging.getLogger("almerekg.store")
+
+JSON_RESULTS = "application/sparql-results+json"
+INFO_TTL = 3.0  # seconds the build id read from the server is trusted before it is read again
+DESCRIPTION = "buildDescription"  # predicate local name under {base}/def/ holding BuildInfo as JSON
+
+
+def build_graph(base: str) -> str:
+    return f"{base.rstrip('/')}/id/graph/build"
+
+
+class RemoteStore:
+    def __init__(self, url: str, base: str, env: dict[str, str] | None = None) -> None:
+        self.url = url
+        self.endpoint: Endpoint = endpoint_for(url, env)
+        self.adapter = self.endpoint.adapter
+        self.base = base.rstrip("/")
+        self.session = requests.Session()  # keeps connections open: most of a cheap query is connecting
+        self._info: tuple[float, BuildInfo | StoreError] | None = None
+        self._info_lock = threading.Lock()
+
+    # -- reading ------------------------------------------------------------------------------
+    def post_query(self, query: str, accept: str, timeout: float, *, union_default: bool = False,
+                   default_graphs: Iterable[str] | None = None, named_graphs: Iterable[str] | None = None,
+                   stream: bool = False) -> requests.Response:
+        """POST a query (form-encoded: no URL length limit); raises requests' connection errors."""
+        data: list[tuple[str, str]] = [("query", query)]
+        if default_graphs is not None or named_graphs is not None:
+            data += [("default-graph-uri", g) for g in default_graphs or ()]
+            data += [("named-graph-uri", g) for g in named_graphs or ()]
+        elif union_default and self.adapter.union_params:
+            data += list(self.adapter.union_params)
+        return self.session.post(self.endpoint.url(self.adapter.query_path), data=data,
+                                 headers={"Accept": accept}, timeout=(min(5.0, timeout), timeout), stream=stream)
+
+    def select_json(self, query: str, timeout: float = 30.0) -> list[dict]:
+        try:
+            resp = self.post_query(query, JSON_RESULTS, timeout, union_default=True)
+        except requests.RequestException as exc:
+            raise StoreUnavailable(f"the SPARQL server at {self.endpoint.base} does not answer ({exc})") from exc
+        if resp.status_code != 200:
+            raise StoreError(f"{self.endpoint.base}: query failed with HTTP {resp.status_code}: {resp.text[:300]}")
+        return resp.json()["results"]["bindings"]
+
+    def info(self, max_age: float = INFO_TTL) -> BuildInfo:
+        """The build the server holds, read from its build graph at most every `max_age` seconds."""
+        now = time.monotonic()
+        cached = self._info
+        if cached is None or now - cached[0] > max_age:
+            with self._info_lock:
+                cached = self._info
+                if cached is None or time.monotonic() - cached[0] > max_age:
+                    try:
+                        value: BuildInfo | StoreError = self._read_info()
+                    except StoreError as exc:
+                        value = exc
+                    cached = self._info = (time.monotonic(), value)
+        if isinstance(cached[1], StoreError):
+            raise cached[1]
+        return cached[1]
+
+    def _read_info(self) -> BuildInfo:
+        graph = build_graph(self.base)
+        rows = self.select_json(
+            f"SELECT ?d WHERE {{ GRAPH <{graph}> {{ ?b <{self.base}/def/{DESCRIPTION}> ?d }} }} LIMIT 1",
+            timeout=5.0)
+        if not rows:
+            raise StoreUnavailable(f"{self.endpoint.base}: no build has been loaded for base {self.base} "
+                                   f"(no graph <{graph}>; run `almerekg build --store {self.url}`)")
+        try:
+            return BuildInfo(**json.loads(rows[0]["d"]["value"]))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StoreError(f"{self.endpoint.base}: the build description in <{graph}> is unreadable ({exc})") \
+                from exc
+
+    def graph_counts(self) -> dict[str, int]:
+        rows = self.select_json("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                timeout=600.0)
+        return {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
+
+    # -- writing ------------------------------------------------------------------------------
+    def _auth(self) -> AuthBase | None:
+        ep = self.endpoint
+        if ep.user is None:
+            return None
+        return HTTPDigestAuth(ep.user, ep.password or "") if self.adapter.auth == "digest" \
+            else HTTPBasicAuth(ep.user, ep.password or "")
+
+    def _gsp(self, method: str, graph: str, body: bytes | None = None, timeout: float = 600.0) -> None:
+        headers = {"Content-Type": self.adapter.upload_type} if body is not None else {}
+        try:
+            resp = self.session.request(method, self.endpoint.url(self.adapter.gsp_path),
+                                        params={self.adapter.gsp_graph_param: graph}, data=body,
+                                        headers=headers, auth=self._auth(), timeout=(10.0, timeout))
+        except requests.RequestException as exc:
+            raise StoreUnavailable(f"the SPARQL server at {self.endpoint.base} does not answer ({exc})") from exc
+        if method == "DELETE" and resp.status_code == 404:
+            return  # already gone
+        if resp.status_code not in (200, 201, 204):
+            hint = ""
+            if resp.status_code in (401, 403):
+                hint = " (set ALMEREKG_STORE_USER and ALMEREKG_STORE_PASSWORD to an account that may write)"
+            raise StoreError(f"{method} <{graph}> at {self.endpoint.base} failed with HTTP {resp.status_code}"
+                             f"{hint}: {resp.text[:300]}")
+
+    def publish(self, graphs: Iterable[tuple[str, bytes]], info: BuildInfo,
+                progress=lambda _m: None) -> BuildInfo:  # noqa: ANN001 - a print-like callable
+        """Replace every named graph of the build, then the build description, then drop stale graphs."""
+        try:
+            previous: BuildInfo | None = self._read_info()
+        except StoreUnavailable:
+            previous = None
+        progress(f"loading into {self.endpoint.base} ({self.adapter.kind}): {self.adapter.atomicity}")
+        for name, body in graphs:
+            started = time.perf_counter()
+            self._gsp("PUT", name, body)
+            progress(f"  PUT <{name}>: {len(body):,} bytes in {time.perf_counter() - started:.2f}s")
+        counts = self.graph_counts()
+        wrong = {g: (counts.get(g, 0), n) for g, n in info.graphs.items() if counts.get(g, 0) != n}
+        if wrong:
+            raise StoreError("the server holds other triple counts than the build produced (graph: held, built): "
+                             + "; ".join(f"{g}: {a}, {b}" for g, (a, b) in sorted(wrong.items())[:5]))
+        self._gsp("PUT", build_graph(self.base), self._description(info))
+        if previous is not None:
+            for stale in sorted(set(previous.graphs) - set(info.graphs)):
+                progress(f"  DELETE <{stale}> (not in this build)")
+                self._gsp("DELETE", stale)
+        self._info = None
+        return info
+
+    def _description(self, info: BuildInfo) -> bytes:
+        subject = f"<{self.base}/id/build/{info.build_id}>"
+        text = json.dumps(json.dumps(json.loads(info.to_json()), ensure_ascii=True, sort_keys=True))
+        lines = [
+            f"{subject} <http://purl.org/dc/terms/identifier> {json.dumps(info.build_id)} .",
+            f"{subject} <http://purl.org/dc/terms/created> \"{info.created}\""
+            "^^<http://www.w3.org/2001/XMLSchema#dateTime> .",
+            f"{subject} <{self.base}/def/{DESCRIPTION}> {text} .",
+        ]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+class RemoteRunner:
+    """Runs Jobs on the server: the same interface as runner.WorkerPool, so the web layer does not care.
+
+    No local worker processes: the server does the work. The timeout is enforced here on the whole
+    exchange (a server that has not finished in time gets its connection closed and the client a 503);
+    the answer is read up to max_bytes and passed through unless the adapter needs it re-serialised.
+    """
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+        self.size = 0  # no query workers of our own
+        self.started = self.killed = 0
+        self._busy = 0
+        self._lock = threading.Lock()
+
+    def stats(self):  # noqa: ANN201 - runner.PoolStats
+        from ..runner import PoolStats
+
+        return PoolStats(size=0, idle=0, started=0, killed=0, pids=[])
+
+    def close(self) -> None:
+        pass
+
+    def kill_all(self) -> None:
+        self.store.session.close()
+
+    def run(self, job, timeout: float):  # noqa: ANN001, ANN201 - runner.Job -> runner.Outcome
+        from ..runner import Outcome
+
+        started = time.monotonic()
+        deadline = started + timeout
+        normalise = self.store.adapter.normalise_results
+        accept = [t for t in (job.results_type, job.graph_type) if t]
+        if normalise and job.results_type:
+            accept = [JSON_RESULTS, *(t for t in accept if t != job.results_type)]
+        if not accept:
+            return Outcome("not_acceptable")
+        try:
+            resp = self.store.post_query(job.query, ", ".join(accept), timeout, union_default=job.union_default,
+                                         default_graphs=job.default_graphs, named_graphs=job.named_graphs,
+                                         stream=True)
+        except requests.Timeout:
+            return Outcome("timeout", seconds=time.monotonic() - started)
+        except requests.RequestException as exc:
+            return Outcome("unavailable", message=f"the SPARQL server at {self.store.endpoint.base} does not "
+                                                  f"answer ({type(exc).__name__})")
+        try:
+            body, status = _read_limited(resp, job.max_bytes, deadline)
+        finally:
+            resp.close()
+        seconds = time.monotonic() - started
+        if status != "ok":
+            msg = f"the SPARQL server at {self.store.endpoint.base} broke off the answer" if status == "unavailable" \
+                else ""
+            return Outcome(status, message=msg, seconds=seconds)
+        media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if resp.status_code != 200:
+            text = body.decode("utf-8", "replace")[:1000]
+            if resp.status_code == 400:
+                return Outcome("syntax", message=text, seconds=seconds)
+            if resp.status_code in (502, 503, 504):
+                return Outcome("unavailable", message=f"the SPARQL server answered HTTP {resp.status_code}",
+                               seconds=seconds)
+            return Outcome("error", message=f"HTTP {resp.status_code} from the SPARQL server: {text}",
+                           seconds=seconds)
+        return _finish(body, media, job, seconds, normalise)
+
+
+def _read_limited(resp: requests.Response, limit: int, deadline: float) -> tuple[bytes, str]:
+    parts: list[bytes] = []
+    size = 0
+    try:
+        for chunk in resp.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                return b"", "too_large"
+            if time.monotonic() > deadline:
+                return b"", "timeout"
+            parts.append(chunk)
+    except requests.Timeout:
+        return b"", "timeout"
+    except requests.RequestException:
+        # The server went away mid-answer (a dead store must not become a truncated 200).
+        return b"", "unavailable"
+    return b"".join(parts), "ok"
+
+
+def _finish(body: bytes, media: str, job, seconds: float, normalise: bool):  # noqa: ANN001, ANN202
+    """Pass the answer through, converting with pyoxigraph when the server answered in another format."""
+    import pyoxigraph as ox
+
+    from ..runner import GRAPH_FORMATS, RESULT_FORMATS, Outcome
+
+    if media in RESULT_FORMATS or media == "application/json":
+        kind = "solutions"
+        if media in (JSON_RESULTS, "application/json"):
+            # Virtuoso also writes "typed-literal" (an old draft's term) and ASK as a binding: re-serialised.
+            body, kind = _fix_ask(body)
+            media = JSON_RESULTS
+        if media == job.results_type and not normalise:
+            return Outcome("ok", body=body, media_type=media, kind=kind, seconds=seconds)
+        if job.results_type is None:
+            return Outcome("not_acceptable", kind=kind)
+        try:
+            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, RESULT_FORMATS[media]))
+            out = parsed.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[job.results_type]))
+        except (SyntaxError, ValueError, OSError) as exc:
+            return Outcome("error", message=f"unreadable answer from the SPARQL server: {exc}", seconds=seconds)
+        kind = "boolean" if isinstance(parsed, ox.QueryBoolean) else "solutions"
+        return Outcome("ok", body=out, media_type=job.results_type, kind=kind, seconds=seconds)
+    fmt = GRAPH_FORMATS.get(media)
+    if fmt is None:
+        return Outcome("error", message=f"the SPARQL server answered in an unexpected format {media!r}",
+                       seconds=seconds)
+    if job.graph_type is None:
+        return Outcome("not_acceptable", kind="graph")
+    if media == job.graph_type and not job.prefixes:
+        return Outcome("ok", body=body, media_type=media, kind="graph", seconds=seconds)
+    try:
+        # Re-serialised with the query's prefixes, as the embedded store does: Turtle reads far better.
+        quads = ox.parse(body, getattr(ox.RdfFormat, fmt))
+        target = getattr(ox.RdfFormat, GRAPH_FORMATS[job.graph_type])
+        prefixes = dict(job.prefixes) if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        out = ox.serialize(triples, format=target, prefixes=prefixes) if prefixes else \
+            ox.serialize(triples, format=target)
+    except (SyntaxError, ValueError, OSError) as exc:
+        return Outcome("error", message=f"unreadable answer from the SPARQL server: {exc}", seconds=seconds)
+    return Outcome("ok", body=out, media_type=job.graph_type, kind="graph", seconds=seconds)
+
+
+def _fix_ask(body: bytes) -> tuple[bytes, str]:
+    """Virtuoso answers ASK as one solution binding __ASK_RETVAL; turn that into a standard boolean."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body, "solutions"
+    if "boolean" in doc:
+        return body, "boolean"
+    if doc.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        rows = doc.get("results", {}).get("bindings", [])
+        value = bool(rows) and rows[0].get("__ASK_RETVAL", {}).get("value") in ("1", "true")
+        return json.dumps({"head": {}, "boolean": value}).encode(), "boolean"
+    return body, "solutions"

@@ -1,0 +1,117 @@
+"""Three backends, one set of end-to-end checks: embedded, `oxigraph serve` and Virtuoso.
+
+Each backend gets the real data/ built into it (`almerekg build --store ...`) and a real web server
+in front (`python -m almerekg.web.serve --store ...`), both as separate processes, as in production.
+A backend that cannot be started here is skipped with the reason, never imitated.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from . import servers
+
+BACKENDS = ("embedded", "oxigraph", "virtuoso")
+
+
+@dataclass
+class Served:
+    backend: str
+    store: str
+    url: str  # the web server
+    proc: subprocess.Popen
+    server: servers.Server | None  # the SPARQL server behind it (None: embedded)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+
+
+def child_env(extra: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    env.update(extra)
+    return env
+
+
+def start_sparql_server(backend: str, folder: Path) -> servers.Server:
+    why = servers.oxigraph_available() if backend == "oxigraph" else servers.virtuoso_available()
+    if why:
+        pytest.skip(why)
+    try:
+        return servers.start_oxigraph(folder) if backend == "oxigraph" else servers.start_virtuoso(folder)
+    except (RuntimeError, OSError) as exc:
+        pytest.skip(f"{backend} could not be started here: {exc}")
+
+
+def build_into(store: str, env: dict[str, str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "build", "--store", store],
+                          env=child_env(env), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def serve(backend: str, store: str, env: dict[str, str], log: Path, *args: str) -> tuple[str, subprocess.Popen]:
+    port = servers.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "almerekg.web.serve", "--store", store, "--port", str(port), "--workers", "2", *args],
+        env=child_env(env), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the {backend} web server exited: {log.read_text()[-3000:]}")
+        try:
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                return url, proc
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    pytest.fail(f"the {backend} web server did not become healthy: {log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    backend = request.param
+    folder = tmp_path_factory.mktemp(f"backend-{backend}")
+    server = None
+    if backend == "embedded":
+        store, env = str(request.getfixturevalue("built_store")), {}
+    else:
+        server = start_sparql_server(backend, folder / "server")
+        store, env = server.url, server.env
+        try:
+            build_into(store, env)
+        except BaseException:
+            server.stop()
+            raise
+    url, proc = serve(backend, store, env, folder / "serve.log")
+    s = Served(backend, store, url, proc, server)
+    yield s
+    s.stop()
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def embedded_tabel_1(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    """Tabel 1 as the embedded store answers it: what every other backend must answer too."""
+    log = tmp_path_factory.mktemp("embedded-reference") / "serve.log"
+    url, proc = serve("embedded", str(built_store), {}, log)
+    try:
+        return requests.get(url + "/queries/tabel-1.json", timeout=60).json()["rows"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
