@@ -237,7 +237,9 @@ def test_describe(sparql: str) -> None:
     ("application/json", "application/sparql-results+json"),
     ("*/*", "application/sparql-results+json"),
     ("text/*", "text/csv"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+    # A browser prefers HTML: it gets the query editor with the answer as a table (tests/endpoint/test_editor.py).
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+    ("text/html;q=0.5, application/sparql-results+json", "application/sparql-results+json"),
 ])
 def test_accept_q_values(sparql: str, accept: str, expected: str) -> None:
     r = http.get(sparql, params={"query": COUNT_ALL}, headers={"Accept": accept})

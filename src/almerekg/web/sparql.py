@@ -10,7 +10,7 @@ from .. import sparql_guard
 from ..config import Config
 from ..runner import Job, Outcome
 from ..store import StoreError
-from . import formats, protocol, service_description
+from . import editor, formats, protocol, service_description
 from .cache import CachedAnswer
 from .engine import ActiveBuild
 from .responses import answer, caching_headers, etag_for, not_modified, text_error
@@ -63,6 +63,9 @@ def sparql() -> Response:
         return _service_description(state, req)
 
     query = req.query
+    if editor.wants_html(req):
+        _note(page="editor")
+        return _page(editor.run(state, req, query))
     _note(query_sha=hashlib.sha256(query.encode("utf-8")).hexdigest()[:16], query_len=len(query))
     try:
         info = sparql_guard.inspect(query)
@@ -182,9 +185,20 @@ def _short(message: str) -> str:
     return line[:500]
 
 
+def _page(rendered: tuple) -> Response:
+    body, status, headers = rendered
+    resp = Response(body, status=status, mimetype="text/html")
+    resp.headers.update(headers)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
+
+
 def _service_description(state: AppState, req: protocol.ProtocolRequest) -> Response:
     config = state.config
     media = formats.negotiate(formats.DESCRIPTION, request.accept_mimetypes, req.formats)
+    if media == "text/html" or editor.wants_html(req):
+        # A browser gets the editor, which also shows the description in words.
+        return _page(editor.page(state, None))
     if media is None:
         return text_error(406, "the service description is available as: "
                                + formats.describe_offer(formats.DESCRIPTION))
