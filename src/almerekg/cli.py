@@ -41,6 +41,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except StoreError as exc:  # a remote store refused or did not answer
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a folder that cannot be written
+        print(f"error: {exc}", file=sys.stderr)
+        print("the build was not published: the store still serves the previous build", file=sys.stderr)
+        return 1
     print(f"build {info.build_id[:16]}  {info.triples:,} triples  base {info.base}  store {cfg.store}")
     width = max(len(g) for g in info.graphs)
     for graph, n in sorted(info.graphs.items()):
@@ -83,6 +87,10 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     from .store import EmbeddedStore, StoreError
 
     cfg = _config(args)
+    if cfg.store_is_remote:
+        print(f"error: {cfg.store} is a SPARQL server: query it directly, or through `almerekg serve --store URL`",
+              file=sys.stderr)
+        return 2
     query = open(args.file, encoding="utf-8").read() if args.file else args.query
     if not query:
         print("error: give a query or --file", file=sys.stderr)
@@ -126,7 +134,12 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     try:
-        info = EmbeddedStore(cfg.store).info()
+        if cfg.store_is_remote:
+            from .store.remote import RemoteStore
+
+            info = RemoteStore(cfg.store, cfg.base).info()
+        else:
+            info = EmbeddedStore(cfg.store).info()
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -137,7 +150,15 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .web.serve import run
 
-    run(_config(args), host=args.host, port=args.port, threads=args.threads)
+    cfg = _config(args)
+    if args.query_workers:
+        cfg = cfg.with_(extra={**cfg.extra, "query_workers": args.query_workers})
+    if args.workers > 1:
+        from .web.multi import run_processes
+
+        run_processes(cfg, host=args.host, port=args.port, threads=args.threads, processes=args.workers)
+        return 0
+    run(cfg, host=args.host, port=args.port, threads=args.threads)
     return 0
 
 
@@ -217,7 +238,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_sparql)
 
     i = sub.add_parser("info", help="describe the store's current build")
-    _common(i, base=False)
+    _common(i)  # --base: a SPARQL server may hold builds of several bases
     i.set_defaults(func=cmd_info)
 
     w = sub.add_parser("serve", help="serve /sparql, pages and IRIs (waitress)")
@@ -226,6 +247,9 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--port", type=int, default=8080)
     w.add_argument("--threads", type=int, default=8)
     w.add_argument("--query-timeout", type=float, dest="query_timeout")
+    w.add_argument("--workers", type=int, default=1,
+                   help="web server processes sharing the port (default 1); the web tier keeps no state")
+    w.add_argument("--query-workers", type=int, help="query processes per web process (embedded store)")
     w.set_defaults(func=cmd_serve)
 
     q = sub.add_parser("query", help="run a saved query (queries/NAME.rq) in the report's layout")

@@ -127,3 +127,16 @@ def test_build_refuses_a_server_that_does_not_answer(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "build", "--store", url], env=child_env({}),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and "does not answer" in proc.stderr
+
+
+def test_info_reads_the_build_the_server_serves(served: Served):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "info", "--store", served.store],
+                          env=child_env(served.server.env if served.server else {}), capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    health = requests.get(served.url + "/healthz", timeout=30).json()
+    info = json.loads(proc.stdout)
+    assert info["build_id"] == health["build_id"] and sum(info["graphs"].values()) == health["triples"]

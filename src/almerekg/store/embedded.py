@@ -119,20 +119,25 @@ class EmbeddedStore:
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir()
-        progress(f"loading {nquads.stat().st_size:,} bytes of N-Quads into {tmp}")
-        store = ox.Store(str(tmp / "oxigraph"))
-        store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        loaded = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
-        del store
-        expected = info.triples
-        if loaded != expected:
+        try:
+            progress(f"loading {nquads.stat().st_size:,} bytes of N-Quads into {tmp}")
+            store = ox.Store(str(tmp / "oxigraph"))
+            store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            loaded = sum(1 for _ in store.quads_for_pattern(None, None, None, None))
+            del store
+            expected = info.triples
+            if loaded != expected:
+                raise StoreError(f"loaded {loaded} quads into the new store but the build produced {expected}")
+            for name, content in extra_files:
+                _write_synced(tmp / name, content)
+            _write_synced(tmp / "build.json", info.to_json().encode("utf-8"))
+            _fsync_dir(tmp)
+        except BaseException:
+            # A failed load (a full disk, a bad count) gives its space back at once: on a full disk the
+            # next build would otherwise fail for want of the room this half-written folder still takes.
             shutil.rmtree(tmp, ignore_errors=True)
-            raise StoreError(f"loaded {loaded} quads into the new store but the build produced {expected}")
-        for name, content in extra_files:
-            _write_synced(tmp / name, content)
-        _write_synced(tmp / "build.json", info.to_json().encode("utf-8"))
-        _fsync_dir(tmp)
+            raise
         os.rename(tmp, final)
         _fsync_dir(builds)
         before_swap(final)

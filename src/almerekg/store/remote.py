@@ -15,7 +15,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
@@ -65,7 +65,10 @@ class RemoteStore:
             raise StoreUnavailable(f"the SPARQL server at {self.endpoint.base} does not answer ({exc})") from exc
         if resp.status_code != 200:
             raise StoreError(f"{self.endpoint.base}: query failed with HTTP {resp.status_code}: {resp.text[:300]}")
-        return resp.json()["results"]["bindings"]
+        try:
+            return resp.json()["results"]["bindings"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.endpoint.base}: not a SPARQL JSON answer ({exc}): {resp.text[:200]}") from exc
 
     def info(self, max_age: float = INFO_TTL) -> BuildInfo:
         """The build the server holds, read from its build graph at most every `max_age` seconds."""
@@ -129,7 +132,7 @@ class RemoteStore:
                              f"{hint}: {resp.text[:300]}")
 
     def publish(self, graphs: Iterable[tuple[str, bytes]], info: BuildInfo,
-                progress=lambda _m: None) -> BuildInfo:  # noqa: ANN001 - a print-like callable
+                progress: Callable[[str], None] = lambda _m: None) -> BuildInfo:
         """Replace every named graph of the build, then the build description, then drop stale graphs."""
         try:
             previous: BuildInfo | None = self._read_info()
@@ -177,8 +180,6 @@ class RemoteRunner:
         self.store = store
         self.size = 0  # no query workers of our own
         self.started = self.killed = 0
-        self._busy = 0
-        self._lock = threading.Lock()
 
     def stats(self):  # noqa: ANN201 - runner.PoolStats
         from ..runner import PoolStats
@@ -221,6 +222,9 @@ class RemoteRunner:
                 else ""
             return Outcome(status, message=msg, seconds=seconds)
         media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if resp.headers.get("X-SQL-State", "").startswith("S1TAT"):
+            # Virtuoso's "anytime query": its own time limit hit, the 200 holds partial results. Not an answer.
+            return Outcome("timeout", seconds=seconds)
         if resp.status_code != 200:
             text = body.decode("utf-8", "replace")[:1000]
             if resp.status_code == 400:

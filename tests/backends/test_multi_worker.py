@@ -1,0 +1,79 @@
+"""`almerekg serve --workers N`: several web processes on one port sharing one embedded store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+from . import servers
+from .conftest import child_env
+from .test_backends import FIRMS
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _web_children(pid: int) -> list[int]:
+    # The web processes are the parent's children; their own children are query workers.
+    return [c for c in _children(pid) if "almerekg.runner" not in Path(f"/proc/{c}/cmdline").read_bytes()
+            .decode(errors="replace").replace("\0", " ")]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the server exited"
+        try:
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise AssertionError("not healthy in time")
+
+
+def test_two_web_processes_share_the_store_and_replace_a_dead_one(built_store: Path, tmp_path: Path):
+    port = servers.free_port()
+    log = tmp_path / "serve.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(built_store), "--port", str(port),
+         "--workers", "2", "--query-workers", "1"],
+        env=child_env({}), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        web = _web_children(proc.pid)
+        assert len(web) == 2, log.read_text()[-2000:]
+
+        def ask(i: int) -> str:
+            r = requests.post(url + "/sparql", data={"query": FIRMS + f" # {i}"},
+                              headers={"Accept": "text/csv"}, timeout=60)
+            assert r.status_code == 200, r.text
+            return r.text.splitlines()[1]
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(ask, range(24))) == {"49"}
+
+        os.kill(web[0], signal.SIGKILL)  # one web process dies: the parent starts another
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = _web_children(proc.pid)
+            if len(now) == 2 and web[0] not in now:
+                break
+            time.sleep(0.3)
+        assert len(_web_children(proc.pid)) == 2
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(ask, range(100, 112))) == {"49"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert "stopped 2 web processes" in log.read_text()
