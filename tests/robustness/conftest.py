@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 import requests
+from endpoint.conftest import Server, http, start_server
 
 from almerekg.build import run_build
 from almerekg.config import from_env
-from endpoint.conftest import Server, http, start_server
 
 TIMEOUT_S = 2
 MAX_REQUEST_BYTES = 64 * 1024

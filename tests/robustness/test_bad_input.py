@@ -6,13 +6,12 @@ import http.client as http_client
 import socket
 from pathlib import Path
 
-import pytest
 import requests
+from endpoint.conftest import http
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from almerekg.queries import catalogue
-from endpoint.conftest import http
 
 from .conftest import MAX_REQUEST_BYTES, assert_clean, assert_healthy
 

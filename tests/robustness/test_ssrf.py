@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from endpoint.conftest import http
 
 from .conftest import assert_clean, assert_healthy
@@ -53,24 +52,28 @@ VARIABLE_AND_TRICKS = [
 ]
 
 
-def _check_refused(sparql: str, query: str) -> None:
+def _check_refused(sparql: str, query: str) -> float:
     started = time.monotonic()
     r = http.post(sparql, data={"query": query})
     elapsed = time.monotonic() - started
     assert_clean(r)
     assert r.status_code in (400, 403), (query, r.status_code, r.text[:300])
     assert "SERVICE" in r.text, r.text
-    # Refused by the guard, not by a failed connection attempt (which would take a timeout's time).
-    assert elapsed < 1.5, (query, elapsed)
+    # Refused by the guard (its messages), not by a failed call (that would be a 502 after a connect attempt).
+    assert "not allowed" in r.text or "could not be checked" in r.text or "cannot check" in r.text, r.text
+    # Well under any connect timeout to a black-holed address; a loaded 2-core machine needs some slack.
+    assert elapsed < 5, (query, elapsed)
+    return elapsed
 
 
 def test_service_to_any_other_address_is_refused(robust_server, fake_sparql) -> None:  # noqa: ANN001
     ok, calls = fake_sparql
     before = len(calls)
     n = 0
+    times = []
     for target in TARGETS:
         for shape in SHAPES:
-            _check_refused(robust_server.sparql, shape.format(t=target))
+            times.append(_check_refused(robust_server.sparql, shape.format(t=target)))
             n += 1
     port = ok.split(":")[1]
     for q in VARIABLE_AND_TRICKS:
@@ -82,7 +85,9 @@ def test_service_to_any_other_address_is_refused(robust_server, fake_sparql) -> 
         assert r.status_code in (400, 403)
         n += 1
     assert len(calls) == before, f"the loopback endpoint was contacted by a refused query: {calls[before:]}"
-    print(f"\nssrf: {n} SERVICE queries refused")
+    times.sort()
+    print(f"\nssrf: {n} SERVICE queries refused; median {times[len(times) // 2] * 1000:.0f} ms, "
+          f"max {times[-1] * 1000:.0f} ms")
     assert_healthy(robust_server)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from almerekg.queries import catalogue
 from endpoint.conftest import http
+
+from almerekg.queries import catalogue
 
 from .conftest import XSS_ATTR, XSS_SCRIPT, assert_clean, assert_healthy
 

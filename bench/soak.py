@@ -1,0 +1,244 @@
+"""A soak: the real server under a steady mixed load for minutes, loopback only, bounded by --seconds.
+
+    .venv/bin/python bench/soak.py --seconds 300 [--clients 8] [--store PATH] [--workers 2]
+
+Without --store it builds data/ into a temporary store first. It starts `python -m almerekg.web.serve` on a
+free loopback port, runs client threads that mix saved queries (table, CSV, JSON, with parameters), /sparql
+(cached texts and texts that differ every time, so the engine answers), linked-data pages, search and a
+runaway query now and then, and reports every --report seconds and at the end: requests served, errors
+(any answer other than the expected status), latency percentiles, and the resident memory (RSS from
+/proc/PID/status) of the server process and of its query workers, first sample against last.
+Exit status 1 when any request failed or the server died.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+GETS = [
+    "/queries/tabel-1", "/queries/tabel-1.json", "/queries/tabel-3.csv", "/queries/tabel-3",
+    "/queries/joint-ventures.json?soort=joint-venture-share", "/queries/netwerken-buiten-almere?focus=provincie",
+    "/queries", "/", "/search?q=almere", "/doc/firm/usg-people", "/doc/firm/usg-people.ttl",
+    "/dataset", "/def", "/def/Firm", "/healthz",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry))
+    return kids
+
+
+def memory(pid: int) -> tuple[int, int]:
+    """(server RSS, sum of worker RSS) in KiB."""
+    return rss_kib(pid), sum(rss_kib(k) for k in children(pid))
+
+
+def pick(rng: random.Random, n: int) -> tuple[str, str, dict, tuple[int, ...]]:
+    """(method, path, request kwargs, acceptable statuses) of one request."""
+    roll = rng.random()
+    if roll < 0.55:
+        return "GET", rng.choice(GETS), {}, (200,)
+    if roll < 0.75:
+        q = f"SELECT ?s ?l WHERE {{ ?s {LABEL} ?l }} LIMIT {1 + n % 50}"  # few texts: mostly cache hits
+        return "GET", "/sparql", {"params": {"query": q}}, (200,)
+    if roll < 0.98:
+        q = (f"SELECT ?s WHERE {{ ?s {LABEL} ?l FILTER(CONTAINS(LCASE(STR(?l)), \"{rng.choice('aeiou')}\")) }} "
+             f"LIMIT {n % 100_000 + 1}")  # a new text each time: the engine answers
+        return "POST", "/sparql", {"data": {"query": q}}, (200,)
+    return "GET", "/id/firm/usg-people", {"allow_redirects": False}, (303,)
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }} # {n}"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=300.0, help="how long to run the load (default 300)")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--store", help="a built store folder (default: build data/ into a temporary one)")
+    ap.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
+    ap.add_argument("--query-timeout", type=float, default=2.0)
+    ap.add_argument("--report", type=float, default=15.0, help="seconds between progress lines")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--runaway-every", type=float, default=10.0,
+                    help="seconds between runaway queries (one at a time; 0: none). Each holds a worker until "
+                         "the timeout: with more runaways than workers, ordinary queries get 503 busy by design")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="almerekg-soak-"))
+    server = None
+    try:
+        if args.store:
+            store = Path(args.store)
+        else:
+            sys.path.insert(0, str(ROOT / "src"))
+            from almerekg.build import run_build
+            from almerekg.config import from_env
+
+            store = tmp / "store"
+            print(f"building data/ into {store} ...", flush=True)
+            run_build(from_env(store=str(store)), progress=lambda _m: None)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+        log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed below
+        server = subprocess.Popen(
+            [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--host", "127.0.0.1",
+             "--port", str(port), "--workers", str(args.workers), "--query-timeout", str(args.query_timeout)],
+            stdout=subprocess.DEVNULL, stderr=log, env=env)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                print("the server did not come up:\n" + (tmp / "server.log").read_text()[-3000:])
+                return 1
+            time.sleep(0.2)
+        for path in GETS:  # warm up, as a server that has been up a while is
+            requests.get(base + path, timeout=30)
+        time.sleep(1)
+        mem_start = memory(server.pid)
+        lock = threading.Lock()
+        latencies: list[float] = []
+        errors: Counter[str] = Counter()
+        statuses: Counter[int] = Counter()
+        counter = [0]
+        stop_at = time.monotonic() + args.seconds
+
+        def client(idx: int) -> None:
+            rng = random.Random(args.seed * 1000 + idx)  # noqa: S311 - a load mix, not a secret
+            session = requests.Session()
+            while time.monotonic() < stop_at:
+                with lock:
+                    counter[0] += 1
+                    n = counter[0]
+                method, path, kwargs, ok = pick(rng, n)
+                t0 = time.perf_counter()
+                try:
+                    r = session.request(method, base + path, timeout=60, **kwargs)
+                    status = r.status_code
+                    bad = status not in ok or "Traceback" in r.text
+                    key = f"{status} {method} {path.split('?')[0]}"
+                except requests.RequestException as exc:
+                    status, bad, key = 0, True, f"{type(exc).__name__} {method} {path}"
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    statuses[status] += 1
+                    latencies.append(elapsed)
+                    if bad:
+                        errors[key] += 1
+
+        runaways: Counter[int] = Counter()
+
+        def runaway_client() -> None:
+            # A runaway now and then: it must be stopped (503 with a message), never a cut-off 200.
+            n = 0
+            while args.runaway_every > 0 and time.monotonic() + args.runaway_every < stop_at:
+                time.sleep(args.runaway_every)
+                n += 1
+                try:
+                    r = requests.post(base + "/sparql", data={"query": RUNAWAY.format(n=n)}, timeout=60)
+                    status = r.status_code
+                    ok = status == 503 and "limit" in r.text
+                except requests.RequestException:
+                    status, ok = 0, False
+                with lock:
+                    runaways[status] += 1
+                    if not ok:
+                        errors[f"runaway answered {status}"] += 1
+
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(args.clients)]
+        threads.append(threading.Thread(target=runaway_client, daemon=True))
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        samples = [mem_start]
+        while time.monotonic() < stop_at and any(t.is_alive() for t in threads):
+            time.sleep(min(args.report, max(0.1, stop_at - time.monotonic())))
+            samples.append(memory(server.pid))
+            with lock:
+                done, n_err = sum(statuses.values()), sum(errors.values())
+            print(f"  {time.monotonic() - started:6.0f} s  {done:7d} requests  {n_err} errors  "
+                  f"server RSS {samples[-1][0] / 1024:.1f} MiB  workers RSS {samples[-1][1] / 1024:.1f} MiB",
+                  flush=True)
+            if server.poll() is not None:
+                print("the server died")
+                break
+        for t in threads:
+            t.join(timeout=70)
+        wall = time.monotonic() - started
+        mem_end = memory(server.pid)
+        health = requests.get(base + "/healthz", timeout=10).json()
+        q = statistics.quantiles(latencies, n=1000) if len(latencies) > 1 else [0.0] * 999
+        total = sum(statuses.values())
+        print()
+        print(f"soak: {args.clients} clients, {wall:.0f} s, loopback {base}")
+        print(f"requests served: {total} ({total / wall:.0f}/s); statuses {dict(sorted(statuses.items()))}")
+        print(f"runaway queries (one every {args.runaway_every:g} s, stopped by the timeout): "
+              f"{dict(runaways)}")
+        print(f"errors: {sum(errors.values())}" + (f" {dict(errors.most_common(10))}" if errors else ""))
+        print(f"latency of the mixed requests: p50 {q[499] * 1000:.1f} ms  p90 {q[899] * 1000:.1f} ms  "
+              f"p99 {q[989] * 1000:.1f} ms  p99.9 {q[998] * 1000:.1f} ms  max {max(latencies) * 1000:.1f} ms")
+        print(f"server RSS: {mem_start[0] / 1024:.1f} -> {mem_end[0] / 1024:.1f} MiB "
+              f"({(mem_end[0] - mem_start[0]) / 1024:+.1f}); max {max(s[0] for s in samples) / 1024:.1f}")
+        print(f"workers RSS (sum): {mem_start[1] / 1024:.1f} -> {mem_end[1] / 1024:.1f} MiB "
+              f"({(mem_end[1] - mem_start[1]) / 1024:+.1f})")
+        print(f"workers: {health.get('workers')}; cache: {health.get('cache')}")
+        return 1 if errors or server.poll() is not None else 0
+    finally:
+        if server is not None and server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
