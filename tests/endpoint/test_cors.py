@@ -13,6 +13,7 @@ def test_simple_request_allows_any_origin(sparql: str) -> None:
     r = http.get(sparql, params={"query": QUERY}, headers={"Origin": "https://agency.example"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "ETag" in r.headers["Access-Control-Expose-Headers"]
+    assert "Link" in r.headers["Access-Control-Expose-Headers"].split(", ")
 
 
 def test_errors_carry_cors_too(sparql: str) -> None:

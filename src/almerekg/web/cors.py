@@ -8,7 +8,8 @@ bp = Blueprint("cors", __name__)
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 DEFAULT_ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
-EXPOSED = "ETag, Last-Modified, Content-Encoding, Retry-After, X-Almerekg-Build, X-Cache"
+# Link carries the paging of /queries/<name>.csv|.json; scripts on other origins must be able to read it.
+EXPOSED = "ETag, Last-Modified, Content-Encoding, Retry-After, Link, X-Almerekg-Build, X-Cache"
 
 
 @bp.after_app_request
