@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 want_system=()
 if [ "${ALMEREKG_SKIP_SYSTEM:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || want_system+=(chromium)
+  # Debian's own python3 needs python3-venv for `python3 -m venv`.
+  python3 -c "import ensurepip, venv" >/dev/null 2>&1 || want_system+=(python3-venv)
   if [ "${1:-}" = "--test" ]; then
     command -v curl >/dev/null 2>&1 || want_system+=(curl)
     # tests/backends run the end-to-end checks against Virtuoso too (skipped with a reason without it).
@@ -18,13 +20,14 @@ if [ ${#want_system[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing Debian packages: ${want_system[*]}" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${want_system[@]}" >/dev/null
+    # With recommends: chromium's fonts are recommends, and page screenshots need them.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${want_system[@]}" >/dev/null
   else
     echo "setup: please install these Debian packages: ${want_system[*]} (needs root)" >&2
   fi
 fi
 
-python3 -m venv .venv 2>/dev/null || python3 -m venv --without-pip .venv
+[ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install -q -e '.[test]'
