@@ -37,6 +37,8 @@ import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from .sparql_guard import mask
+
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PARAM_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -76,16 +78,6 @@ CHAPTERS: tuple[tuple[str, dict[str, str]], ...] = (
 )
 CHAPTER_KEYS = tuple(key for key, _ in CHAPTERS)
 
-# Strings, IRIs and comments, so that keywords inside them are not taken for syntax.
-_MASK = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
 _WHERE_OPEN = re.compile(r"(?<![\w:?$])WHERE\s*\{", re.IGNORECASE)
 _SELECT = re.compile(r"(?<![\w:?$])SELECT(?![\w:])", re.IGNORECASE)
 _LIMIT_OFFSET = re.compile(r"(?<![\w:?$])(?:LIMIT|OFFSET)(?![\w:])", re.IGNORECASE)
@@ -107,11 +99,6 @@ class QueryFailed(Exception):
         super().__init__(message or status)
         self.status = status
         self.message = message
-
-
-def mask(text: str) -> str:
-    """The text with strings, IRIs and comments blanked to spaces: same length, same positions."""
-    return _MASK.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def _texts(raw: Any, where: str, required: bool = True) -> dict[str, str]:

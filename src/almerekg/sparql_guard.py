@@ -74,6 +74,11 @@ class QueryInfo:
     prefixes: tuple[tuple[str, str], ...] = ()  # PREFIX declarations, reused to write readable Turtle
 
 
+def mask(text: str) -> str:
+    """The text with strings, IRIs and comments blanked to spaces: same length, same positions."""
+    return _TOKENS.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def blank_out(text: str) -> str:
     """The query with strings, IRIs and comments replaced by empty placeholders ("" and <>)."""
 

@@ -176,20 +176,25 @@ def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> Bui
     with tempfile.TemporaryDirectory(dir=cfg.store, prefix=".nq-") as tmp:
         nq = Path(tmp) / "graph.nq"
         counts = write_nquads(graphs, nq)
-        info = BuildInfo(
-            build_id=graphs.build_id,
-            created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            base=cfg.base,
-            graphs=counts,
-            validation={"conforms": True, "violations": 0, "warnings": len(result.warnings)},
-            code_version=__version__,
-        )
+        info = _build_info(cfg, graphs, result, counts)
         say(f"publishing {info.triples:,} quads in {len(counts)} named graphs to {cfg.store}")
         # The downloads are made from the same N-Quads the store loads, so they always match it.
         extra = [("validation.ttl", result.report_turtle()), *dumps.make_dumps(nq, cfg.base)]
         store.publish(nq, info, extra_files=extra, progress=say)
     say(f"done in {time.perf_counter() - t0:.1f}s")
     return info
+
+
+def _build_info(cfg: Config, graphs: GraphSet, result: ValidationResult, counts: dict[str, int]) -> BuildInfo:
+    """What a published build says about itself, the same for an embedded and a remote store."""
+    return BuildInfo(
+        build_id=graphs.build_id,
+        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        base=cfg.base,
+        graphs=counts,
+        validation={"conforms": True, "violations": 0, "warnings": len(result.warnings)},
+        code_version=__version__,
+    )
 
 
 def _publish_remote(cfg: Config, graphs: GraphSet, result: ValidationResult, say: Callable[[str], None],
@@ -204,14 +209,7 @@ def _publish_remote(cfg: Config, graphs: GraphSet, result: ValidationResult, say
         body = g.serialize(format="nt", encoding="utf-8")
         bodies.append((str(g.identifier), body))
         counts[str(g.identifier)] = sum(1 for line in body.splitlines() if line.strip())
-    info = BuildInfo(
-        build_id=graphs.build_id,
-        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        base=cfg.base,
-        graphs=counts,
-        validation={"conforms": True, "violations": 0, "warnings": len(result.warnings)},
-        code_version=__version__,
-    )
+    info = _build_info(cfg, graphs, result, counts)
     say(f"publishing {info.triples:,} triples in {len(counts)} named graphs to {cfg.store}")
     RemoteStore(cfg.store, cfg.base).publish(bodies, info, progress=say)
     say(f"done in {time.perf_counter() - t0:.1f}s")
