@@ -159,17 +159,37 @@ def _orphan_watch(parent: int) -> None:
             os._exit(0)
 
 
-def worker_main(fd: int, build_dir: str, memory_limit: int = 0) -> None:
-    if memory_limit > 0:
-        import resource
+def _address_space() -> int:
+    """This process's mapped address space now (VmSize), in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    raise OSError("no VmSize in /proc/self/status")
 
-        # A cross product under ORDER BY can eat all memory long before its timeout. With a cap the
-        # allocation fails, the worker aborts and is replaced, and the OOM killer never picks a victim.
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+def cap_query_memory(allowance: int) -> int:
+    """Let this process map at most `allowance` bytes beyond what it maps now; returns the cap.
+
+    A cross product under ORDER BY can eat all memory long before its timeout. With a cap the
+    allocation fails, the worker aborts and is replaced, and the OOM killer never picks a victim.
+    The cap is set after the build is loaded and counts from there: what Python, the engine and the
+    loaded graph map depends on the machine (the storage engine starts a thread per core, each with
+    its own stack), so a fixed total would let a worker start on one machine and not on another.
+    """
+    import resource
+
+    cap = _address_space() + allowance
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return cap
+
+
+def worker_main(fd: int, build_dir: str, memory_limit: int = 0) -> None:
     conn = Connection(fd)
     threading.Thread(target=_orphan_watch, args=(os.getppid(),), daemon=True).start()
     try:
         store = _open_build(Path(build_dir))
+        if memory_limit > 0:
+            cap_query_memory(memory_limit)
     except Exception as exc:  # noqa: BLE001 - report any failure to open, then exit
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -194,6 +214,10 @@ def worker_main(fd: int, build_dir: str, memory_limit: int = 0) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Web side
 # ---------------------------------------------------------------------------------------------------
+
+
+RETRY_START_AFTER = 1.0  # seconds before starting a failed worker again; doubles up to the maximum
+MAX_RETRY_START_AFTER = 30.0
 
 
 class PoolError(Exception):
@@ -247,7 +271,8 @@ class WorkerPool:
         if errors and self._idle.empty():
             raise PoolError(errors[0])
         for msg in errors:
-            log.error("query worker failed to start: %s", msg)
+            log.error("query worker failed to start, trying again in the background: %s", msg)
+            threading.Thread(target=self._start_one, name="almerekg-worker-start", daemon=True).start()
         return self
 
     def close(self) -> None:
@@ -325,6 +350,9 @@ class WorkerPool:
             # as JSON, from the exit status.
             stderr=subprocess.DEVNULL,
             close_fds=True,
+            # glibc gives each thread that allocates its own 64 MiB arena of address space, up to eight per
+            # core; two keep a worker's footprint, and so its memory cap, the same on any machine.
+            env={**os.environ, "MALLOC_ARENA_MAX": "2"},
         )
         child_sock.close()
         conn = Connection(parent_sock.detach())
@@ -378,13 +406,23 @@ class WorkerPool:
         threading.Thread(target=self._start_one, name="almerekg-worker-start", daemon=True).start()
 
     def _start_one(self) -> None:
-        try:
-            w = self._spawn()
-            self._await_ready(w)
-        except (PoolError, OSError) as exc:
-            log.error("could not start a replacement query worker: %s", exc)
+        # A pool that gave up after one failed start would shrink for good (and with it the protection
+        # against runaway queries), so keep trying, less and less often, until the pool is closed.
+        delay = RETRY_START_AFTER
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+            try:
+                w = self._spawn()
+                self._await_ready(w)
+            except (PoolError, OSError) as exc:
+                log.error("could not start a replacement query worker, trying again in %g s: %s", delay, exc)
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_START_AFTER)
+                continue
+            self._release(w)
             return
-        self._release(w)
 
 
 def main(argv: list[str] | None = None) -> None:

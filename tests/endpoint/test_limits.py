@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from .conftest import http
 
@@ -95,3 +96,30 @@ def test_memory_hungry_query_is_stopped(server, sparql: str) -> None:  # noqa: A
     assert wait_until(lambda: len(server.children()) == 2)
     r = http.get(sparql, params={"query": unique("ASK { ?s ?p ?o }")})
     assert r.status_code == 200
+
+
+def _limit_and_size(pid: int) -> tuple[int | None, int]:
+    """(address-space cap or None while the worker is still loading its build, mapped size now)."""
+    limits = Path(f"/proc/{pid}/limits").read_text().splitlines()
+    field = next(line for line in limits if line.startswith("Max address space")).split()[3]
+    cap = None if field == "unlimited" else int(field)
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    size = int(next(line for line in status if line.startswith("VmSize:")).split()[1]) * 1024
+    return cap, size
+
+
+def test_memory_cap_counts_from_the_loaded_build(server) -> None:  # noqa: ANN001
+    """Each worker may map 800 MiB beyond what it mapped once its build was loaded, whatever the machine.
+
+    A fixed total cap let workers start on one machine and fail on another with more cores (the storage
+    engine's threads and glibc's per-thread arenas map more there).
+    """
+    assert wait_until(lambda: len(kids := server.children()) == 2
+                      and all(_limit_and_size(pid)[0] is not None for pid in kids))
+    for pid in server.children():
+        cap, size = _limit_and_size(pid)
+        assert cap is not None
+        headroom = cap - size
+        assert 780 * 1024 * 1024 <= headroom <= 800 * 1024 * 1024, (pid, cap, size)
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ

@@ -25,7 +25,7 @@ from .cache import ResultCache
 
 log = logging.getLogger("almerekg.engine")
 
-DEFAULT_WORKER_MEMORY = 2 * 1024**3  # address space per query worker; the report graph needs ~100 MiB
+DEFAULT_WORKER_MEMORY = 2 * 1024**3  # address space a query may add to its worker's, once the build is loaded
 RETRY_FAILED_BUILD_AFTER = 5.0  # seconds before trying again to load a build that failed to load
 
 

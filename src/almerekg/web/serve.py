@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--processes", type=int, default=1,
                         help="web server processes sharing the port (default 1; see web/multi.py)")
     parser.add_argument("--worker-memory", type=int, metavar="BYTES",
-                        help="address-space limit of each query worker (default 2 GiB)")
+                        help="memory a query may take beyond its worker's loaded build (default 2 GiB)")
     args = parser.parse_args(argv)
     config = from_env(
         store=args.store,
