@@ -49,6 +49,7 @@ class Cell:
     span: int = 1
     lang: str | None = None  # language of the text where it differs from the page's (quotes)
     relabel: bool = False  # the text names cell.iri: the page may show the label in its own language
+    gloss: str | None = None  # a printed (Dutch) header's label in the page's language, shown beside it
     notes: list[str] = field(default_factory=list)  # note IRIs (filled in by the page)
 
     @property

@@ -148,3 +148,35 @@ def test_register_literals_keep_the_register_s_spelling(union):
     den_bosch = URIRef("https://almerekg.example/id/place/den-bosch")
     code = union.value(den_bosch, URIRef(AK + "registerCode"))
     assert union.value(code, URIRef(AK + "nameInRegister")) == Literal("'s-Hertogenbosch")
+
+
+def test_sectors_take_their_english_name_from_nace(union):
+    """The report prints Dutch SBI names only; each section's English label is NACE's title of that section."""
+    def sector(letter: str) -> URIRef:
+        return URIRef(f"https://almerekg.example/id/sector/{letter}")
+
+    def english(letter: str) -> set[str]:
+        return {str(o) for o in union.objects(sector(letter), SKOS.prefLabel) if o.language == "en"}
+
+    assert english("j") == {"Information and communication"}
+    assert english("g") == {"Wholesale and retail trade; repair of motor vehicles and motorcycles"}
+    # Section T: the source's misprint "U0NDIFFERENTIATED" stays on the NACE URI, not in our label.
+    assert english("t") == {"Activities of households as employers; undifferentiated goods- and "
+                            "services-producing activities of households for own use"}
+    assert "U0NDIFFERENTIATED" in str(union.value(URIRef(RAMON + "T"), RDFS.label))
+    # The Dutch name as printed stays the Dutch label.
+    assert {str(o) for o in union.objects(sector("j"), SKOS.prefLabel) if o.language == "nl"} == {
+        "Informatie en communicatie"}
+    assert all(english(letter.lower()) for letter in "ACDEFGHIJKLMNOPQRST")
+
+
+def test_countries_take_their_english_name_from_iso_3166(union):
+    def english(slug: str) -> set[str]:
+        place = URIRef(f"https://almerekg.example/id/place/{slug}")
+        return {str(o) for o in union.objects(place, RDFS.label) if o.language == "en"}
+
+    assert english("duitsland") == {"Germany"}
+    assert english("taiwan") == {"Taiwan"}  # ISO's common name, not "Taiwan, Province of China"
+    assert english("vs") == {"United States"}
+    assert english("groot-brittannie") == {"United Kingdom"}
+    assert english("den-bosch") == set()  # a municipality: the CBS file has no English name

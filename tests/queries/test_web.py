@@ -153,6 +153,21 @@ def test_english_by_parameter_and_accept_language(site: str) -> None:
     assert "Accept-Language" in r.headers["Vary"]
 
 
+def test_english_page_glosses_the_printed_dutch_headers(site: str) -> None:
+    """The table stays as printed (Dutch); an English reader gets each sector's English name beside it."""
+    html = get(f"{site}/queries/tabel-1", params={"lang": "en"}).text
+    assert html.count('class="gloss"') == 19  # the 19 SBI sections; size classes and "Totaal" have no English label
+    assert ('Landbouw, bosbouw en visserij</a> <span class="gloss" lang="en">Agriculture, forestry and fishing</span>'
+            in html)
+    t = report_table(html)
+    assert t.rows[1][0] == "A Landbouw, bosbouw en visserij Agriculture, forestry and fishing"
+    assert t.rows[1][1:] == exp.tabel(1)[1][1:]  # the numbers are untouched
+    assert 'class="gloss"' not in page(site, "tabel-1")  # the Dutch page is the report as printed
+    # Downloads are the report's table, without glosses.
+    grid = csv_grid(get(f"{site}/queries/tabel-1.csv", params={"lang": "en", "layout": "report"}).content)
+    assert grid[1][0] == "A Landbouw, bosbouw en visserij"
+
+
 def test_index_groups_queries_by_chapter(site: str) -> None:
     r = get(f"{site}/queries", params={"lang": "nl"})
     assert r.status_code == 200

@@ -24,6 +24,10 @@ REGISTERS = "registers/registers.csv"
 NACE_RAMON = Namespace("http://ec.europa.eu/eurostat/ramon/rdfdata/nace_r2/")
 RAMON_ONT = Namespace("http://ec.europa.eu/eurostat/ramon/ontologies/nace.rdf#")
 
+# Misprints of the RAMON copy, kept there as the source's (its header says so) and mended only in the English
+# label the graph derives for the SBI section: a reader would take the zero for our own error.
+RAMON_TYPOS = {"U0NDIFFERENTIATED": "UNDIFFERENTIATED"}
+
 # Which kind of place a register may describe: a municipality code on a province would be a curation error.
 PLACE_KINDS = {
     "cbs-gemeenten-2021": {"gemeente"},
@@ -48,6 +52,7 @@ class Entry:
     code: str
     name: str
     extra: dict[str, str]
+    name_en: str = ""  # the register's English name for what the code stands for, where it gives one
 
 
 def sha256(path: Path) -> str:
@@ -101,8 +106,10 @@ def _entries(register: Register) -> dict[str, Entry]:
                 out[rec[name_col].strip()] = Entry(rec[code_col].strip(), rec[name_col].strip(), {})
     elif register.key == "iso-3166-1":
         for rec in json.loads(path.read_text(encoding="utf-8"))["3166-1"]:
+            # ISO's short name where it has no common one: "Taiwan", not "Taiwan, Province of China".
             out[rec["name"]] = Entry(rec["alpha_2"], rec["name"], {"alpha_3": rec["alpha_3"],
-                                                                   "numeric": rec["numeric"]})
+                                                                   "numeric": rec["numeric"]},
+                                     name_en=rec.get("common_name") or rec["name"])
     elif register.key == "owid-countries":
         with open(path, encoding="utf-8", newline="") as fh:
             for rec in csv.DictReader(fh):
@@ -154,6 +161,9 @@ def build_registers(ctx: Context) -> None:
         for extra, value in sorted(entry.extra.items()):
             g.add((code_iri, ctx.term("iso3166Alpha3" if extra == "alpha_3" else "iso3166Numeric"), Literal(value)))
         g.add((place, ctx.term("registerCode"), code_iri))
+        if entry.name_en:
+            # The report names places in Dutch only; the register's English name is their English label.
+            g.add((place, RDFS.label, Literal(entry.name_en, lang="en")))
         ctx.rows[code_iri] = [row.where]
         ctx.register("place-code", f"{reg_key}|{entry.code}", place, row)
         if reg_key == "iso-3166-1":
@@ -192,8 +202,26 @@ def _nace(ctx: Context, registers: dict[str, Register]) -> None:
         if (uri, RAMON_ONT.code, Literal(letter)) not in nace or (uri, RDF.type, RAMON_ONT.Section) not in nace:
             raise DataError(f"data/registers/{register.path.name} has no NACE Rev. 2 section {letter!r}")
         g.add((sector, SKOS.exactMatch, uri))
-        g.add((uri, RDFS.label, Literal(str(nace.value(uri, RDFS.label)), lang="en")))
+        title = str(nace.value(uri, RDFS.label))
+        g.add((uri, RDFS.label, Literal(title, lang="en")))
+        # The report prints SBI's Dutch names only; NACE's title of the same section is the English name
+        # ("J - INFORMATION AND COMMUNICATION" -> "Information and communication": no title has a proper noun).
+        english = Literal(nace_title_en(title, letter), lang="en")
+        g.add((sector, SKOS.prefLabel, english))
+        g.add((sector, RDFS.label, english))
         g.add((uri, ctx.term("inRegister"), register.iri))
 
 
-__all__ = ["build_registers", "read_registers", "sha256"]
+def nace_title_en(label: str, letter: str) -> str:
+    """RAMON's "A - AGRICULTURE, FORESTRY AND FISHING" as a sentence: "Agriculture, forestry and fishing"."""
+    prefix = f"{letter} - "
+    if not label.startswith(prefix):
+        raise DataError(f"NACE section {letter}: label {label!r} does not start with {prefix!r}")
+    title = label[len(prefix):].strip()
+    for wrong, right in RAMON_TYPOS.items():
+        title = title.replace(wrong, right)
+    title = title.lower()
+    return title[:1].upper() + title[1:]
+
+
+__all__ = ["build_registers", "nace_title_en", "read_registers", "sha256"]

@@ -29,6 +29,7 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?sector ?label ?vestigingen WHERE {{
   ?o ak:sector ?s ; ak:sizeClass/skos:notation "totaal" ; ak:establishments ?vestigingen .
   ?s skos:notation ?sector ; skos:prefLabel ?label .
+  FILTER(LANG(?label) = "nl")
 }}
 ORDER BY ?sector"""
 

@@ -505,16 +505,27 @@ def _mark(table: Table, by_target: dict[str, list[str]]) -> None:
 
 def _relabel(state: AppState, build: ActiveBuild, table: Table, lang: str) -> None:
     """Plain tables show a linked thing by its label in the page's language: a bare IRI always by
-    its best label, a label column (declared `relabel: true`) where the graph has one in this language."""
-    if table.kind != "table":
+    its best label, a label column (declared `relabel: true`) where the graph has one in this language.
+
+    The report's own tables (pivots, side by side) keep their printed Dutch headers, which are the
+    reproduction; on an English page each header that names a thing gets its English label beside it.
+    """
+    if table.kind == "table":
+        cells = [c for c in table.cells() if c.relabel and c.iri]
+    elif lang != "nl":
+        cells = [c for c in [*table.header, *(r.header for r in table.rows if r.header is not None)] if c.iri]
+    else:
         return
-    cells = [c for c in table.cells() if c.relabel and c.iri]
     if not cells:
         return
     rows = parse_results(_executor(state, build)(labels_query(build.info.base, {c.iri for c in cells})))
     exact, best = exact_labels(rows, lang), pick_labels(rows, lang)
     for c in cells:
-        if c.text == c.iri and c.iri in best:
+        if table.kind != "table":
+            gloss = exact.get(c.iri)
+            if gloss and gloss.casefold() != (c.text or "").casefold():
+                c.gloss = gloss
+        elif c.text == c.iri and c.iri in best:
             c.text = best[c.iri]
         elif c.iri in exact:
             c.text = exact[c.iri]
