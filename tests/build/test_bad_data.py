@@ -123,3 +123,25 @@ def test_a_build_that_fails_validation_leaves_the_store_unchanged(tmp_path, buil
     assert EmbeddedStore(store).info().build_id == before
     assert sorted(p.name for p in (store / "builds").iterdir()) == sorted(
         p.name for p in (built_store / "builds").iterdir())
+
+
+def test_a_typology_with_four_types_is_a_shacl_violation(tmp_path):
+    data = broken_copy(tmp_path, "business-typology.csv", lambda rows: [r for r in rows if r["number"] != "5"])
+    proc = validate_cli(data)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert any("scheme/business-typology" in ln and "exactly five types" in ln for ln in proc.stdout.splitlines())
+
+
+def test_a_mention_of_a_name_the_item_does_not_print(tmp_path):
+    data = broken_copy(tmp_path, "mentions.csv",
+                       set_cell({"item": "rd-form/e", "mentions": "secwatch"}, "name_printed", "SECWATCH"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "rd-form/e does not contain the name 'SECWATCH'" in proc.stderr
+
+
+def test_a_passage_out_of_order(tmp_path):
+    data = broken_copy(tmp_path, "conclusions.csv", set_cell({"id": "2", "part": "2"}, "part", "3"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "conclusions.csv:4: id '2': part '3' out of order, expected 2" in proc.stderr

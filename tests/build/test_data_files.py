@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,71 @@ def test_note_ids_are_unique_and_kinds_known():
     notes = rows("notes.csv")
     assert len({n["id"] for n in notes}) == len(notes)
     assert {n["kind"] for n in notes} <= {"assumption", "reconstruction", "inconsistency", "spelling"}
+
+
+# The numbered lists in prose: each row's `text` is a passage of the report, letter for letter. An item that the
+# extraction split (page break, footnote in between) is split over rows too, so that every passage stays verbatim.
+LIST_FILES = ["research-questions.csv", "business-typology.csv", "rd-forms.csv", "conclusions.csv",
+              "prose-recommendations.csv", "recommendations.csv"]
+ITEM_KEYS = {"research-questions.csv": ("research-question", "id"), "business-typology.csv": ("business-type", "number"),
+             "rd-forms.csv": ("rd-form", "letter"), "conclusions.csv": ("conclusion", "id"),
+             "prose-recommendations.csv": ("prose-recommendation", "number")}
+FOOTNOTE_MARK = re.compile("[\u00b9\u00b2\u00b3\u2070-\u2079]+")
+
+
+@pytest.mark.parametrize("name", LIST_FILES)
+def test_every_list_item_text_is_verbatim_from_the_report(name, report_text):
+    bad = [(i + 2, r["text"][:60]) for i, r in enumerate(rows(name)) if not r["text"] or r["text"] not in report_text]
+    assert bad == []
+
+
+def _item_texts() -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {}
+    for name, (kind, key) in ITEM_KEYS.items():
+        for r in rows(name):
+            texts.setdefault(f"{kind}/{r[key]}", []).append(r["text"])
+    return texts
+
+
+def test_every_mentioned_name_is_printed_in_its_item():
+    texts = _item_texts()
+    bad = [(r["item"], r["name_printed"]) for r in rows("mentions.csv")
+           if r["item"] not in texts or not any(r["name_printed"] in t for t in texts[r["item"]])]
+    assert bad == []
+
+
+def test_a_mentioned_name_that_is_not_the_things_name_has_a_note():
+    """Either the item prints a name the data already know for the thing, or a note says why the link holds."""
+    known: dict[str, set[str]] = {}
+    for r in rows("firms.csv") + rows("organisations.csv"):
+        known.setdefault(r["id"], set()).add(r["name"])
+    for r in rows("networks.csv"):
+        known.setdefault(r["id"], set()).update(n for n in (r["name"], r["abbreviation"]) if n)
+    for r in rows("network-focus.csv"):
+        known[r["network"]].add(r["name_tabel_4"])
+    for r in rows("clusters.csv"):
+        known.setdefault(r["id"], set()).update([r["label"], *(a.strip() for a in r["alt_labels"].split("|") if a)])
+    noted: dict[tuple[str, str], set[str]] = {}
+    for n in rows("notes.csv"):
+        noted.setdefault((n["file"], n["row"]), set()).update(p.strip() for p in n["printed"].split("|"))
+    for file in ("firms.csv", "organisations.csv", "networks.csv"):
+        for (f, row), printed in noted.items():
+            if f == file and row in known:
+                known[row] |= printed
+    unexplained = [(r["item"], r["mentions"], r["name_printed"]) for r in rows("mentions.csv")
+                   if r["name_printed"] not in known[r["mentions"]]
+                   and r["name_printed"] not in noted.get(("mentions.csv", r["item"]), set())]
+    assert unexplained == []
+
+
+def test_every_footnote_mark_in_a_list_item_has_a_note():
+    notes: dict[tuple[str, str], str] = {}
+    for n in rows("notes.csv"):
+        notes[(n["file"], n["row"])] = notes.get((n["file"], n["row"]), "") + " | " + n["printed"]
+    missing = []
+    for name, (_kind, key) in ITEM_KEYS.items():
+        for r in rows(name):
+            for mark in FOOTNOTE_MARK.findall(r["text"]):
+                if mark not in notes.get((name, r[key]), ""):
+                    missing.append((name, r[key], mark))
+    assert missing == []

@@ -167,5 +167,134 @@ def test_every_named_graph_is_listed_with_its_count(built_store):
         assert len(list(s.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) == count
     assert {g.rsplit("/", 1)[1] for g in info.graphs} >= {
         "ontology", "provenance", "notes", "codes", "tabel-1", "tabel-2", "tabel-3", "tabel-4", "tabel-5", "tabel-6",
-        "bijlage-3", "networks", "clusters", "relations", "report", "schema-1", "survey", "city-facts"}
+        "bijlage-3", "networks", "clusters", "relations", "report", "schema-1", "survey", "city-facts", "findings"}
     assert info.validation == {"conforms": True, "violations": 0, "warnings": 2}
+
+
+# -- the numbered lists in prose (graph findings); expected values transcribed from the report ---------------------
+
+def test_typology_of_chapter_4_has_five_types_in_order(store):
+    got = select(store, f"""
+        SELECT ?notation ?nl ?en ?definition WHERE {{
+          ?t skos:inScheme <{ID}scheme/business-typology> ; skos:notation ?notation ; schema:position ?pos ;
+             skos:prefLabel ?nl, ?en ; skos:definition ?definition .
+          FILTER(LANG(?nl) = "nl" && LANG(?en) = "en") }} ORDER BY ?pos""")
+    assert [r["notation"] for r in got] == ["1", "2", "3", "4", "5"]
+    three = got[2]
+    assert three["en"] == "Type 3: Dutch firms with several offices and a head office in Almere"
+    assert three["definition"] == (
+        "De volgende categorie bestaat uit Nederlandse bedrijven met meerdere kantoren en een hoofdkantoor in "
+        "Almere. Door de hoofdkantoorfunctie werken deze bedrijven relatief veel samen met andere bedrijven in "
+        "Nederland. Er is niet in het bijzonder sprake van samenwerking in de Noordvleugel.")
+    assert got[0]["definition"].startswith("De grootste vestigingen zijn buitenlandse bedrijven die mondiaal opereren")
+    # The footnote mark stays where the report prints it.
+    assert "alle bedrijven in de zakelijke dienstverlening.²³ Deze bedrijven" in got[1]["definition"]
+    assert got[4]["definition"].startswith("Apart benoemen we bouwbedrijven.")
+    source = select(store, f"""SELECT ?part WHERE {{ <{ID}scheme/business-typology> <http://purl.org/dc/terms/source> ?part }}""")
+    assert source == [{"part": f"{ID}report-part/h4-bedrijvenbestand"}]
+
+
+def test_five_forms_of_rd(store):
+    got = {r["letter"]: r["definition"] for r in select(store, f"""
+        SELECT ?letter ?definition WHERE {{ ?f skos:inScheme <{ID}scheme/rd-forms> ; skos:notation ?letter ;
+            skos:definition ?definition }}""")}
+    assert sorted(got) == ["a", "b", "c", "d", "e"]
+    assert got["d"] == (
+        "Een afwijkend business model van R&D vinden we in de Farmacie en de Life Sciences. Daar kunnen nieuwe "
+        "bedrijven toepassingen ontwikkelen, zonder dat ze zelf winst of zelfs omzet maken, omdat investeerders de "
+        "ontwikkelperiode voor hun rekening nemen. Dit zijn zeer kennisintensieve bedrijven die sterk leunen op "
+        "universiteiten en andere wetenschappelijke onderzoeksinstituten. In Almere zijn enkele van dergelijke "
+        "bedrijven gevestigd.")
+    assert got["a"].startswith("In de industrie vindt R&D plaats in onderzoekslabs.")
+    assert got["e"].endswith("Voorbeelden zijn Emotical Brain, Secwatch en Mobile Centre Marktonderzoek.")
+
+
+def test_research_questions_and_their_restatement(store):
+    got = select(store, """
+        SELECT ?q ?n ?part ?text ?answered ?restates WHERE { ?q a schema:Question ; schema:position ?n ;
+            schema:isPartOf ?part ; schema:text ?text ; ak:answeredIn ?answered .
+            OPTIONAL { ?q prov:wasRevisionOf ?restates } } ORDER BY ?part ?n""")
+    short = [(r["q"].rsplit("/", 1)[1], r["n"], r["part"].rsplit("/", 1)[1], r["answered"].rsplit("/", 1)[1],
+              r["restates"] and r["restates"].rsplit("/", 1)[1]) for r in got]
+    assert short == [
+        ("h1-1", "1", "h1-kernvragen", "h5-samenhang", None),
+        ("h1-2", "2", "h1-kernvragen", "h5-mogelijkheden", None),
+        ("h1-3", "3", "h1-kernvragen", "h5-aanbevelingen", None),
+        ("h5-1", "1", "h5-conclusies", "h5-samenhang", "h1-1"),
+        ("h5-2", "2", "h5-conclusies", "h5-mogelijkheden", "h1-2"),
+        ("h5-3", "3", "h5-conclusies", "h5-aanbevelingen", "h1-3"),
+    ]
+    texts = {r["q"].rsplit("/", 1)[1]: r["text"] for r in got}
+    assert texts["h1-3"].startswith("Hoe kunnen de condities voor regionale samenwerking en clustervorming worden "
+                                    "versterkt en hoe kan bestuurlijke samenwerking daarbij behulpzaam zijn? Wat zijn "
+                                    "praktische stappen")
+    assert texts["h5-3"] == ("Hoe kunnen de condities voor regionale samenwerking en clustervorming worden versterkt "
+                             "en hoe kan bestuurlijke samenwerking daarbij behulpzaam zijn?")
+    assert "metropoolregio Amsterdam en Utrecht anderzijds" in texts["h1-1"]
+    assert "metropoolregio en Utrecht anderzijds?" in texts["h5-1"]
+    clusters = {r["c"].rsplit("/", 1)[1] for r in select(store, f"""
+        SELECT ?c WHERE {{ <{ID}research-question/h1-3> schema:mentions ?c . ?c a ak:Cluster }}""")}
+    assert clusters == {"meijer-health-wellness-life-sciences", "meijer-ict-media",
+                        "meijer-duurzaam-bouwen-gebiedsontwikkeling", "meijer-commerce-logistics",
+                        "meijer-luchthaven-lelystad"}
+
+
+def test_seven_conclusions_and_the_sub_items_of_conclusion_4(store):
+    top = select(store, """
+        SELECT ?c ?n ?part WHERE { ?c a schema:Claim ; schema:position ?n ; schema:isPartOf ?part .
+            ?part a ak:ReportPart } ORDER BY ?n""")
+    assert [(r["c"].rsplit("/", 1)[1], r["n"], r["part"].rsplit("/", 1)[1]) for r in top] == [
+        ("1", "1", "h5-samenhang"), ("2", "2", "h5-samenhang"), ("3", "3", "h5-samenhang"),
+        ("4", "4", "h5-mogelijkheden"), ("5", "5", "h5-mogelijkheden"), ("6", "6", "h5-mogelijkheden"),
+        ("7", "7", "h5-mogelijkheden")]
+    subs = select(store, f"""
+        SELECT ?s ?n ?text ?en WHERE {{ <{ID}conclusion/4> schema:hasPart ?s . ?s schema:isPartOf <{ID}conclusion/4> ;
+            schema:position ?n ; schema:text ?text ; rdfs:label ?en . FILTER(LANG(?en) = "en") }} ORDER BY ?n""")
+    assert [(r["s"].rsplit("/", 1)[1], r["n"], r["en"]) for r in subs] == [
+        ("4a", "1", "Conclusion 4a"), ("4b", "2", "Conclusion 4b")]
+    assert subs[0]["text"] == ("soms alleen salesondersteuning en/of distributie; dit leidt ertoe dat de vestiging in "
+                               "Almere vooral behoefte heeft aan procesoptimalisatie en marketing- en logistieke "
+                               "kennis;")
+    assert subs[1]["text"] == ("soms ook R&D (Yakult, Genzyme, Kerry Bio Science); dat gebeurt dan in samenwerking "
+                               "met onderzoekers uit geheel Nederland en uit het buitenland.")
+    text = {r["c"].rsplit("/", 1)[1]: r["t"] for r in select(store, """
+        SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t }""")}
+    # Joined over the page break as one sentence; the footnote printed inside conclusion 4 is left out.
+    assert "maken het mogelijk dat Almeerse ondernemers andere Almeerse ondernemers spreken. Er zijn" in text["2"]
+    assert "En het is jammer als bedrijven idealiter in Almere hadden willen zitten" in text["4"]
+    assert "Japanse gemeenschap" not in text["4"]
+    assert text["4"].startswith("*Europese of Nederlandse hoofdvestigingen van buitenlandse concerns* zijn de grootste")
+    assert text["4"].endswith("Ze zijn footloose.²⁶")
+    assert "\n\nBij de eerste groep bedrijven" in text["4"] and "\n\nBij de tweede groep bedrijven" in text["4"]
+    assert text["7"].startswith("Interessant is de vierde categorie van *kennisintensieve mkb-bedrijven*")
+
+
+def test_recommendations_in_the_text_stay_apart_from_schema_1(store):
+    prose = select(store, f"""
+        SELECT ?r ?n ?text WHERE {{ ?r a ak:ProseRecommendation ; schema:position ?n ; schema:text ?text ;
+            schema:isPartOf <{ID}report-part/h5-aanbevelingen> }} ORDER BY ?n""")
+    assert [(r["r"].rsplit("/", 1)[1], r["n"]) for r in prose] == [(str(i), str(i)) for i in range(1, 7)]
+    assert prose[0]["text"].startswith("De Europese hoofdvestigingen van internationale concerns kunnen meer worden "
+                                       "ondersteund")
+    assert "groepjes van bedrijven met een vergelijkbare behoefte zichtbaar worden" in prose[0]["text"]
+    assert "Er zijn al diverse voorbeelden van dergelijke open innovatie faciliteiten" in prose[4]["text"]
+    assert prose[4]["text"].endswith("verder gaat dan het bij elkaar brengen van ondernemers.")
+    assert prose[5]["text"].endswith("Hierbij kunnen Almeerse bedrijven samen deelnemen met bedrijven uit andere regio's.")
+    schema_1 = select(store, "SELECT ?r WHERE { ?r a ak:Recommendation }")
+    assert len(schema_1) == 11
+    linked = select(store, """SELECT ?a ?p ?b WHERE { ?a a ak:ProseRecommendation . ?b a ak:Recommendation .
+        { ?a ?p ?b } UNION { ?b ?p ?a } }""")
+    assert linked == []
+
+
+def test_list_items_link_the_firms_they_name(store):
+    got: dict[str, set[str]] = {}
+    for r in select(store, """SELECT ?item ?thing WHERE { ?item schema:mentions ?thing . ?thing schema:name ?name }"""):
+        got.setdefault(r["item"][len(ID):], set()).add(r["thing"][len(ID):])
+    assert got["business-type/1"] == {"firm/lg-europe", "firm/yakult", "firm/genzyme"}
+    assert got["rd-form/e"] == {"firm/emotional-brain", "firm/secwatch", "firm/mobile-centre-marktonderzoek"}
+    assert got["conclusion/4b"] == {"firm/yakult", "firm/genzyme", "firm/kerry-bio-science"}
+    # Every thing an item mentions is described in the graph: no link points at an IRI nobody defines.
+    dangling = select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing FILTER NOT EXISTS { ?thing a ?t } }")
+    assert dangling == []
+    assert len(select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing }")) == 54

@@ -156,7 +156,8 @@ def test_english_by_parameter_and_accept_language(site: str) -> None:
 def test_english_page_glosses_the_printed_dutch_headers(site: str) -> None:
     """The table stays as printed (Dutch); an English reader gets each sector's English name beside it."""
     html = get(f"{site}/queries/tabel-1", params={"lang": "en"}).text
-    assert html.count('class="gloss"') == 19  # the 19 SBI sections; size classes and "Totaal" have no English label
+    # The 19 SBI sections, the total row ("Total") and column ("total"); "0", "2-4", ... read the same in English.
+    assert html.count('class="gloss"') == 21
     assert ('Landbouw, bosbouw en visserij</a> <span class="gloss" lang="en">Agriculture, forestry and fishing</span>'
             in html)
     t = report_table(html)

@@ -18,7 +18,7 @@ from ..config import DEFAULT_BASE, Config
 from ..store import BuildInfo, EmbeddedStore
 from ..validate import ValidationResult, validate
 from ..vocab import Iris
-from . import clusters, codes, cubes, linksets, notes, organisations, registers, report
+from . import clusters, codes, cubes, findings, linksets, notes, organisations, registers, report, translations
 from .context import Context
 from .provenance import build_provenance
 from .rows import DataError
@@ -43,6 +43,7 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     organisations.build_firm_facts,
     clusters.build_clusters,
     report.build_report,
+    findings.build_findings,
     cubes.build_sector_tables,
     cubes.build_partner_tables,
     cubes.build_figures,
@@ -51,6 +52,8 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     registers.build_registers,
     linksets.build_cbs_linksets,
     linksets.build_kvk_linksets,
+    # Last: it translates Dutch labels that any family above may have made.
+    translations.build_english_labels,
 )
 
 

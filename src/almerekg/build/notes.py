@@ -26,6 +26,8 @@ FILE_TARGETS = {
     "size-classes.csv": ("scheme", "size-classes"),
     "tabel-6-regions.csv": ("scheme", "tabel-6-regions"),
     "partner-kinds.csv": ("scheme", "partner-kinds"),
+    "business-typology.csv": ("scheme", "business-typology"),
+    "rd-forms.csv": ("scheme", "rd-forms"),
 }
 
 

@@ -71,6 +71,9 @@ class Term:
                    raw.get("xml:lang", ""), raw.get("datatype", ""))
 
 
+PART_LABEL_RANK = {"nl": 0, "": 1}
+
+
 @dataclass(frozen=True)
 class ReportPart:
     iri: str
@@ -393,11 +396,19 @@ def _load(state: AppState, build: ActiveBuild) -> GraphIndex:
         index.known.add(row["x"].value)
     index.known.update(g for g in index.graphs if g.startswith(index.id_prefix))
 
+    part_rank: dict[str, int] = {}
     for row in select(state, build, f"""
         SELECT ?part ?label ?page ?kind WHERE {{
           GRAPH ?g {{ ?part a <{q['ak']}ReportPart> ; <{RDFS_LABEL}> ?label }}
           OPTIONAL {{ GRAPH ?g2 {{ ?part <{SCHEMA}pageStart> ?page }} }}
           OPTIONAL {{ GRAPH ?g3 {{ ?part <{DCT_TYPE}> ?kind }} }} }}"""):
+        # Cited by the report's own (Dutch) name on pages in either language, as a reader finds it in the
+        # report; an untagged label where a store has no Dutch one, any other only as a last resort.
+        rank = PART_LABEL_RANK.get(row["label"].lang, len(PART_LABEL_RANK))
+        known = part_rank.get(row["part"].value)
+        if known is not None and known <= rank:
+            continue
+        part_rank[row["part"].value] = rank
         page = row.get("page")
         index.parts[row["part"].value] = ReportPart(
             iri=row["part"].value, label=row["label"].value,

@@ -1,0 +1,189 @@
+"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the
+conclusions and the recommendations of chapter 5, and which organisations and clusters they name (graph 'findings')."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS
+
+from .codes import scheme
+from .context import Context
+from .rows import Row
+
+GRAPH = "findings"
+# An item the extraction split over several rows is joined again: a page break fell inside a sentence, so a space;
+# a new paragraph of the same item keeps an empty line.
+BREAKS = {"page": " ", "paragraph": "\n\n"}
+
+
+def build_findings(ctx: Context) -> None:
+    g = ctx.graph(GRAPH)
+    items: dict[str, tuple[URIRef, str]] = {}
+    _research_questions(ctx, g, items)
+    _concept_list(ctx, g, items, "business-typology.csv", "number", "business-type", "business-typology",
+                  ("typologie van bedrijvigheid in Almere", "typology of business activity in Almere"),
+                  ("Type", "Type"))
+    _concept_list(ctx, g, items, "rd-forms.csv", "letter", "rd-form", "rd-forms",
+                  ("vormen van onderzoek & ontwikkeling", "forms of research & development"), ("Vorm", "Form"))
+    _conclusions(ctx, g, items)
+    _prose_recommendations(ctx, g, items)
+    _mentions(ctx, g, items)
+
+
+def _chapter(ctx: Context, source: str) -> str:
+    """'5' for a part whose section is printed '5. Conclusies en aanbevelingen'."""
+    section = str(ctx.graph("report").value(ctx.source(source), SDO.position) or "")
+    return section.split(".", 1)[0]
+
+
+def _joined(rows: list[Row], key: str) -> dict[str, tuple[list[Row], str]]:
+    """Group the printed passages of each item (column `part`) and join them into the item's text."""
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.required(key), []).append(row)
+    joined = {}
+    for ref, parts in grouped.items():
+        text = ""
+        for expected, row in enumerate(parts, start=1):
+            if row.integer("part") != expected:
+                raise row.fail(f"{key} {ref!r}: part {row['part']!r} out of order, expected {expected}")
+            if row.required("source") != parts[0].required("source"):
+                raise row.fail(f"{key} {ref!r}: every part must cite the same source as part 1")
+            brk = row.get("break_before").strip()
+            if expected == 1:
+                if brk:
+                    raise row.fail("column 'break_before' must be empty for part 1")
+                text = row.required("text")
+            elif brk not in BREAKS:
+                raise row.fail(f"column 'break_before' must be one of {', '.join(BREAKS)}, found {brk!r}")
+            else:
+                text += BREAKS[brk] + row.required("text")
+        joined[ref] = (parts, text)
+    return joined
+
+
+def _item(ctx: Context, items: dict[str, tuple[URIRef, str]], kind: str, ref: str, text: str, file: str,
+          rows: list[Row]) -> URIRef:
+    iri = ctx.id(kind, ref, rows[0])
+    path = f"{kind}/{ref}"
+    if path in items:
+        raise rows[0].fail(f"{kind} {ref!r} is defined twice")
+    items[path] = (iri, text)
+    for row in rows:
+        ctx.register("row", f"{file}|{ref}", iri, row)
+        ctx.trace(iri, row)
+    return iri
+
+
+def _labels(g: Graph, iri: URIRef, nl: str, en: str) -> None:
+    g.add((iri, RDFS.label, Literal(nl, lang="nl")))
+    g.add((iri, RDFS.label, Literal(en, lang="en")))
+
+
+def _research_questions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    rows = ctx.read("research-questions.csv", ("id", "number", "restates", "answered_in", "text", "source"))
+    for row in rows:
+        key = row.required("id")
+        number = row.integer("number")
+        text = row.required("text")
+        q = _item(ctx, items, "research-question", key, text, "research-questions.csv", [row])
+        ctx.register("research-question", key, q, row)
+        g.add((q, RDF.type, SDO.Question))
+        g.add((q, SDO.text, ctx.nl(text)))
+        g.add((q, SDO.position, ctx.integer(number)))
+        g.add((q, SDO.isPartOf, ctx.source(row.required("source"))))
+        if row.get("restates").strip():
+            chapter = _chapter(ctx, row.required("source"))
+            _labels(g, q, f"Kernvraag {number}, herhaald in hoofdstuk {chapter}",
+                    f"Research question {number}, restated in chapter {chapter}")
+        else:
+            _labels(g, q, f"Kernvraag {number}", f"Research question {number}")
+        if row.get("answered_in").strip():
+            g.add((q, ctx.term("answeredIn"), ctx.lookup("source", row["answered_in"], row, "answered_in")))
+    for row in rows:
+        if row.get("restates").strip():
+            q = ctx.index["research-question"][row.required("id")]
+            g.add((q, PROV.wasRevisionOf, ctx.lookup("research-question", row["restates"], row, "restates")))
+
+
+def _concept_list(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]], file: str, key: str, kind: str,
+                  name: str, titles: tuple[str, str], prefix: tuple[str, str]) -> None:
+    """A list whose items the report defines as kinds of thing: a SKOS scheme, the item's text its definition."""
+    sch = scheme(ctx, g, name, *titles)
+    sources: set[str] = set()
+    for position, row in enumerate(ctx.read(file, (key, "label_nl", "label_en", "text", "source")), start=1):
+        notation = row.required(key)
+        text = row.required("text")
+        iri = _item(ctx, items, kind, notation, text, file, [row])
+        ctx.concept(g, sch, iri, f"{prefix[0]} {notation}: {row.required('label_nl')}", notation=notation)
+        g.add((iri, SKOS.prefLabel, Literal(f"{prefix[1]} {notation}: {row.required('label_en')}", lang="en")))
+        g.add((iri, RDFS.label, Literal(f"{prefix[1]} {notation}: {row.required('label_en')}", lang="en")))
+        g.add((iri, SKOS.definition, ctx.nl(text)))
+        g.add((iri, SDO.position, ctx.integer(position)))
+        g.add((sch, SKOS.hasTopConcept, iri))
+        sources.add(row.required("source"))
+    for src in sorted(sources):
+        g.add((sch, DCTERMS.source, ctx.source(src)))
+        ctx.derived.setdefault(sch, set()).add(src)  # the provenance graph says where each thing comes from
+
+
+def _conclusions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    rows = ctx.read("conclusions.csv", ("id", "parent", "number", "part", "break_before", "text", "source"))
+    subitems: dict[str, int] = {}
+    for key, (parts, text) in _joined(rows, "id").items():
+        first = parts[0]
+        c = _item(ctx, items, "conclusion", key, text, "conclusions.csv", parts)
+        ctx.register("conclusion", key, c, first)
+        g.add((c, RDF.type, SDO.Claim))
+        g.add((c, SDO.text, ctx.nl(text)))
+        _labels(g, c, f"Conclusie {key}", f"Conclusion {key}")
+        parent_key = first.get("parent").strip()
+        if parent_key:
+            # Sub-items are lettered within their conclusion; their position counts within it.
+            parent = ctx.lookup("conclusion", parent_key, first, "parent")
+            subitems[parent_key] = subitems.get(parent_key, 0) + 1
+            g.add((c, SDO.position, ctx.integer(subitems[parent_key])))
+            g.add((c, SDO.isPartOf, parent))
+            g.add((parent, SDO.hasPart, c))
+        else:
+            g.add((c, SDO.position, ctx.integer(first.integer("number"))))
+            g.add((c, SDO.isPartOf, ctx.source(first.required("source"))))
+
+
+def _prose_recommendations(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    rows = ctx.read("prose-recommendations.csv", ("number", "part", "break_before", "text", "source"))
+    for key, (parts, text) in _joined(rows, "number").items():
+        number = parts[0].integer("number")
+        if key != str(number):
+            raise parts[0].fail(f"column 'number' must be a plain number, found {key!r}")
+        r = _item(ctx, items, "prose-recommendation", str(number), text, "prose-recommendations.csv", parts)
+        chapter = _chapter(ctx, parts[0].required("source"))
+        g.add((r, RDF.type, ctx.term("ProseRecommendation")))
+        g.add((r, RDF.type, SDO.CreativeWork))
+        g.add((r, SDO.position, ctx.integer(number)))
+        g.add((r, SDO.text, ctx.nl(text)))
+        g.add((r, SDO.isPartOf, ctx.source(parts[0].required("source"))))
+        _labels(g, r, f"Aanbeveling {number} (hoofdstuk {chapter})", f"Recommendation {number} (chapter {chapter})")
+
+
+def _mentions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    orgs = ctx.index.get("organisation", {})
+    clusters = ctx.index.get("cluster", {})
+    for row in ctx.read("mentions.csv", ("item", "mentions", "name_printed", "source")):
+        path = row.required("item")
+        if path not in items:
+            raise row.fail(f"column 'item' names {path!r}, which is no item of the lists built here "
+                           "(research-question/, business-type/, rd-form/, conclusion/, prose-recommendation/)")
+        item, text = items[path]
+        ref = row.required("mentions")
+        if ref in orgs and ref in clusters:
+            raise row.fail(f"{ref!r} is both an organisation and a cluster")
+        thing = orgs.get(ref) or clusters.get(ref)
+        if thing is None:
+            raise row.fail(f"column 'mentions' names {ref!r}, which is no firm, organisation, network or cluster")
+        # The printed name is what a reader looks for in the item; a name the item does not contain is a typo.
+        if row.required("name_printed") not in text:
+            raise row.fail(f"{path} does not contain the name {row['name_printed'].strip()!r}")
+        g.add((item, SDO.mentions, thing))
+        ctx.register("row", f"mentions.csv|{path}", item, row)
+        ctx.trace(item, row)
