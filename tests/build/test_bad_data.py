@@ -132,6 +132,15 @@ def test_a_typology_with_four_types_is_a_shacl_violation(tmp_path):
     assert any("scheme/business-typology" in ln and "exactly five types" in ln for ln in proc.stdout.splitlines())
 
 
+def test_a_summary_finding_in_another_section_is_a_shacl_violation(tmp_path):
+    data = broken_copy(tmp_path, "summary-findings.csv",
+                       set_cell({"number": "3"}, "source", "h4-innovatie"))
+    proc = validate_cli(data)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert any("report-part/h4-smallworldiness" in ln and "exactly three findings" in ln
+               for ln in proc.stdout.splitlines())
+
+
 def test_a_mention_of_a_name_the_item_does_not_print(tmp_path):
     data = broken_copy(tmp_path, "mentions.csv",
                        set_cell({"item": "rd-form/e", "mentions": "secwatch"}, "name_printed", "SECWATCH"))

@@ -242,7 +242,8 @@ def test_research_questions_and_their_restatement(store):
 def test_seven_conclusions_and_the_sub_items_of_conclusion_4(store):
     top = select(store, """
         SELECT ?c ?n ?part WHERE { ?c a schema:Claim ; schema:position ?n ; schema:isPartOf ?part .
-            ?part a ak:ReportPart } ORDER BY ?n""")
+            ?part a ak:ReportPart FILTER(STRSTARTS(STR(?part), "https://almerekg.example/id/report-part/h5-")) }
+        ORDER BY ?n""")
     assert [(r["c"].rsplit("/", 1)[1], r["n"], r["part"].rsplit("/", 1)[1]) for r in top] == [
         ("1", "1", "h5-samenhang"), ("2", "2", "h5-samenhang"), ("3", "3", "h5-samenhang"),
         ("4", "4", "h5-mogelijkheden"), ("5", "5", "h5-mogelijkheden"), ("6", "6", "h5-mogelijkheden"),
@@ -258,7 +259,8 @@ def test_seven_conclusions_and_the_sub_items_of_conclusion_4(store):
     assert subs[1]["text"] == ("soms ook R&D (Yakult, Genzyme, Kerry Bio Science); dat gebeurt dan in samenwerking "
                                "met onderzoekers uit geheel Nederland en uit het buitenland.")
     text = {r["c"].rsplit("/", 1)[1]: r["t"] for r in select(store, """
-        SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t }""")}
+        SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t
+            FILTER(STRSTARTS(STR(?c), "https://almerekg.example/id/conclusion/")) }""")}
     # Joined over the page break as one sentence; the footnote printed inside conclusion 4 is left out.
     assert "maken het mogelijk dat Almeerse ondernemers andere Almeerse ondernemers spreken. Er zijn" in text["2"]
     assert "En het is jammer als bedrijven idealiter in Almere hadden willen zitten" in text["4"]
@@ -267,6 +269,41 @@ def test_seven_conclusions_and_the_sub_items_of_conclusion_4(store):
     assert text["4"].endswith("Ze zijn footloose.²⁶")
     assert "\n\nBij de eerste groep bedrijven" in text["4"] and "\n\nBij de tweede groep bedrijven" in text["4"]
     assert text["7"].startswith("Interessant is de vierde categorie van *kennisintensieve mkb-bedrijven*")
+
+
+def test_three_summary_findings_after_tabel_6(store):
+    got = select(store, f"""
+        SELECT ?f ?n ?text ?nl ?en WHERE {{ ?f a schema:Claim ; schema:position ?n ; schema:text ?text ;
+            schema:isPartOf <{ID}report-part/h4-smallworldiness> ; rdfs:label ?nl, ?en .
+            FILTER(LANG(?nl) = "nl" && LANG(?en) = "en" && LANG(?text) = "nl") }} ORDER BY ?n""")
+    assert [(r["f"][len(ID):], r["n"], r["nl"], r["en"]) for r in got] == [
+        (f"summary-finding/{i}", str(i), f"Samenvattende bevinding {i} van hoofdstuk 4", f"Summary finding {i} of chapter 4")
+        for i in (1, 2, 3)]
+    assert got[0]["text"] == ("Vestigingen van internationale bedrijven opereren vaak nogal geïsoleerd en doen weinig "
+                              "met hun directe omgeving.")
+    assert got[1]["text"].startswith("Samenwerkingspartners komen primair uit de metropoolregio Amsterdam, ook uit de "
+                                     "regio Utrecht en verder ook uit de rest van de Randstad. Op basis van "
+                                     "vestigingslocaties concludeerden Wall en Burger (2008), dat Almere een "
+                                     "verbindende factor is naar het noordelijke deel van Nederland.")
+    assert got[1]["text"].endswith("Bedrijven gevestigd in Almere zijn dus vaker een toeleverancier voor andere "
+                                   "bedrijven dan een belangrijke afnemer.")
+    assert got[2]["text"].startswith("In slechts 5 van de 70 samenwerkingsrelaties spreken de ondernemers van "
+                                     "coproductie of co-ontwikkeling. Daadwerkelijke coproductie")
+    assert got[2]["text"].endswith("Deze thema's zijn herkenbaar, net als het gegeven dat het om twee instellingen en "
+                                   "één bedrijf gaat.")
+    assert "5. Conclusies" not in got[2]["text"] and "\n" not in got[2]["text"]
+    # Wall en Burger (2008) is cited as the report cites its literature; RAAK is an organisation it names.
+    cites = select(store, f"""SELECT ?f ?w WHERE {{ ?f <http://purl.org/dc/terms/references> ?w .
+        FILTER(STRSTARTS(STR(?f), "{ID}summary-finding/")) }}""")
+    assert [(r["f"][len(ID):], r["w"][len(ID):]) for r in cites] == [("summary-finding/2", "publication/wall-2008")]
+    named = select(store, f"""SELECT ?f ?o WHERE {{ ?f schema:mentions ?o .
+        FILTER(STRSTARTS(STR(?f), "{ID}summary-finding/")) }}""")
+    assert [(r["f"][len(ID):], r["o"][len(ID):]) for r in named] == [("summary-finding/3", "organisation/raak")]
+    # The 5 of finding 3 is a figure of the survey graph already, quoted from this very item (the 70 as well).
+    figures = select(store, """SELECT ?v WHERE { ?o ak:quote ?q ;
+            <http://purl.org/linked-data/sdmx/2009/measure#obsValue> ?v .
+        FILTER(STRSTARTS(STR(?q), "In slechts 5 van de 70 samenwerkingsrelaties")) }""")
+    assert [r["v"] for r in figures] == ["5"]
 
 
 def test_recommendations_in_the_text_stay_apart_from_schema_1(store):
@@ -297,4 +334,4 @@ def test_list_items_link_the_firms_they_name(store):
     # Every thing an item mentions is described in the graph: no link points at an IRI nobody defines.
     dangling = select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing FILTER NOT EXISTS { ?thing a ?t } }")
     assert dangling == []
-    assert len(select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing }")) == 54
+    assert len(select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing }")) == 55

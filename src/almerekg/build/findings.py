@@ -1,5 +1,6 @@
-"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the
-conclusions and the recommendations of chapter 5, and which organisations and clusters they name (graph 'findings')."""
+"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the summary
+findings of chapter 4, the conclusions and the recommendations of chapter 5, and which organisations, clusters and
+publications they name (graph 'findings')."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def build_findings(ctx: Context) -> None:
                   ("Type", "Type"))
     _concept_list(ctx, g, items, "rd-forms.csv", "letter", "rd-form", "rd-forms",
                   ("vormen van onderzoek & ontwikkeling", "forms of research & development"), ("Vorm", "Form"))
+    _summary_findings(ctx, g, items)
     _conclusions(ctx, g, items)
     _prose_recommendations(ctx, g, items)
     _mentions(ctx, g, items)
@@ -150,6 +152,23 @@ def _conclusions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -
             g.add((c, SDO.isPartOf, ctx.source(first.required("source"))))
 
 
+def _summary_findings(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    """The numbered summary after Tabel 6 ("Samengevat vallen drie dingen op."): claims, like the conclusions."""
+    rows = ctx.read("summary-findings.csv", ("number", "part", "break_before", "text", "source"))
+    for key, (parts, text) in _joined(rows, "number").items():
+        number = parts[0].integer("number")
+        if key != str(number):
+            raise parts[0].fail(f"column 'number' must be a plain number, found {key!r}")
+        f = _item(ctx, items, "summary-finding", key, text, "summary-findings.csv", parts)
+        chapter = _chapter(ctx, parts[0].required("source"))
+        g.add((f, RDF.type, SDO.Claim))
+        g.add((f, SDO.text, ctx.nl(text)))
+        g.add((f, SDO.position, ctx.integer(number)))
+        g.add((f, SDO.isPartOf, ctx.source(parts[0].required("source"))))
+        _labels(g, f, f"Samenvattende bevinding {number} van hoofdstuk {chapter}",
+                f"Summary finding {number} of chapter {chapter}")
+
+
 def _prose_recommendations(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
     rows = ctx.read("prose-recommendations.csv", ("number", "part", "break_before", "text", "source"))
     for key, (parts, text) in _joined(rows, "number").items():
@@ -169,21 +188,25 @@ def _prose_recommendations(ctx: Context, g: Graph, items: dict[str, tuple[URIRef
 def _mentions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
     orgs = ctx.index.get("organisation", {})
     clusters = ctx.index.get("cluster", {})
+    publications = ctx.index.get("publication", {})
     for row in ctx.read("mentions.csv", ("item", "mentions", "name_printed", "source")):
         path = row.required("item")
         if path not in items:
             raise row.fail(f"column 'item' names {path!r}, which is no item of the lists built here "
-                           "(research-question/, business-type/, rd-form/, conclusion/, prose-recommendation/)")
+                           "(research-question/, business-type/, rd-form/, summary-finding/, conclusion/, "
+                           "prose-recommendation/)")
         item, text = items[path]
         ref = row.required("mentions")
-        if ref in orgs and ref in clusters:
-            raise row.fail(f"{ref!r} is both an organisation and a cluster")
-        thing = orgs.get(ref) or clusters.get(ref)
+        if sum(ref in kind for kind in (orgs, clusters, publications)) > 1:
+            raise row.fail(f"{ref!r} is more than one of organisation, cluster and publication")
+        thing = orgs.get(ref) or clusters.get(ref) or publications.get(ref)
         if thing is None:
-            raise row.fail(f"column 'mentions' names {ref!r}, which is no firm, organisation, network or cluster")
+            raise row.fail(f"column 'mentions' names {ref!r}, which is no firm, organisation, network, cluster or "
+                           "publication (literature.csv)")
         # The printed name is what a reader looks for in the item; a name the item does not contain is a typo.
         if row.required("name_printed") not in text:
             raise row.fail(f"{path} does not contain the name {row['name_printed'].strip()!r}")
-        g.add((item, SDO.mentions, thing))
+        # A publication of Bijlage 2 is cited the way the report cites its literature; mentions are for the rest.
+        g.add((item, DCTERMS.references if ref in publications else SDO.mentions, thing))
         ctx.register("row", f"mentions.csv|{path}", item, row)
         ctx.trace(item, row)

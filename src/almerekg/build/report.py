@@ -81,6 +81,7 @@ def build_report(ctx: Context) -> None:
         g.add((work, DCTERMS.bibliographicCitation, Literal(row.required("citation"))))
         g.add((work, DCTERMS.date, Literal(str(row.integer("year")), datatype=XSD.gYear)))
         g.add((report, DCTERMS.references, work))
+        ctx.register("publication", row.required("id"), work, row)
         ctx.register("row", f"literature.csv|{row['id'].strip()}", work, row)
         ctx.trace(work, row)
 
