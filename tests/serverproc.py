@@ -1,19 +1,25 @@
-"""A real server process for page tests: `python -m almerekg.web.serve` on a free loopback port."""
+"""Real processes for tests: our server on a free loopback port, its clean stop, and headless chromium.
+
+Every test folder that starts a process uses these, so that a port, an environment or a stop is done one way.
+"""
 
 from __future__ import annotations
 
 import os
-import signal
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 import requests
 
 TIMEOUT = 30
+CHROMIUM = os.environ.get("ALMEREKG_CHROMIUM", "/usr/bin/chromium")
 
 
 def get(url: str, **kwargs) -> requests.Response:  # noqa: ANN003
@@ -28,6 +34,43 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """This environment without the developer's ALMEREKG_* settings (a test states its own), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    env.update(extra or {})
+    return env
+
+
+def stop_process(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM, as an operator stops a server; SIGKILL if it has not exited within `grace` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def chromium(*args: str) -> str:
+    """Debian's chromium, headless, with a throwaway profile; returns stdout (e.g. of --dump-dom)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (scripts/setup.sh installs Debian's chromium)")
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    try:
+        done = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
+             *args],
+            capture_output=True, timeout=90, check=False,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+    return done.stdout.decode("utf-8")
+
+
 @dataclass
 class Server:
     proc: subprocess.Popen
@@ -39,20 +82,14 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def start_server(store: Path, log_dir: Path) -> Server:
     """`python -m almerekg.web.serve` on a free loopback port, as in production."""
     port = free_port()
     log = log_dir / f"server-{port}.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    env = clean_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), "--workers", "2"],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process

@@ -7,7 +7,6 @@ A backend that cannot be started here is skipped with the reason, never imitated
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from serverproc import clean_env, free_port, stop_process
 
 from . import servers
 
@@ -31,19 +31,7 @@ class Served:
     server: servers.Server | None  # the SPARQL server behind it (None: embedded)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-
-
-def child_env(extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
-    env.update(extra)
-    return env
+        stop_process(self.proc, grace=15)
 
 
 def start_sparql_server(backend: str, folder: Path) -> servers.Server:
@@ -58,15 +46,15 @@ def start_sparql_server(backend: str, folder: Path) -> servers.Server:
 
 def build_into(store: str, env: dict[str, str]) -> None:
     proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "build", "--store", store],
-                          env=child_env(env), capture_output=True, text=True, timeout=300)
+                          env=clean_env(env), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
 def serve(backend: str, store: str, env: dict[str, str], log: Path, *args: str) -> tuple[str, subprocess.Popen]:
-    port = servers.free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "almerekg.web.serve", "--store", store, "--port", str(port), "--workers", "2", *args],
-        env=child_env(env), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
+        env=clean_env(env), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -113,5 +101,4 @@ def embedded_tabel_1(built_store: Path, tmp_path_factory: pytest.TempPathFactory
     try:
         return requests.get(url + "/queries/tabel-1.json", timeout=60).json()["rows"]
     finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+        stop_process(proc, grace=15)

@@ -8,12 +8,12 @@ import time
 
 import pytest
 import requests
+from serverproc import clean_env, free_port, stop_process
 
 from almerekg.store import BuildInfo
 from almerekg.store.remote import RemoteStore
 
-from . import servers
-from .conftest import Served, child_env, serve, start_sparql_server
+from .conftest import Served, serve, start_sparql_server
 
 AK = "https://almerekg.example/def/"
 FIRMS = f"SELECT (COUNT(*) AS ?firms) WHERE {{ ?f a <{AK}Firm> ; <http://www.w3.org/ns/org#hasSite> ?s }}"
@@ -113,8 +113,7 @@ def test_a_dead_or_slow_store_is_a_503(backend: str, tmp_path, monkeypatch):
             after = requests.post(url + "/sparql", data={"query": "ASK {}"}, timeout=30)
             assert after.status_code == 503 and after.text.strip()
         finally:
-            proc.terminate()
-            proc.wait(timeout=15)
+            stop_process(proc, grace=15)
     finally:
         server.stop()
 
@@ -123,8 +122,8 @@ def test_build_refuses_a_server_that_does_not_answer(tmp_path):
     import subprocess
     import sys
 
-    url = f"http://127.0.0.1:{servers.free_port()}"
-    proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "build", "--store", url], env=child_env({}),
+    url = f"http://127.0.0.1:{free_port()}"
+    proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "build", "--store", url], env=clean_env({}),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1 and "does not answer" in proc.stderr
 
@@ -134,7 +133,7 @@ def test_info_reads_the_build_the_server_serves(served: Served):
     import sys
 
     proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "info", "--store", served.store],
-                          env=child_env(served.server.env if served.server else {}), capture_output=True, text=True,
+                          env=clean_env(served.server.env if served.server else {}), capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     health = requests.get(served.url + "/healthz", timeout=30).json()

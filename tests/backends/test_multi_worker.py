@@ -11,9 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from serverproc import clean_env, free_port
 
-from . import servers
-from .conftest import child_env
 from .test_backends import FIRMS
 
 
@@ -42,12 +41,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
 
 
 def test_two_web_processes_share_the_store_and_replace_a_dead_one(built_store: Path, tmp_path: Path):
-    port = servers.free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(built_store), "--port", str(port),
          "--workers", "2", "--query-workers", "1"],
-        env=child_env({}), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
+        env=clean_env({}), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)

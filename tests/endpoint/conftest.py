@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from serverproc import clean_env, free_port, stop_process
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
@@ -102,12 +101,6 @@ class _Http:
 http = _Http()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(url: str, timeout: float = 30.0, ok=(200,)) -> requests.Response:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -159,20 +152,14 @@ class Server:
         return kids
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
 
 def start_server(store: Path, log_dir: Path, *extra: str, expect_ready: bool = True) -> Server:
     port = free_port()
     log_path = log_dir / f"server-{port}.log"
     args = [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), *extra]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    env = clean_env()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"), env=env)  # noqa: SIM115
     server = Server(proc=proc, port=port, store=store, log_path=log_path, args=args)
     try:
@@ -214,11 +201,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
         assert r.status_code in (200, 201, 204), r.text
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 @pytest.fixture(scope="session")

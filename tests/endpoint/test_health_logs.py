@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from serverproc import clean_env, free_port
 
-from .conftest import TOTAL, free_port, http, start_server, wait_for
+from .conftest import TOTAL, http, start_server, wait_for
 
 
 def test_healthz(server) -> None:  # noqa: ANN001
@@ -64,7 +64,7 @@ def test_almerekg_serve_command(endpoint_store, tmp_path) -> None:  # noqa: ANN0
         pytest.skip("the almerekg command is not installed")
     port = free_port()
     log = tmp_path / "cli.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+    env = clean_env()
     proc = subprocess.Popen(
         [str(exe), "serve", "--store", str(endpoint_store), "--port", str(port), "--query-timeout", "5"],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115

@@ -6,21 +6,17 @@ Servers are started as `python -m almerekg.web.serve` on free loopback ports, as
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from serverproc import TIMEOUT, Server, get, start_server  # noqa: F401 - used by tests
+from serverproc import TIMEOUT, Server, chromium, get, start_server  # noqa: F401 - used by tests
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
 BASE = "https://almerekg.example"
 AK = BASE + "/def/"
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session")
@@ -86,22 +82,6 @@ def xss_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 # -------------------------------------------------------------------------------------------------
 
 
-def chromium(*args: str) -> str:
-    """Run Debian's chromium headless with a throwaway profile; returns stdout (e.g. --dump-dom)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    try:
-        done = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
-             *args],
-            capture_output=True, timeout=90, check=False,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
-    return done.stdout.decode("utf-8")
 
 
 class TableRows(HTMLParser):

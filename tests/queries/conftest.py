@@ -3,21 +3,17 @@ with hostile labels, Debian's headless chromium, and an HTML reader for the repo
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import serverproc
 from serverproc import TIMEOUT, Server, get, start_server  # noqa: F401 - used by tests
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
 BASE = "https://almerekg.example"
-CHROMIUM = os.environ.get("ALMEREKG_CHROMIUM", "/usr/bin/chromium")
 # A label that would run if a page pasted it in unescaped: it marks the body for the test to see.
 SCRIPT_LABEL = "<script>document.body.setAttribute('data-pwned','label')</script>Landbouw & <b>co</b>"
 IMG_NAME = "USG <img src=x onerror=\"document.body.setAttribute('data-pwned','img')\"> People"
@@ -73,21 +69,8 @@ def hostile_site(hostile_store: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 def chromium(*args: str) -> str:
-    """Debian's chromium, headless, with a throwaway profile; returns stdout (e.g. of --dump-dom)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/setup.sh installs Debian's chromium)")
-    profile = tempfile.mkdtemp(prefix="chromium-")
-    try:
-        done = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", "--disable-extensions", "--lang=nl",
-             f"--user-data-dir={profile}", *args],
-            capture_output=True, timeout=90, check=False,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
-    return done.stdout.decode("utf-8")
+    """Headless chromium in Dutch (the pages' default language without ?lang=)."""
+    return serverproc.chromium("--lang=nl", *args)
 
 
 class ReportTable(HTMLParser):
