@@ -70,21 +70,41 @@ def lang_suffix(lang: str) -> str:
 # -------------------------------------------------------------------------------------------------
 
 
-@bp.route("/id/<path:path>", methods=["GET", "HEAD"])
-def identifier(path: str) -> Response:
-    bare, media = ldhttp.split_extension(path)
+@dataclass(frozen=True)
+class Resolved:
+    """A thing of the build being served, named by an /id or /doc path."""
+
+    ref: str  # {type}/{ref}
+    iri: str
+    extension: str | None  # the media type an extension in the path asked for (.ttl, .jsonld, ...)
+    state: AppState
+    build: ActiveBuild
+    index: GraphIndex
+
+
+def resolve(path: str) -> Resolved | Response:
+    """The thing a path names, or the answer to give when it names none (404) or the data are unreadable (503)."""
+    bare, extension = ldhttp.split_extension(path)
     ref = resource_path(bare)
     if ref is None:
         return not_found(path)
     try:
-        _state, _build, index = context()
+        state, build, index = context()
     except (StoreError, QueryFailed) as exc:
         return unavailable(exc)
     if index.id_prefix + ref not in index.known:
         return not_found(path)
+    return Resolved(ref, index.id_prefix + ref, extension, state, build, index)
+
+
+@bp.route("/id/<path:path>", methods=["GET", "HEAD"])
+def identifier(path: str) -> Response:
+    thing = resolve(path)
+    if isinstance(thing, Response):
+        return thing
     # A thing is not a document: 303 See Other to the document about it (httpRange-14), which then
     # negotiates the format. The extension, if given, is carried over.
-    target = "/doc/" + ref + (ldhttp.EXTENSION_OF[media] if media else "")
+    target = "/doc/" + thing.ref + (ldhttp.EXTENSION_OF[thing.extension] if thing.extension else "")
     if request.query_string:
         target += "?" + urlencode(list(request.args.items(multi=True)))
     resp = redirect(target, code=303)
@@ -174,17 +194,11 @@ def rdf_body(state: AppState, build: ActiveBuild, index: GraphIndex, query: str,
 
 @bp.route("/doc/<path:path>", methods=["GET", "HEAD"])
 def document(path: str) -> Response:
-    bare, forced = ldhttp.split_extension(path)
-    ref = resource_path(bare)
-    if ref is None:
-        return not_found(path)
-    try:
-        state, build, index = context()
-    except (StoreError, QueryFailed) as exc:
-        return unavailable(exc)
-    iri = index.id_prefix + ref
-    if iri not in index.known:
-        return not_found(path)
+    thing = resolve(path)
+    if isinstance(thing, Response):
+        return thing
+    ref, iri, forced, state, build, index = (thing.ref, thing.iri, thing.extension, thing.state, thing.build,
+                                             thing.index)
     media = ldhttp.negotiate(request, forced)
     if media is None:
         return text_error(406, "this description is available as: " + ", ".join(ldhttp.OFFER))
