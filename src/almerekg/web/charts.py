@@ -41,6 +41,36 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
 
+def _axis(top: float) -> tuple[float, float]:
+    """Grid step and axis end: round numbers, the end at or just above the largest bar."""
+    step = _nice_step(top)
+    return step, step * (int(top // step) + (0 if top % step == 0 else 1))
+
+
+def _open(chart_id: str, title: str, desc: str, height: int) -> list[str]:
+    return [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+
+
+def _grid(step: float, axis_max: float, plot_w: int, y0: int, height: int, lang: str) -> list[str]:
+    out = []
+    for t in range(int(axis_max // step) + 1):
+        value = t * step
+        x = LABEL_W + plot_w * value / axis_max
+        out.append(f'<line x1="{x:.1f}" y1="{y0 - 4}" x2="{x:.1f}" y2="{height - 24}" class="grid"/>')
+        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" class="tick">{_fmt(value, lang)}</text>')
+    return out
+
+
+def _row_label(label: str, y: int) -> str:
+    return (f'<text x="{LABEL_W - 8}" y="{y + BAR_H - 4}" text-anchor="end" class="label">'
+            f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+
+
 def stacked_bars(table: Table, title: str, lang: str, chart_id: str = "chart") -> Markup | None:
     """One horizontal bar per non-total row, split into its non-total columns (a legend on top)."""
     if table.kind != "pivot":
@@ -55,9 +85,7 @@ def stacked_bars(table: Table, title: str, lang: str, chart_id: str = "chart") -
         rows.append((r.header.text, parts))
     if not rows or not any(sum(p) for _, p in rows):
         return None
-    top = max(sum(p) for _, p in rows)
-    step = _nice_step(top)
-    axis_max = step * (int(top // step) + (0 if top % step == 0 else 1))
+    step, axis_max = _axis(max(sum(p) for _, p in rows))
     plot_w = WIDTH - LABEL_W - 20
     # As many legend entries on a line as the longest name allows.
     longest = min(MAX_LABEL, max((len(n) for n in names), default=1))
@@ -66,26 +94,16 @@ def stacked_bars(table: Table, title: str, lang: str, chart_id: str = "chart") -
     item_w = (WIDTH - 20) // per_line
     y0 = 16 + legend_rows * 20 + 18
     height = y0 + len(rows) * (BAR_H + GAP) + 30
-    out = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_desc(lang, len(rows), names))}</desc>',
-    ]
+    out = _open(chart_id, title, _desc(lang, len(rows), names), height)
     for n, name in enumerate(names):
         x = 10 + (n % per_line) * item_w
         y = 10 + (n // per_line) * 20
         out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[n % len(PALETTE)]}"/>')
         out.append(f'<text x="{x + 18}" y="{y + 11}" class="legend">{escape(_short(name))}</text>')
-    for t in range(int(axis_max // step) + 1):
-        value = t * step
-        x = LABEL_W + plot_w * value / axis_max
-        out.append(f'<line x1="{x:.1f}" y1="{y0 - 4}" x2="{x:.1f}" y2="{height - 24}" class="grid"/>')
-        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" class="tick">{_fmt(value, lang)}</text>')
+    out += _grid(step, axis_max, plot_w, y0, height, lang)
     for i, (label, parts) in enumerate(rows):
         y = y0 + i * (BAR_H + GAP)
-        out.append(f'<text x="{LABEL_W - 8}" y="{y + BAR_H - 4}" text-anchor="end" class="label">'
-                   f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        out.append(_row_label(label, y))
         x = float(LABEL_W)
         for n, part in enumerate(parts):
             if part <= 0:
@@ -105,28 +123,16 @@ def bars(items: list[tuple[str, float]], title: str, lang: str, chart_id: str = 
     items = [(label, value) for label, value in items if value is not None]
     if not items or not any(v for _, v in items):
         return None
-    top = max(v for _, v in items)
-    step = _nice_step(top)
-    axis_max = step * (int(top // step) + (0 if top % step == 0 else 1))
+    step, axis_max = _axis(max(v for _, v in items))
     plot_w = WIDTH - LABEL_W - 40
     y0 = 10
     height = y0 + len(items) * (BAR_H + GAP) + 30
-    out = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(_desc(lang, len(items), []))}</desc>',
-    ]
-    for t in range(int(axis_max // step) + 1):
-        value = t * step
-        x = LABEL_W + plot_w * value / axis_max
-        out.append(f'<line x1="{x:.1f}" y1="{y0 - 4}" x2="{x:.1f}" y2="{height - 24}" class="grid"/>')
-        out.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" class="tick">{_fmt(value, lang)}</text>')
+    out = _open(chart_id, title, _desc(lang, len(items), []), height)
+    out += _grid(step, axis_max, plot_w, y0, height, lang)
     for i, (label, value) in enumerate(items):
         y = y0 + i * (BAR_H + GAP)
         w = plot_w * value / axis_max
-        out.append(f'<text x="{LABEL_W - 8}" y="{y + BAR_H - 4}" text-anchor="end" class="label">'
-                   f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        out.append(_row_label(label, y))
         out.append(f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{BAR_H}" fill="{PALETTE[0]}">'
                    f'<title>{escape(label)}: {_fmt(value, lang)}</title></rect>')
         out.append(f'<text x="{LABEL_W + w + 4:.1f}" y="{y + BAR_H - 4}" class="value">{_fmt(value, lang)}</text>')
