@@ -152,37 +152,40 @@ def _conclusions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -
             g.add((c, SDO.isPartOf, ctx.source(first.required("source"))))
 
 
-def _summary_findings(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
-    """The numbered summary after Tabel 6 ("Samengevat vallen drie dingen op."): claims, like the conclusions."""
-    rows = ctx.read("summary-findings.csv", ("number", "part", "break_before", "text", "source"))
+def _numbered(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]], file: str, kind: str,
+              types: tuple[URIRef, ...], label: tuple[str, str]) -> None:
+    """A plainly numbered list in the running text: each item its (joined) text, position and section.
+
+    `label` holds nl/en templates with {number} and {chapter}.
+    """
+    rows = ctx.read(file, ("number", "part", "break_before", "text", "source"))
     for key, (parts, text) in _joined(rows, "number").items():
         number = parts[0].integer("number")
         if key != str(number):
             raise parts[0].fail(f"column 'number' must be a plain number, found {key!r}")
-        f = _item(ctx, items, "summary-finding", key, text, "summary-findings.csv", parts)
-        chapter = _chapter(ctx, parts[0].required("source"))
-        g.add((f, RDF.type, SDO.Claim))
-        g.add((f, SDO.text, ctx.nl(text)))
-        g.add((f, SDO.position, ctx.integer(number)))
-        g.add((f, SDO.isPartOf, ctx.source(parts[0].required("source"))))
-        _labels(g, f, f"Samenvattende bevinding {number} van hoofdstuk {chapter}",
-                f"Summary finding {number} of chapter {chapter}")
+        item = _item(ctx, items, kind, key, text, file, parts)
+        source = parts[0].required("source")
+        chapter = _chapter(ctx, source)
+        for t in types:
+            g.add((item, RDF.type, t))
+        g.add((item, SDO.text, ctx.nl(text)))
+        g.add((item, SDO.position, ctx.integer(number)))
+        g.add((item, SDO.isPartOf, ctx.source(source)))
+        nl, en = (text.format(number=number, chapter=chapter) for text in label)
+        _labels(g, item, nl, en)
+
+
+def _summary_findings(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    """The numbered summary after Tabel 6 ("Samengevat vallen drie dingen op."): claims, like the conclusions."""
+    _numbered(ctx, g, items, "summary-findings.csv", "summary-finding", (SDO.Claim,),
+              ("Samenvattende bevinding {number} van hoofdstuk {chapter}",
+               "Summary finding {number} of chapter {chapter}"))
 
 
 def _prose_recommendations(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
-    rows = ctx.read("prose-recommendations.csv", ("number", "part", "break_before", "text", "source"))
-    for key, (parts, text) in _joined(rows, "number").items():
-        number = parts[0].integer("number")
-        if key != str(number):
-            raise parts[0].fail(f"column 'number' must be a plain number, found {key!r}")
-        r = _item(ctx, items, "prose-recommendation", str(number), text, "prose-recommendations.csv", parts)
-        chapter = _chapter(ctx, parts[0].required("source"))
-        g.add((r, RDF.type, ctx.term("ProseRecommendation")))
-        g.add((r, RDF.type, SDO.CreativeWork))
-        g.add((r, SDO.position, ctx.integer(number)))
-        g.add((r, SDO.text, ctx.nl(text)))
-        g.add((r, SDO.isPartOf, ctx.source(parts[0].required("source"))))
-        _labels(g, r, f"Aanbeveling {number} (hoofdstuk {chapter})", f"Recommendation {number} (chapter {chapter})")
+    _numbered(ctx, g, items, "prose-recommendations.csv", "prose-recommendation",
+              (ctx.term("ProseRecommendation"), SDO.CreativeWork),
+              ("Aanbeveling {number} (hoofdstuk {chapter})", "Recommendation {number} (chapter {chapter})"))
 
 
 def _mentions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
