@@ -49,9 +49,6 @@ def test_register_copies_match_their_recorded_checksums():
 def test_cbs_file_is_the_one_cbs_provided():
     data = (REG / "cbs-gemeenten-alfabetisch-2021.csv").read_bytes()
     assert hashlib.sha256(data).hexdigest() == CBS_SHA256
-    shared = ROOT.parent / "shared" / "sources" / "cbs-gemeenten-alfabetisch-2021.csv"
-    if shared.is_file():
-        assert shared.read_bytes() == data
 
 
 def test_every_cbs_code_in_the_graph_is_in_the_cbs_file_with_that_name(union):

@@ -1,0 +1,27 @@
+"""Every test file runs: the README's test command collects each tests/**/test_*.py.
+
+pytest skips some folder names by default (build/, dist/, ...); a test folder lost that way never runs
+in CI and nobody notices. This asks pytest itself, with the project's configuration, what it collects.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_test_file_is_collected():
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    collected = {line.split("::", 1)[0] for line in out.stdout.splitlines() if "::" in line}
+    on_disk = {str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("test_*.py")}
+    assert on_disk - collected == set()
+    assert "tests/test_collection.py" in collected
+    # The folder pytest skips by default is collected too.
+    assert any(path.startswith("tests/build/") for path in collected)
