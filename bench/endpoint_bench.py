@@ -99,8 +99,8 @@ def make_store(workdir: Path, store_arg: str | None, synthetic: bool) -> tuple[P
     from almerekg.store import BuildInfo, EmbeddedStore
 
     if not synthetic:
-        from almerekg.build import run_build
         from almerekg.config import from_env
+        from almerekg.graph.pipeline import run_build
 
         root = workdir / "store"
         run_build(from_env(store=str(root)), progress=lambda _m: None)

@@ -114,8 +114,8 @@ def main() -> int:
             store = Path(args.store)
         else:
             sys.path.insert(0, str(ROOT / "src"))
-            from almerekg.build import run_build
             from almerekg.config import from_env
+            from almerekg.graph.pipeline import run_build
 
             store = tmp / "store"
             print(f"building data/ into {store} ...", flush=True)

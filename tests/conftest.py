@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from almerekg.build import run_build
 from almerekg.config import from_env
+from almerekg.graph.pipeline import run_build
 
 ROOT = Path(__file__).resolve().parents[1]
 # The checkout carries the report (data/report/README.md gives its origin); nothing is read from beside it.

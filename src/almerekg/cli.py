@@ -24,7 +24,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildFailed, DataError, run_build
+    from .graph.pipeline import BuildFailed, DataError, run_build
     from .store import StoreError
     from .validate import ShapesError
 
@@ -56,7 +56,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .build import DataError, assemble, read_turtle_dir
+    from .graph.pipeline import DataError, assemble, read_turtle_dir
     from .validate import ShapesError, validate
     from .vocab import Iris
 

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
-from almerekg.build import assemble, read_turtle_dir, write_nquads
 from almerekg.cli import main
 from almerekg.config import from_env
+from almerekg.graph.pipeline import assemble, read_turtle_dir, write_nquads
 from almerekg.queries import load_query
 from almerekg.validate import validate
 from almerekg.vocab import ROV, SDMX_DIM, Iris

@@ -13,8 +13,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SDO, SKOS
 
-from almerekg.build import DataError, assemble
 from almerekg.config import from_env
+from almerekg.graph.pipeline import DataError, assemble
 
 ROOT = Path(__file__).resolve().parents[2]
 REG = ROOT / "data" / "registers"

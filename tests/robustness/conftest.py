@@ -17,8 +17,8 @@ import pytest
 import requests
 from endpoint.conftest import Server, http, start_server
 
-from almerekg.build import run_build
 from almerekg.config import from_env
+from almerekg.graph.pipeline import run_build
 
 TIMEOUT_S = 2
 MAX_REQUEST_BYTES = 64 * 1024

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from endpoint.conftest import Server, http, start_server, wait_for
 
-from almerekg.build import run_build
 from almerekg.config import from_env
+from almerekg.graph.pipeline import run_build
 from almerekg.store import EmbeddedStore
 
 from .conftest import SERVER_ARGS, assert_clean

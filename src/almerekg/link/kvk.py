@@ -23,7 +23,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..build.rows import read_csv
+from ..graph.rows import read_csv
 from .formats import KVK_ACCEPTED_COLUMNS, KVK_CANDIDATE_COLUMNS
 from .http import Fetcher, LinkError, ServiceError, full_url
 

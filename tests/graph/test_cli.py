@@ -6,8 +6,8 @@ import json
 import subprocess
 import sys
 
-from almerekg.build import run_build
 from almerekg.config import from_env
+from almerekg.graph.pipeline import run_build
 from almerekg.store import EmbeddedStore
 
 

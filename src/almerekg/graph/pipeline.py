@@ -84,23 +84,32 @@ class GraphSet:
         return {str(g.identifier): len(g) for g in self.graphs.values()}
 
 
-def _inputs(cfg: Config) -> list[Path]:
-    files: list[Path] = []
-    for folder in (cfg.data_dir, cfg.ontology_dir, cfg.shapes_dir, Path(__file__).resolve().parents[1],
-                   cfg.linksets_dir):
+def _inputs(cfg: Config) -> list[tuple[str, Path]]:
+    """Every file that decides the graph, named by its role and its path inside that folder."""
+    files: list[tuple[str, Path]] = []
+    roles = (("data", cfg.data_dir), ("ontology", cfg.ontology_dir), ("shapes", cfg.shapes_dir),
+             ("code", Path(__file__).resolve().parents[1]), ("linksets", cfg.linksets_dir))
+    for role, folder in roles:
         if not folder.is_dir():
             continue  # linksets/ exists only once a link step has written something
-        files.extend(p for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts)
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files.append((f"{role}/{path.relative_to(folder).as_posix()}", path))
     return files
 
 
 def build_id_for(cfg: Config) -> str:
-    """A hash of everything that decides the graph: data, ontology, shapes, code and base IRI."""
+    """A hash of everything that decides the graph: data, ontology, shapes, code and base IRI.
+
+    Files are named by their path inside their folder, never by where the checkout lies: the same
+    commit in two folders has one build id.
+    """
     h = hashlib.sha256()
     h.update(cfg.base.encode())
     h.update(__version__.encode())
-    for path in _inputs(cfg):
-        h.update(str(path.relative_to(path.anchor)).encode())
+    for name, path in _inputs(cfg):
+        h.update(name.encode())
+        h.update(b"\0")
         h.update(path.read_bytes())
     return h.hexdigest()
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from almerekg.build import run_build
 from almerekg.config import from_env
+from almerekg.graph.pipeline import run_build
 from almerekg.store import BuildInfo, EmbeddedStore
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from almerekg.build import BuildFailed, DataError, run_build
 from almerekg.config import from_env
+from almerekg.graph.pipeline import BuildFailed, DataError, run_build
 from almerekg.store import EmbeddedStore
 
 DATA = Path(__file__).resolve().parents[2] / "data"
