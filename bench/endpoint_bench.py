@@ -99,11 +99,11 @@ def make_store(workdir: Path, store_arg: str | None, synthetic: bool) -> tuple[P
     from almerekg.store import BuildInfo, EmbeddedStore
 
     if not synthetic:
-        from almerekg.config import from_env
         from almerekg.graph.pipeline import run_build
+        from almerekg.settings import from_values
 
         root = workdir / "store"
-        run_build(from_env(store=str(root)), progress=lambda _m: None)
+        run_build(from_values(store=str(root)), progress=lambda _m: None)
         return root, False
 
     root = workdir / "store"
@@ -139,7 +139,7 @@ class Bench:
 
 def saved_table_queries(base: str) -> list[Bench]:
     """The report's saved queries, as the catalogue sends them (prologue, default parameters)."""
-    from almerekg.queries import ParamError, load_query
+    from almerekg.saved_queries.catalogue import ParamError, load_query
 
     out = []
     for rq in sorted((ROOT / "queries").glob("*.rq")):
@@ -405,7 +405,8 @@ def pool_overhead(store: Path, query: str, n: int = 2000) -> tuple[float, float]
     """Milliseconds per query: pyoxigraph in-process vs through the worker pool (same query, same format)."""
     import pyoxigraph as ox
 
-    from almerekg.runner import Job, WorkerPool
+    from almerekg.engine.jobs import Job
+    from almerekg.engine.pool import WorkerPool
     from almerekg.store import EmbeddedStore
 
     es = EmbeddedStore(store)

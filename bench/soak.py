@@ -114,12 +114,12 @@ def main() -> int:
             store = Path(args.store)
         else:
             sys.path.insert(0, str(ROOT / "src"))
-            from almerekg.config import from_env
             from almerekg.graph.pipeline import run_build
+            from almerekg.settings import from_values
 
             store = tmp / "store"
             print(f"building data/ into {store} ...", flush=True)
-            run_build(from_env(store=str(store)), progress=lambda _m: None)
+            run_build(from_values(store=str(store)), progress=lambda _m: None)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}

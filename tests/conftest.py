@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from almerekg.config import from_env
 from almerekg.graph.pipeline import run_build
+from almerekg.settings import from_values
 
 ROOT = Path(__file__).resolve().parents[1]
 # The checkout carries the report (data/report/README.md gives its origin); nothing is read from beside it.
@@ -21,7 +21,7 @@ REPORT_SHA256 = "26ac1a256d42aaae4610cf2bffc2a8a748ff6d44ac764145cb6d19079ffc329
 def built_store(tmp_path_factory) -> Path:
     """A store built once per test session from the real data/ (the default base IRI)."""
     store = tmp_path_factory.mktemp("store")
-    run_build(from_env(store=str(store)), progress=lambda _m: None)
+    run_build(from_values(store=str(store)), progress=lambda _m: None)
     return store
 
 

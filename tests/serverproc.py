@@ -91,7 +91,7 @@ def start_server(store: Path, log_dir: Path) -> Server:
     log = log_dir / f"server-{port}.log"
     env = clean_env()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), "--query-workers", "2"],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process
     )
     server = Server(proc, port, log)

@@ -1,26 +1,37 @@
-"""The `almerekg` command: build, validate, sparql, query, info, serve, link."""
+"""The `almerekg` command: build, validate, sparql, query, info, serve, link.
+
+Flags come from the settings table (settings.py); `sparql` and `query` run through the same engine as
+the web server (engine/), so they work on a store folder and on a SPARQL server alike, with the same
+checks, limits, formats and error messages.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
-import pyoxigraph as ox
-
-from .config import Config, from_env
-
-
-def _common(p: argparse.ArgumentParser, base: bool = True) -> None:
-    p.add_argument("--store", help="store folder (default: $ALMEREKG_STORE or ./var/store)")
-    if base:
-        p.add_argument("--base", help="base IRI of the graph (default: $ALMEREKG_BASE or https://almerekg.example)")
-    p.add_argument("--data", help="folder with the curated data files (default: ./data)")
+from . import settings as settings_table
+from .errors import AppError
+from .settings import Settings
 
 
-def _config(args: argparse.Namespace) -> Config:
-    return from_env(store=getattr(args, "store", None), base=getattr(args, "base", None),
-                    data=getattr(args, "data", None),
-                    query_timeout=getattr(args, "query_timeout", None))
+def _common(p: argparse.ArgumentParser, base: bool = True, command: str | None = None) -> None:
+    """The settings flags of a command (the link commands call this with their own name)."""
+    settings_table.add_arguments(p, command or p.prog.split()[-1])
+
+
+def _config(args: argparse.Namespace) -> Settings:
+    return settings_table.load(args)
+
+
+def _fail(exc: Exception, code: int | None = None) -> int:
+    """Print the error; exit status `code`, else the error's own (2: what was asked is wrong, 1: failed here)."""
+    message = exc.message if isinstance(exc, AppError) else str(exc)
+    print(f"error: {message}", file=sys.stderr)
+    if code is not None:
+        return code
+    return exc.exit_code if isinstance(exc, AppError) else 2
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -35,12 +46,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         print("the store was not changed", file=sys.stderr)
         return 2
-    except BuildFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except StoreError as exc:  # a remote store refused or did not answer
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except (BuildFailed, StoreError) as exc:  # a failed check, a remote store that refused or did not answer
+        return _fail(exc, 1)
     except OSError as exc:  # a full disk, a folder that cannot be written
         print(f"error: {exc}", file=sys.stderr)
         print("the build was not published: the store still serves the previous build", file=sys.stderr)
@@ -65,8 +72,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         graphs = assemble(cfg)
         result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows)
     except (DataError, ShapesError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     for f in result.violations:
         print(f"violation: {f}")
     for f in result.warnings:
@@ -75,58 +81,65 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if result.violations else 0
 
 
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.Literal | ox.NamedNode):
-        return term.value
-    return str(term)
+def _engine(cfg: Settings):  # noqa: ANN202 - engine.Engine, imported lazily (it starts processes)
+    from .engine import Engine
+
+    # One query process is enough for one command; the engine still runs it sealed, with the timeout.
+    return Engine(cfg.with_(query_workers=cfg.query_workers or 1, quarantine_seconds=0.0))
+
+
+CLI_FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+               "table": "application/sparql-results+json"}
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:
-    from .store import EmbeddedStore, StoreError
+    from .engine import QueryRequest
+    from .store import StoreError
 
     cfg = _config(args)
-    if cfg.store_is_remote:
-        print(f"error: {cfg.store} is a SPARQL server: query it directly, or through `almerekg serve --store URL`",
-              file=sys.stderr)
-        return 2
-    query = open(args.file, encoding="utf-8").read() if args.file else args.query
+    try:
+        query = open(args.file, encoding="utf-8").read() if args.file else args.query
+    except OSError as exc:
+        return _fail(exc)
     if not query:
         print("error: give a query or --file", file=sys.stderr)
         return 2
+    engine = _engine(cfg)
     try:
-        store, _info = EmbeddedStore(cfg.store).open(in_memory=False)
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        engine.build()  # a store without a build is a wrong --store: exit 2, as for any wrong argument
+    except AppError as exc:
+        engine.close()
+        return _fail(exc, 2)
     try:
-        result = store.query(query, use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        print(f"error: the query is not valid SPARQL: {exc}", file=sys.stderr)
-        return 2
-    out = sys.stdout
-    if isinstance(result, ox.QueryBoolean):
-        print("true" if bool(result) else "false")
+        answer = engine.query(QueryRequest(query, results_type=CLI_FORMATS[args.format], cache=False))
+    except (AppError, StoreError) as exc:
+        return _fail(exc)
+    finally:
+        engine.close()
+    if answer.kind == "graph":
+        sys.stdout.write(answer.body.decode("utf-8"))
         return 0
-    if isinstance(result, ox.QueryTriples):
-        out.write(result.serialize(format=ox.RdfFormat.TURTLE).decode("utf-8"))
+    if args.format != "table":
+        sys.stdout.write(answer.body.decode("utf-8"))
         return 0
-    fmt = args.format
-    if fmt in ("csv", "tsv", "json"):
-        formats = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-                   "json": ox.QueryResultsFormat.JSON}
-        out.write(result.serialize(format=formats[fmt]).decode("utf-8"))
+    doc = json.loads(answer.body)
+    if "boolean" in doc:
+        print("true" if doc["boolean"] else "false")
         return 0
-    names = [v.value for v in result.variables]
-    rows = [[_cell(sol[n]) for n in names] for sol in result]
+    names = doc["head"]["vars"]
+    rows = [[b.get(n, {}).get("value", "") for n in names] for b in doc["results"]["bindings"]]
+    _print_table(names, rows)
+    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+    return 0
+
+
+def _print_table(names: list[str], rows: list[list[str]]) -> None:
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
+    out = sys.stdout
     out.write("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in rows:
         out.write("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
-    print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
-    return 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -141,41 +154,28 @@ def cmd_info(args: argparse.Namespace) -> int:
         else:
             info = EmbeddedStore(cfg.store).info()
     except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     print(info.to_json())
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .web.serve import run
+    from .web.serve import serve
 
-    cfg = _config(args)
-    if args.query_workers:
-        cfg = cfg.with_(extra={**cfg.extra, "query_workers": args.query_workers})
-    if args.workers > 1:
-        from .web.multi import run_processes
-
-        run_processes(cfg, host=args.host, port=args.port, threads=args.threads, processes=args.workers)
-        return 0
-    run(cfg, host=args.host, port=args.port, threads=args.threads)
-    return 0
+    return serve(_config(args))
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a saved query (queries/NAME.rq) and print it in the report's layout."""
-    import json
-
-    from .queries import CatalogueError, ParamError, QueryFailed, catalogue, run, store_executor
-    from .store import EmbeddedStore, StoreError
-    from .tables import json_rows, layout, report_grid, text_table, write_csv
+    from .saved_queries import CatalogueError, ParamError, catalogue, engine_executor, run
+    from .saved_queries.tables import json_rows, layout, report_grid, text_table, write_csv
+    from .store import StoreError
 
     cfg = _config(args)
     try:
         cat = catalogue(cfg.queries_dir)
     except CatalogueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(exc)
     if args.list or not args.name:
         for q in cat.queries:
             print(f"{q.name:<26} {q.title['nl']}")
@@ -193,17 +193,19 @@ def cmd_query(args: argparse.Namespace) -> int:
         raw[key.strip()] = value
     try:
         binding = query.bind(raw)
-        store, info = EmbeddedStore(cfg.store).open(in_memory=False)
-        result = run(query, info.base, binding, store_executor(store))
     except ParamError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (StoreError, QueryFailed) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(exc)
+    engine = _engine(cfg)
+    try:
+        build = engine.build()
+        result = run(query, build.info.base, binding, engine_executor(engine))
+    except (AppError, StoreError) as exc:
+        return _fail(exc, 1)
+    finally:
+        engine.close()
     out = sys.stdout
     if args.format == "json":
-        doc = {"query": query.name, "build": info.build_id, "parameters": binding.as_dict(),
+        doc = {"query": query.name, "build": build.info.build_id, "parameters": binding.as_dict(),
                "columns": result.variables, "rows": json_rows(result)}
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return 0
@@ -213,7 +215,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         out.flush()
         return 0
     out.write(query.title[args.lang] + "\n\n" + text_table(table))
-    print(f"(build {info.build_id[:16]}; {len(result.rows)} result rows)", file=sys.stderr)
+    print(f"(build {build.info.build_id[:16]}; {len(result.rows)} result rows)", file=sys.stderr)
     return 0
 
 
@@ -222,49 +224,32 @@ def parser() -> argparse.ArgumentParser:
                                 "(2011) as a knowledge graph.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="turn data/ into a validated store and publish it atomically")
-    _common(b)
-    b.set_defaults(func=cmd_build)
+    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:  # noqa: ANN001
+        c = sub.add_parser(name, help=help_text, description=help_text)
+        settings_table.add_arguments(c, name)
+        c.set_defaults(func=func)
+        return c
 
-    v = sub.add_parser("validate", help="check data/ against the shapes without publishing")
-    _common(v)
-    v.set_defaults(func=cmd_validate)
-
-    s = sub.add_parser("sparql", help="run a SPARQL query on the store (default graph = union of all graphs)")
+    command("build", cmd_build, "turn data/ into a validated store and publish it atomically")
+    command("validate", cmd_validate, "check data/ against the shapes without publishing")
+    s = command("sparql", cmd_sparql, "run a SPARQL query (default graph = union of all graphs)")
     s.add_argument("query", nargs="?")
-    s.add_argument("--file", "-f")
-    s.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table")
-    _common(s, base=False)
-    s.set_defaults(func=cmd_sparql)
-
-    i = sub.add_parser("info", help="describe the store's current build")
-    _common(i)  # --base: a SPARQL server may hold builds of several bases
-    i.set_defaults(func=cmd_info)
-
-    w = sub.add_parser("serve", help="serve /sparql, pages and IRIs (waitress)")
-    _common(w)
-    w.add_argument("--host", default="127.0.0.1")
-    w.add_argument("--port", type=int, default=8080)
-    w.add_argument("--threads", type=int, default=8)
-    w.add_argument("--query-timeout", type=float, dest="query_timeout")
-    w.add_argument("--workers", type=int, default=1,
-                   help="web server processes sharing the port (default 1); the web tier keeps no state")
-    w.add_argument("--query-workers", type=int, help="query processes per web process (embedded store)")
-    w.set_defaults(func=cmd_serve)
-
-    q = sub.add_parser("query", help="run a saved query (queries/NAME.rq) in the report's layout")
+    s.add_argument("--file", "-f", help="read the query from this file")
+    s.add_argument("--format", choices=tuple(CLI_FORMATS), default="table",
+                   help="how SELECT/ASK answers are printed (graphs are always Turtle)")
+    command("info", cmd_info, "describe the store's current build")
+    command("serve", cmd_serve, "serve /sparql, the saved queries, pages and IRIs")
+    q = command("query", cmd_query, "run a saved query (queries/NAME.rq) in the report's layout")
     q.add_argument("name", nargs="?", help="the saved query; without it (or with --list) list them all")
     q.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="a parameter (repeatable)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
     q.add_argument("--dialect", choices=("rfc4180", "excel-nl"), default="rfc4180", help="CSV flavour")
     q.add_argument("--lang", choices=("nl", "en"), default="nl")
     q.add_argument("--list", action="store_true", help="list the saved queries")
-    _common(q, base=False)
-    q.set_defaults(func=cmd_query)
 
     from .link.cli import add_parser as add_link_parser  # link cbs | link kvk
 
-    add_link_parser(sub, _common, _config)
+    add_link_parser(sub, lambda c, base=False: _common(c, base, settings_table.LINK), _config)
     return p
 
 

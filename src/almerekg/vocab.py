@@ -8,7 +8,7 @@ import unicodedata
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
 
-from .config import DEFAULT_BASE
+from .settings import DEFAULT_BASE
 
 ROV = Namespace("http://www.w3.org/ns/regorg#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -20,10 +20,29 @@ BIBO = Namespace("http://purl.org/ontology/bibo/")
 
 __all__ = [
     "BIBO", "DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "QB", "RDF", "RDFS", "ROV", "SDMX_ATT",
-    "SDMX_DIM", "SDMX_MEA", "SDO", "SH", "SKOS", "VOID", "XSD", "Iris", "slug",
+    "SDMX_DIM", "SDMX_MEA", "SDO", "SH", "SKOS", "VOID", "XSD", "Iris", "link_for", "slug",
 ]
 
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_WEB_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+
+
+def link_for(iri: str | None, base: str) -> str | None:
+    """Where a link to a thing goes: the one function every page uses to turn an IRI into an href.
+
+    Our own IRIs become paths on this site ({base}/id/x -> /doc/x, {base}/def/T -> /def/T); other
+    http(s) IRIs stay as they are; anything else (javascript:, data:, a relative or malformed IRI,
+    whatever the data or a query answer says) gets no link at all.
+    """
+    if not iri:
+        return None
+    base = base.rstrip("/")
+    if iri.startswith(base + "/id/"):
+        return "/doc/" + iri[len(base) + 4:]
+    if iri == base + "/def" or iri.startswith(base + "/"):
+        path = iri[len(base):]
+        return path if _WEB_IRI.match("http://x" + path) else None
+    return iri if _WEB_IRI.match(iri) else None
 
 
 def slug(text: str) -> str:

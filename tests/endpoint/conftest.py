@@ -101,6 +101,15 @@ class _Http:
 http = _Http()
 
 
+def wait_until(predicate, timeout: float = 10.0) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def wait_for(url: str, timeout: float = 30.0, ok=(200,)) -> requests.Response:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     last: Exception | None = None
@@ -113,6 +122,41 @@ def wait_for(url: str, timeout: float = 30.0, ok=(200,)) -> requests.Response:  
             last = exc
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up within {timeout} s ({last})")
+
+
+def _parents() -> dict[int, int]:
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            found[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    parents = _parents()
+    out: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - out
+        out |= frontier
+    return out
+
+
+def query_processes(server_pid: int) -> set[int]:
+    """The query processes under a server (the web processes are in between), without the federation one."""
+    out = set()
+    for pid in descendants(server_pid):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"almerekg.engine.worker" in cmdline and b"--sandbox\0supervised" not in cmdline:
+            out.add(pid)
+    return out
 
 
 @dataclass
@@ -136,20 +180,15 @@ class Server:
     def log_lines(self) -> list[str]:
         return self.log_path.read_text(encoding="utf-8").splitlines()
 
+    def log_lines_once(self, predicate, timeout: float = 5.0) -> list[str]:  # noqa: ANN001
+        """The log once `predicate(lines)` holds: a request's line is written when its answer is closed,
+        which may be a moment after the client has the answer."""
+        wait_until(lambda: predicate(self.log_lines()), timeout)
+        return self.log_lines()
+
     def children(self) -> set[int]:
-        """PIDs of the query worker processes (children of the server process)."""
-        kids = set()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.proc.pid:
-                kids.add(int(entry))
-        return kids
+        """PIDs of the query processes: descendants of the server running almerekg.engine.worker."""
+        return query_processes(self.proc.pid)
 
     def stop(self) -> None:
         stop_process(self.proc)
@@ -214,7 +253,7 @@ def server(endpoint_store: Path, oxigraph_server: str, tmp_path_factory: pytest.
         "--max-result-bytes", "200000",
         "--max-request-bytes", "16384",
         "--service-allow", ox_hostport,
-        "--workers", "2",
+        "--query-workers", "2",
         "--worker-memory", str(800 * 1024 * 1024),
     )
     yield srv

@@ -6,30 +6,29 @@ import pytest
 
 from .conftest import FIRM0_LABEL, N_FIRMS, PREFIXES, firm, http
 
+# The refusal names the target as the query writes it, and where SERVICE stands (computed in the test).
 REFUSED = [
     ("SELECT * WHERE { SERVICE <http://169.254.169.254/latest/meta-data/> { ?s ?p ?o } }",
-     "SERVICE <http://169.254.169.254/latest/meta-data/> is not allowed"),
+     "<http://169.254.169.254/latest/meta-data/>"),
     ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SELECT ?x WHERE { SERVICE SILENT <http://evil.example/sparql> "
-     "{ ?x ?y ?z } } } } LIMIT 1", "SERVICE <http://evil.example/sparql> is not allowed"),
+     "{ ?x ?y ?z } } } } LIMIT 1", "<http://evil.example/sparql>"),
     ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://evil.example/q> { ?s ?p ?o } } }",
-     "SERVICE <http://evil.example/q> is not allowed"),
-    ("PREFIX e: <http://evil.example/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
-     "SERVICE <http://evil.example/sparql> is not allowed"),
-    ("BASE <http://evil.example/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }",
-     "SERVICE <http://evil.example/sparql> is not allowed"),
-    ("SELECT * WHERE { BIND(<http://evil.example/> AS ?e) SERVICE ?e { ?s ?p ?o } }",
-     "SERVICE with a variable (?e) is not allowed"),
-    ("ASK { sErViCe <http://evil.example/> { ?s ?p ?o } }", "SERVICE <http://evil.example/> is not allowed"),
-    ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
-     "SERVICE <file:///etc/passwd> is not allowed"),
+     "<http://evil.example/q>"),
+    ("PREFIX e: <http://evil.example/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }", "e:sparql"),
+    ("BASE <http://evil.example/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", "<sparql>"),
+    ("SELECT * WHERE { BIND(<http://evil.example/> AS ?e) SERVICE ?e { ?s ?p ?o } }", "?e"),
+    ("ASK { sErViCe <http://evil.example/> { ?s ?p ?o } }", "<http://evil.example/>"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }", "<file:///etc/passwd>"),
 ]
 
 
-@pytest.mark.parametrize("query,message", REFUSED)
-def test_service_refused(sparql: str, query: str, message: str) -> None:
+@pytest.mark.parametrize("query,target", REFUSED)
+def test_service_refused(sparql: str, query: str, target: str) -> None:
     r = http.get(sparql, params={"query": query})
     assert r.status_code == 403
-    assert r.text.startswith(message)
+    column = query.lower().index("service") + 1
+    assert r.text.startswith(f"SERVICE {target} (line 1, column {column}) is not allowed: this endpoint "
+                             "federates only to ")
 
 
 def test_allowed_port_only(sparql: str, oxigraph_server: str) -> None:
@@ -69,4 +68,7 @@ def test_oxigraph_federates_into_our_endpoint(server, oxigraph_server: str) -> N
     assert rows[0] == (firm(0), FIRM0_LABEL, 0)
     assert rows[-1] == (firm(N_FIRMS - 1), f"Firm {N_FIRMS - 1}", (N_FIRMS - 1) * 10)
     # The call really reached us: our access log has a request from Oxigraph.
-    assert any('"path": "/sparql"' in line and "Oxigraph" in line for line in server.log_lines())
+    def reached(lines: list[str]) -> bool:
+        return any('"path": "/sparql"' in line and "Oxigraph" in line for line in lines)
+
+    assert reached(server.log_lines_once(reached))

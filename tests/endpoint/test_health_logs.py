@@ -25,7 +25,8 @@ def test_healthz(server) -> None:  # noqa: ANN001
 def test_access_log_is_json_lines(server) -> None:  # noqa: ANN001
     marker = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # access-log-test"
     http.get(server.sparql, params={"query": marker}, headers={"User-Agent": "log-test/1"})
-    lines = [json.loads(line) for line in server.log_lines()]  # every line parses as JSON
+    raw = server.log_lines_once(lambda ls: any("log-test/1" in line for line in ls))
+    lines = [json.loads(line) for line in raw]  # every line parses as JSON
     access = [x for x in lines if x.get("logger") == "almerekg.access" and x.get("ua") == "log-test/1"]
     assert access, "no access log line for the request"
     line = access[-1]
@@ -58,7 +59,7 @@ def test_no_build_query_503_but_description_200(empty_server) -> None:  # noqa: 
 
 
 def test_almerekg_serve_command(endpoint_store, tmp_path) -> None:  # noqa: ANN001
-    """`almerekg serve` (the CLI) runs the same server: waitress, /healthz, /sparql, clean stop."""
+    """`almerekg serve` (the CLI) runs the same server: granian, /healthz, /sparql, clean stop."""
     exe = Path(sys.executable).with_name("almerekg")
     if not exe.exists():
         pytest.skip("the almerekg command is not installed")
@@ -74,7 +75,7 @@ def test_almerekg_serve_command(endpoint_store, tmp_path) -> None:  # noqa: ANN0
         assert health["build_id"] == "build-one"
         r = http.get(f"http://127.0.0.1:{port}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == TOTAL
-        assert r.headers["Server"] == "almerekg"  # waitress, with our ident; not Werkzeug's dev server
+        assert r.headers["Server"] == "granian"  # the production server; not Werkzeug's dev server
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=15) == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from almerekg.queries import ParamError, load_query
+from almerekg.saved_queries.catalogue import ParamError, load_query
 from almerekg.store import EmbeddedStore
 
 from .conftest import http, start_server
@@ -34,7 +34,7 @@ def full_text(rq: Path, base: str) -> str:
 
 @pytest.fixture(scope="module")
 def real_server(built_store, tmp_path_factory):  # noqa: ANN001, ANN201
-    srv = start_server(built_store, tmp_path_factory.mktemp("real-log"), "--workers", "2",
+    srv = start_server(built_store, tmp_path_factory.mktemp("real-log"), "--query-workers", "2",
                        "--query-timeout", str(SLOW))
     yield srv
     srv.stop()

@@ -17,7 +17,7 @@ SUM = PREFIXES + "SELECT (SUM(?v) AS ?total) WHERE { ?o ex:value ?v }"
 def rebuild_server(endpoint_store, tmp_path_factory):  # noqa: ANN001, ANN201
     root = tmp_path_factory.mktemp("rebuild") / "store"
     shutil.copytree(endpoint_store, root, symlinks=True)
-    srv = start_server(root, tmp_path_factory.mktemp("rebuild-log"), "--workers", "2")
+    srv = start_server(root, tmp_path_factory.mktemp("rebuild-log"), "--query-workers", "2")
     yield srv
     srv.stop()
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from almerekg.config import from_env
 from almerekg.graph.pipeline import run_build
+from almerekg.settings import from_values
 from almerekg.store import BuildInfo, EmbeddedStore
 
 
@@ -67,7 +67,7 @@ def test_kill_9_mid_build_keeps_the_old_build(tmp_path, built_store, moment):
     assert triples(store) == expected
 
     # The next build succeeds and clears what the dead one left behind.
-    info = run_build(from_env(store=str(store)), progress=lambda _m: None)
+    info = run_build(from_values(store=str(store)), progress=lambda _m: None)
     assert info.build_id == before.build_id  # same inputs, same id
     assert EmbeddedStore(store).current_dir != (built_store / "current").resolve()
     assert not [p for p in (store / "builds").iterdir() if p.name.startswith(".tmp-")]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from almerekg.config import from_env
 from almerekg.graph.pipeline import BuildFailed, DataError, run_build
+from almerekg.settings import from_values
 from almerekg.store import EmbeddedStore
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -115,11 +115,11 @@ def test_a_build_that_fails_validation_leaves_the_store_unchanged(tmp_path, buil
     before = EmbeddedStore(store).info().build_id
     data = broken_copy(tmp_path, "relations.csv", set_cell({"id": "mcfe-jv-caterpillar"}, "share_percent", "140"))
     with pytest.raises(BuildFailed):
-        run_build(from_env(store=str(store), data=str(data)), progress=lambda _m: None)
+        run_build(from_values(store=str(store), data=str(data)), progress=lambda _m: None)
     assert EmbeddedStore(store).info().build_id == before
     data = broken_copy(tmp_path / "b", "tabel-2.csv", set_cell({"sector": "S"}, "sector", "Z"))
     with pytest.raises(DataError):
-        run_build(from_env(store=str(store), data=str(data)), progress=lambda _m: None)
+        run_build(from_values(store=str(store), data=str(data)), progress=lambda _m: None)
     assert EmbeddedStore(store).info().build_id == before
     assert sorted(p.name for p in (store / "builds").iterdir()) == sorted(
         p.name for p in (built_store / "builds").iterdir())

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRINT_ID = ("from almerekg.config import from_env; from almerekg.graph.pipeline import build_id_for; "
-            "print(build_id_for(from_env()))")
+PRINT_ID = ("from almerekg.settings import from_values; from almerekg.graph.pipeline import build_id_for; "
+            "print(build_id_for(from_values()))")
 
 
 def _checkout_copy(dst: Path) -> Path:

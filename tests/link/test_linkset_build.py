@@ -11,9 +11,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from almerekg.cli import main
-from almerekg.config import from_env
 from almerekg.graph.pipeline import assemble, read_turtle_dir, write_nquads
-from almerekg.queries import load_query
+from almerekg.saved_queries.catalogue import load_query
+from almerekg.settings import from_values
 from almerekg.validate import validate
 from almerekg.vocab import ROV, SDMX_DIM, Iris
 
@@ -48,7 +48,7 @@ def linked(module_services, tmp_path_factory):
         w.writeheader()
         w.writerows(rows)
     assert main(["link", "kvk", "--apply", str(review), "--linksets", str(linksets)]) == 0
-    cfg = from_env(linksets=str(linksets))
+    cfg = from_values(linksets=str(linksets))
     graphs = assemble(cfg)
     result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows)
     return graphs, result, tmp

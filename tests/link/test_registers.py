@@ -13,8 +13,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SDO, SKOS
 
-from almerekg.config import from_env
 from almerekg.graph.pipeline import DataError, assemble
+from almerekg.settings import from_values
 
 ROOT = Path(__file__).resolve().parents[2]
 REG = ROOT / "data" / "registers"
@@ -27,7 +27,7 @@ RAMON = "http://ec.europa.eu/eurostat/ramon/rdfdata/nace_r2/"
 @pytest.fixture(scope="module")
 def graphs(tmp_path_factory):
     # linksets= an empty folder: this test is about data/registers/, whatever a developer fetched locally.
-    return assemble(from_env(linksets=str(tmp_path_factory.mktemp("no-linksets"))))
+    return assemble(from_values(linksets=str(tmp_path_factory.mktemp("no-linksets"))))
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +138,7 @@ def test_an_edited_register_copy_stops_the_build(tmp_path):
     path = data / "registers" / "cbs-gemeenten-alfabetisch-2021.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("GM0034,Almere", "GM0035,Almere"), encoding="utf-8")
     with pytest.raises(DataError, match="does not match its recorded sha256"):
-        assemble(from_env(data=str(data), linksets=str(tmp_path / "none")))
+        assemble(from_values(data=str(data), linksets=str(tmp_path / "none")))
 
 
 def test_register_literals_keep_the_register_s_spelling(union):

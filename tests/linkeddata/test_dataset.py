@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from almerekg.web.dataset import saved_queries
+from almerekg.saved_queries import catalogue
 
 from .conftest import BASE, get, read_html
 
@@ -89,12 +89,12 @@ def test_downloads_listed_with_size_and_checksum(site: str, void: Graph) -> None
 
 
 def test_saved_queries_listed(void: Graph, project_root: Path) -> None:
-    queries = saved_queries(project_root / "queries")
+    queries = catalogue(project_root / "queries").queries
     services = {str(s) for s in void.subjects(DCAT.servesDataset, DATASET)} - {BASE + "/sparql"}
     assert services == {f"{BASE}/queries/{q.name}" for q in queries}
     for q in queries:
         titles = {t.language: str(t) for t in void.objects(URIRef(f"{BASE}/queries/{q.name}"), DCTERMS.title)}
-        assert titles and titles == q.titles
+        assert titles and titles == q.title
 
 
 def test_well_known_void_is_the_same_description(site: str, void: Graph) -> None:

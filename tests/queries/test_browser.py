@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from almerekg.config import Config
-from almerekg.queries import load_catalogue
+from almerekg.saved_queries.catalogue import load_catalogue
+from almerekg.settings import Settings
 
 from . import expected as exp
 from .conftest import IMG_NAME, SCRIPT_LABEL, chromium, get, report_table
@@ -25,7 +25,7 @@ def dump(url: str) -> str:
 @pytest.fixture(scope="module")
 def dom(site: str) -> dict[str, str]:
     """The index and every saved-query page as the browser built them (in parallel: one profile each)."""
-    names = load_catalogue(Config().queries_dir).names()
+    names = load_catalogue(Settings().queries_dir).names()
     urls = {"": f"{site}/queries?lang=nl"} | {n: f"{site}/queries/{n}?lang=nl" for n in names}
     urls["pbl-banen"] = f"{site}/queries/pbl-specialisatie?" + urlencode({"basis": "banen", "lang": "nl"})
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from almerekg.config import Config
-from almerekg.queries import (
+from almerekg.saved_queries.catalogue import (
     CHAPTER_KEYS,
     RESERVED,
     CatalogueError,
@@ -20,8 +19,9 @@ from almerekg.queries import (
     load_query,
     mask,
 )
+from almerekg.settings import Settings
 
-QUERIES = Config().queries_dir
+QUERIES = Settings().queries_dir
 BASE = "https://almerekg.example"
 
 # The catalogue must hold one saved query per table and list of the report, plus the prose questions.

@@ -166,11 +166,11 @@ def test_joint_ventures_and_shares(capsysbinary, built_store: Path) -> None:  # 
 
 
 def test_header_pages_match_the_graph(built_store: Path) -> None:
-    from almerekg.config import Config
-    from almerekg.queries import load_catalogue
+    from almerekg.saved_queries.catalogue import load_catalogue
+    from almerekg.settings import Settings
 
     store = ox.Store.read_only(str(built_store / "current" / "oxigraph"))
-    for q in load_catalogue(Config().queries_dir).queries:
+    for q in load_catalogue(Settings().queries_dir).queries:
         for part in q.source.parts:
             rows = list(store.query(
                 f"SELECT ?page WHERE {{ <https://almerekg.example/id/report-part/{part}> "
@@ -209,15 +209,19 @@ def test_every_saved_query_answers_quickly(built_store: Path) -> None:
     under a second."""
     import time
 
-    from almerekg.config import Config
-    from almerekg.queries import load_catalogue, run, store_executor
-    from almerekg.store import EmbeddedStore
+    from almerekg.engine import Engine
+    from almerekg.saved_queries.catalogue import engine_executor, load_catalogue, run
+    from almerekg.settings import Settings, from_values
 
-    store, info = EmbeddedStore(built_store).open(in_memory=False)
-    execute = store_executor(store)
-    for q in load_catalogue(Config().queries_dir).queries:
-        choices = [{}] + [{p.name: v} for p in q.params for v in p.values]
-        for raw in choices:
-            started = time.perf_counter()
-            run(q, info.base, q.bind(raw), execute)
-            assert time.perf_counter() - started < 2.0, (q.name, raw)
+    engine = Engine(from_values(store=str(built_store), query_workers=1))
+    try:
+        base = engine.build().info.base
+        execute = engine_executor(engine)
+        for q in load_catalogue(Settings().queries_dir).queries:
+            choices = [{}] + [{p.name: v} for p in q.params for v in p.values]
+            for raw in choices:
+                started = time.perf_counter()
+                run(q, base, q.bind(raw), execute)
+                assert time.perf_counter() - started < 2.0, (q.name, raw)
+    finally:
+        engine.close()

@@ -17,13 +17,13 @@ import pytest
 import requests
 from endpoint.conftest import Server, http, start_server
 
-from almerekg.config import from_env
 from almerekg.graph.pipeline import run_build
+from almerekg.settings import from_values
 
 TIMEOUT_S = 2
 MAX_REQUEST_BYTES = 64 * 1024
 SERVER_ARGS = ("--query-timeout", str(TIMEOUT_S), "--max-request-bytes", str(MAX_REQUEST_BYTES),
-               "--workers", "2", "--worker-memory", str(800 * 1024 * 1024))
+               "--query-workers", "2", "--worker-memory", str(800 * 1024 * 1024))
 
 # Two classic payloads; each must never appear unescaped in an HTML page.
 XSS_SCRIPT = "<script>alert(1)</script>"
@@ -121,7 +121,7 @@ def xss_store(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
         first_note = next(csv.DictReader(fh))["id"]
     _rewrite_csv(data / "notes.csv", first_note, {"text": f"Note {payload} end"})
     store = tmp / "store"
-    run_build(from_env(store=str(store), data=str(data)), progress=lambda _m: None)
+    run_build(from_values(store=str(store), data=str(data)), progress=lambda _m: None)
     (tmp / "ids.txt").write_text(f"{first_firm}\n{first_note}\n", encoding="utf-8")
     return store
 

@@ -11,7 +11,7 @@ from endpoint.conftest import http
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from almerekg.queries import catalogue
+from almerekg.saved_queries.catalogue import catalogue
 
 from .conftest import MAX_REQUEST_BYTES, assert_clean, assert_healthy
 
@@ -133,7 +133,9 @@ def test_huge_and_deeply_nested_queries(robust_server) -> None:  # noqa: ANN001
         ]
         for q in nested:
             r = http.post(robust_server.sparql, data=q.encode(), headers={"Content-Type": "application/sparql-query"})
-            assert_clean(r)
+            # The engine reads them all (its query thread has the stack for it); the deepest may take longer
+            # than the 2 s limit here: a 503, never a crash.
+            assert_clean(r, allow=(503,))
             assert r.status_code in (200, 400, 413, 503), (depth, q[:60], r.status_code, r.text[:300])
     assert_healthy(robust_server)
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from endpoint.conftest import Server, http, start_server, wait_for
 
-from almerekg.config import from_env
 from almerekg.graph.pipeline import run_build
+from almerekg.settings import from_values
 from almerekg.store import EmbeddedStore
 
 from .conftest import SERVER_ARGS, assert_clean
@@ -130,7 +130,7 @@ def test_full_disk_during_the_build(tmp_path: Path, built_store: Path) -> None:
             "the failed build still takes the space it could not finish using"
         # Recovery: more room, a rebuild, and the server switches to it with everything intact.
         subprocess.run(["mount", "-o", "remount,size=256m", str(mnt)], check=True, timeout=10)
-        info = run_build(from_env(store=str(store)), progress=lambda _m: None)
+        info = run_build(from_values(store=str(store)), progress=lambda _m: None)
         assert not [p for p in (store / "builds").iterdir() if p.name.startswith(".tmp-")]
         assert not [p for p in store.iterdir() if p.name.startswith(".nq-")], "the dead build's scratch files stay"
         assert EmbeddedStore(store).current_dir.name != before_dir
@@ -226,7 +226,7 @@ def test_damaged_store(store_copy: Path, tmp_path: Path) -> None:
 
     # 4. Recovery: a rebuild publishes a sound build; a server on it serves everything intact.
     (store_copy / "current").unlink(missing_ok=True)
-    info = run_build(from_env(store=str(store_copy)), progress=lambda _m: None)
+    info = run_build(from_values(store=str(store_copy)), progress=lambda _m: None)
     srv = start_server(store_copy, tmp_path, *SERVER_ARGS)
     try:
         _serving(srv, info.build_id, triples)

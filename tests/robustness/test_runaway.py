@@ -33,7 +33,7 @@ PATHOLOGICAL = [
 @pytest.fixture(scope="module")
 def runaway_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     srv = start_server(built_store, tmp_path_factory.mktemp("runaway-log"), "--query-timeout", str(TIMEOUT_S),
-                       "--workers", str(WORKERS))
+                       "--query-workers", str(WORKERS))
     yield srv
     srv.stop()
 
@@ -48,12 +48,12 @@ def test_runaways_time_out_while_ordinary_queries_are_answered(runaway_server) -
     sparql = runaway_server.sparql
     workers = http.get(runaway_server.base + "/healthz").json()["workers"]
     assert workers["idle"] == WORKERS, (workers, runaway_server.log_path.read_text()[-3000:])
-    results: list[tuple[int, str, float, dict]] = []
+    results: list[tuple[int, str, float, requests.structures.CaseInsensitiveDict]] = []
 
     def runaway(q: str) -> None:
         t0 = time.monotonic()
         r = http.post(sparql, data={"query": q}, timeout=60)
-        results.append((r.status_code, r.text, time.monotonic() - t0, dict(r.headers)))
+        results.append((r.status_code, r.text, time.monotonic() - t0, r.headers))
 
     threads = [threading.Thread(target=runaway, args=(q,)) for q in PATHOLOGICAL]
     for t in threads:

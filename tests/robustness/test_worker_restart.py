@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from endpoint.conftest import publish
 
-from almerekg import runner
-from almerekg.runner import Job, WorkerPool
+from almerekg.engine import pool as runner
+from almerekg.engine.jobs import Job
+from almerekg.engine.pool import WorkerPool
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 JSON = "application/sparql-results+json"

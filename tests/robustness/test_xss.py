@@ -7,7 +7,7 @@ from pathlib import Path
 
 from endpoint.conftest import http
 
-from almerekg.queries import catalogue
+from almerekg.saved_queries.catalogue import catalogue
 
 from .conftest import XSS_ATTR, XSS_SCRIPT, assert_clean, assert_healthy
 

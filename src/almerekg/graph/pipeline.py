@@ -14,7 +14,7 @@ from rdflib import Graph
 from rdflib.namespace import RDFS, SKOS
 
 from .. import __version__, dumps
-from ..config import DEFAULT_BASE, Config
+from ..settings import DEFAULT_BASE, Settings
 from ..store import BuildInfo, EmbeddedStore
 from ..validate import ValidationResult, validate
 from ..vocab import Iris
@@ -84,7 +84,7 @@ class GraphSet:
         return {str(g.identifier): len(g) for g in self.graphs.values()}
 
 
-def _inputs(cfg: Config) -> list[tuple[str, Path]]:
+def _inputs(cfg: Settings) -> list[tuple[str, Path]]:
     """Every file that decides the graph, named by its role and its path inside that folder."""
     files: list[tuple[str, Path]] = []
     roles = (("data", cfg.data_dir), ("ontology", cfg.ontology_dir), ("shapes", cfg.shapes_dir),
@@ -98,7 +98,7 @@ def _inputs(cfg: Config) -> list[tuple[str, Path]]:
     return files
 
 
-def build_id_for(cfg: Config) -> str:
+def build_id_for(cfg: Settings) -> str:
     """A hash of everything that decides the graph: data, ontology, shapes, code and base IRI.
 
     Files are named by their path inside their folder, never by where the checkout lies: the same
@@ -129,7 +129,7 @@ def read_turtle_dir(folder: Path, iris: Iris) -> Graph:
     return g
 
 
-def assemble(cfg: Config, progress: Callable[[str], None] = lambda _m: None) -> GraphSet:
+def assemble(cfg: Settings, progress: Callable[[str], None] = lambda _m: None) -> GraphSet:
     """Turn data/ and ontology/ into named graphs (nothing is written)."""
     iris = Iris(cfg.base)
     ctx = Context(iris=iris, data_dir=cfg.data_dir, linksets_dir=cfg.linksets_dir)
@@ -168,7 +168,7 @@ def write_nquads(graphs: GraphSet, path: Path) -> dict[str, int]:
     return counts
 
 
-def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> BuildInfo:
+def run_build(cfg: Settings, progress: Callable[[str], None] | None = None) -> BuildInfo:
     say = progress or (lambda m: print(m, file=sys.stderr))
     t0 = time.perf_counter()
     say(f"reading {cfg.data_dir} (base {cfg.base})")
@@ -197,7 +197,7 @@ def run_build(cfg: Config, progress: Callable[[str], None] | None = None) -> Bui
     return info
 
 
-def _build_info(cfg: Config, graphs: GraphSet, result: ValidationResult, counts: dict[str, int]) -> BuildInfo:
+def _build_info(cfg: Settings, graphs: GraphSet, result: ValidationResult, counts: dict[str, int]) -> BuildInfo:
     """What a published build says about itself, the same for an embedded and a remote store."""
     return BuildInfo(
         build_id=graphs.build_id,
@@ -209,7 +209,7 @@ def _build_info(cfg: Config, graphs: GraphSet, result: ValidationResult, counts:
     )
 
 
-def _publish_remote(cfg: Config, graphs: GraphSet, result: ValidationResult, say: Callable[[str], None],
+def _publish_remote(cfg: Settings, graphs: GraphSet, result: ValidationResult, say: Callable[[str], None],
                     t0: float) -> BuildInfo:
     """Load a validated build into a SPARQL server, one named graph per PUT (see store/remote.py)."""
     from ..store.remote import RemoteStore

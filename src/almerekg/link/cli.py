@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..config import Config
+from ..settings import Settings
 from . import cbs, kvk
 from .http import Fetcher, LinkError
 
@@ -16,13 +16,13 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr)
 
 
-def _fetcher(args: argparse.Namespace, cfg: Config, name: str, headers: dict[str, str] | None = None) -> Fetcher:
+def _fetcher(args: argparse.Namespace, cfg: Settings, name: str, headers: dict[str, str] | None = None) -> Fetcher:
     cache = Path(args.cache_dir) if args.cache_dir else cfg.project_root / "var" / "cache" / name
     return Fetcher(cache_dir=cache, timeout=args.timeout, retries=args.retries, backoff=args.backoff,
                    refresh=args.refresh, headers=headers or {}, say=_say)
 
 
-def cmd_link_cbs(args: argparse.Namespace, cfg: Config) -> int:
+def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
     fetcher = _fetcher(args, cfg, "cbs")
     if args.find:
         for t in cbs.find_tables(fetcher, args.find, args.catalog_url):
@@ -46,7 +46,7 @@ def cmd_link_cbs(args: argparse.Namespace, cfg: Config) -> int:
     return 0
 
 
-def cmd_link_kvk(args: argparse.Namespace, cfg: Config) -> int:
+def cmd_link_kvk(args: argparse.Namespace, cfg: Settings) -> int:
     if args.apply:
         done = kvk.apply(Path(args.apply), cfg.data_dir, cfg.linksets_dir)
         print(f"{done.accepted} accepted, {done.rejected} rejected, {done.undecided} left undecided -> {done.path}")
@@ -75,7 +75,7 @@ def _network(p: argparse.ArgumentParser) -> None:
 
 
 def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
-               config: Callable[[argparse.Namespace], Config]) -> None:
+               config: Callable[[argparse.Namespace], Settings]) -> None:
     link = sub.add_parser("link", help="link the graph to CBS statistics and KvK registrations")
     lsub = link.add_subparsers(dest="link_command", required=True)
 
@@ -110,8 +110,8 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
     k.set_defaults(func=lambda a: _run(cmd_link_kvk, a, config))
 
 
-def _run(cmd: Callable[[argparse.Namespace, Config], int], args: argparse.Namespace,
-         config: Callable[[argparse.Namespace], Config]) -> int:
+def _run(cmd: Callable[[argparse.Namespace, Settings], int], args: argparse.Namespace,
+         config: Callable[[argparse.Namespace], Settings]) -> int:
     try:
         cfg = config(args)
         if getattr(args, "linksets", None):

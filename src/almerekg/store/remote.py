@@ -169,7 +169,7 @@ class RemoteStore:
 
 
 class RemoteRunner:
-    """Runs Jobs on the server: the same interface as runner.WorkerPool, so the web layer does not care.
+    """Runs Jobs on the server: the same interface as engine.pool.WorkerPool, so the web layer does not care.
 
     No local worker processes: the server does the work. The timeout is enforced here on the whole
     exchange (a server that has not finished in time gets its connection closed and the client a 503);
@@ -181,10 +181,10 @@ class RemoteRunner:
         self.size = 0  # no query workers of our own
         self.started = self.killed = 0
 
-    def stats(self):  # noqa: ANN201 - runner.PoolStats
-        from ..runner import PoolStats
+    def stats(self):  # noqa: ANN201 - engine.pool.PoolStats
+        from ..engine.pool import PoolStats
 
-        return PoolStats(size=0, idle=0, started=0, killed=0, pids=[])
+        return PoolStats(size=0, idle=0, started=0, killed=0, pids=[], sandbox="remote")
 
     def close(self) -> None:
         pass
@@ -192,8 +192,8 @@ class RemoteRunner:
     def kill_all(self) -> None:
         self.store.session.close()
 
-    def run(self, job, timeout: float):  # noqa: ANN001, ANN201 - runner.Job -> runner.Outcome
-        from ..runner import Outcome
+    def run(self, job, timeout: float):  # noqa: ANN001, ANN201 - engine.jobs.Job -> engine.jobs.Outcome
+        from ..engine.jobs import Outcome
 
         started = time.monotonic()
         deadline = started + timeout
@@ -260,9 +260,12 @@ def _finish(body: bytes, media: str, job, seconds: float, normalise: bool):  # n
     """Pass the answer through, converting with pyoxigraph when the server answered in another format."""
     import pyoxigraph as ox
 
-    from ..runner import GRAPH_FORMATS, RESULT_FORMATS, Outcome
+    from ..engine import formats
+    from ..engine.jobs import Outcome
 
-    if media in RESULT_FORMATS or media == "application/json":
+    results = {f.media_type: f.engine for f in formats.of_kind(formats.RESULTS)}
+    graphs = {f.media_type: f.engine for f in formats.of_kind(formats.GRAPH)}
+    if media in results or media == "application/json":
         kind = "solutions"
         if media in (JSON_RESULTS, "application/json"):
             # Virtuoso also writes "typed-literal" (an old draft's term) and ASK as a binding: re-serialised.
@@ -273,13 +276,13 @@ def _finish(body: bytes, media: str, job, seconds: float, normalise: bool):  # n
         if job.results_type is None:
             return Outcome("not_acceptable", kind=kind)
         try:
-            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, RESULT_FORMATS[media]))
-            out = parsed.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[job.results_type]))
+            parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, results[media]))
+            out = parsed.serialize(format=getattr(ox.QueryResultsFormat, results[job.results_type]))
         except (SyntaxError, ValueError, OSError) as exc:
             return Outcome("error", message=f"unreadable answer from the SPARQL server: {exc}", seconds=seconds)
         kind = "boolean" if isinstance(parsed, ox.QueryBoolean) else "solutions"
         return Outcome("ok", body=out, media_type=job.results_type, kind=kind, seconds=seconds)
-    fmt = GRAPH_FORMATS.get(media)
+    fmt = graphs.get(media)
     if fmt is None:
         return Outcome("error", message=f"the SPARQL server answered in an unexpected format {media!r}",
                        seconds=seconds)
@@ -290,7 +293,7 @@ def _finish(body: bytes, media: str, job, seconds: float, normalise: bool):  # n
     try:
         # Re-serialised with the query's prefixes, as the embedded store does: Turtle reads far better.
         quads = ox.parse(body, getattr(ox.RdfFormat, fmt))
-        target = getattr(ox.RdfFormat, GRAPH_FORMATS[job.graph_type])
+        target = getattr(ox.RdfFormat, graphs[job.graph_type])
         prefixes = dict(job.prefixes) if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         out = ox.serialize(triples, format=target, prefixes=prefixes) if prefixes else \

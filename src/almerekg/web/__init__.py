@@ -1,28 +1,62 @@
-"""The web application: create_app(config) wires the blueprints around one query engine."""
+"""The web application: create_app(settings) wires one blueprint per concern around one engine.
+
+- `http/`           plumbing every view shares: negotiation, responses and caching headers, the one error
+                    handler, security headers, CORS, the access log, the replay of finished answers
+- `sparql/`         /sparql: the SPARQL 1.1 Protocol, the query editor, the service description
+- `saved_queries/`  /queries: the saved queries as pages and APIs, their charts, /openapi.json
+- `linkeddata/`     /id, /doc, /def: every IRI dereferenced, the ontology documented
+- `dataset/`        /dataset, /.well-known/void, /downloads: VoID + DCAT, the dumps, the validation report
+- `site/`           /, /search, /healthz: the home page, search, health; page rendering and languages
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+
 from flask import Flask
 
-from ..config import Config
-from . import cors, dataset, errors, health, linkeddata, pages, queries, sparql
-from .accesslog import AccessLog
-from .engine import Engine
-from .fastpath import AnswerReplay
+from ..engine import Engine
+from ..settings import Settings
+from ..settings import load as load_settings
+from .http import cors, errors, security
+from .http.accesslog import AccessLog
+from .http.replay import AnswerReplay
 from .state import AppState
 
 
-def create_app(config: Config) -> Flask:
+def create_app(settings: Settings) -> Flask:
+    from .dataset import views as dataset
+    from .linkeddata import views as linkeddata
+    from .saved_queries import views as saved_queries
+    from .site import health, home
+    from .sparql import endpoint
+
     app = Flask(__name__)
     # Bodies above the limit are refused before they are read (the protocol parser says why).
-    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False
-    engine = Engine(config)
-    app.extensions["almerekg"] = AppState(
-        config=config, engine=engine, max_age=int(config.extra.get("max_age", 60))
-    )
-    for module in (errors, cors, health, sparql, linkeddata, dataset, pages, queries):
+    # Werkzeug would answer `//` paths and missing trailing slashes with absolute redirects built from the
+    # Host header; security.MergeSlashes answers `//` relatively and no route depends on a trailing slash.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    engine = Engine(settings)
+    app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
+    for module in (errors, security, cors, health, endpoint, linkeddata, dataset, home, saved_queries):
         app.register_blueprint(module.bp)
-    # Outermost the access log (every request, replayed or not), then the replay of finished answers.
-    app.wsgi_app = AccessLog(AnswerReplay(app.wsgi_app, engine))  # type: ignore[method-assign]
+    # Outermost the access log (every request, replayed or not), then slashes, then the replay of answers.
+    replay = AnswerReplay(app.wsgi_app, engine, max_bytes=settings.cache_bytes // 4)
+    app.wsgi_app = AccessLog(security.MergeSlashes(replay))  # type: ignore[method-assign]
+    return app
+
+
+def app_from_environment() -> Flask:
+    """The app for a web server process: settings from the environment `almerekg serve` prepared."""
+    from .serve import configure_logging
+
+    configure_logging()
+    app = create_app(load_settings(environ=os.environ))
+    # Load the build in the background: the process takes traffic (and signals) at once, and the first
+    # requests wait for the load instead of meeting a process that is still starting.
+    threading.Thread(target=app.extensions["almerekg"].engine.warm_up, name="almerekg-warm-up", daemon=True).start()
     return app

@@ -1,122 +1,91 @@
-"""Serve the app with waitress (a production WSGI server), logging JSON lines to stderr.
+"""`almerekg serve`: the app on granian, a Rust HTTP server for Python apps, chosen by measurement.
 
-`almerekg serve` calls run(); `python -m almerekg.web.serve --store PATH --port N` does the same
-for tests and for running without the CLI.
+bench/README.md has the comparison (waitress, gunicorn sync and gthread, granian) on this app. What
+granian does for the endpoint's guarantees, with the settings that control it:
+
+* request heads larger than `max_header_bytes` get 431 (granian's HTTP/1 read buffer);
+* a connection has `header_timeout` seconds to send a complete request head, then it is closed; idle
+  keep-alive connections cost a few kilobytes each and never take a request thread;
+* `processes` web processes share the port (granian's workers; one that dies is started again), each
+  with `threads` request threads, its own engine, cache and query processes;
+* SIGTERM / SIGINT stop it gracefully: in-flight requests finish, then each process closes its query
+  processes on the way out;
+* answers are written with back-pressure: a client that does not read holds no more than the socket's
+  buffers, never a temporary file.
+
+The settings reach the web processes as ALMEREKG_* environment variables (settings.to_environment),
+so each process builds the same Settings as this one. `python -m almerekg.web.serve` is `almerekg serve`.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
-import signal
-import socket
+import os
 import sys
 
-from ..config import Config, from_env
-from ..runner import PoolError
-from ..store import StoreError
-from .accesslog import JsonLineFormatter
+from ..settings import Settings, to_environment
 
 log = logging.getLogger("almerekg.serve")
 
+LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "almerekg.web.http.accesslog.JsonLineFormatter"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+    "loggers": {
+        "_granian": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "granian.access": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "almerekg": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """JSON lines on stderr for our loggers (access, engine, runner) and for waitress's own."""
+    """JSON lines on stderr for our loggers (access, engine, runner) and for the server's own."""
+    from .http.accesslog import JsonLineFormatter
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLineFormatter())
-    for name in ("almerekg", "waitress"):
+    for name in ("almerekg", "_granian"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(level)
         logger.propagate = False
 
 
-def run(config: Config, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
-        sock: socket.socket | None = None) -> None:
-    """Serve until SIGINT/SIGTERM; the query workers are killed on the way out.
-
-    `sock`: an already listening socket shared with sibling processes (see web/multi.py).
-    """
-    import waitress
-
-    from . import create_app
+def serve(settings: Settings) -> int:
+    """Serve until SIGINT/SIGTERM."""
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
 
     configure_logging()
-    app = create_app(config)
-    engine = app.extensions["almerekg"].engine
-    try:
-        build = engine.active()  # load the build before taking traffic, so the first query is fast
-        log.info("build %s ready", build.info.build_id)
-    except (StoreError, PoolError) as exc:
-        log.warning("starting without data: %s (/healthz answers 503 until a build is published)", exc)
-
-    where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
-    server = waitress.create_server(
-        app,
-        **where,
-        threads=threads,
-        ident="almerekg",
-        # Let bodies somewhat over our limit reach the app, which answers with a clear message;
-        # waitress itself refuses anything far larger without buffering it.
-        max_request_body_size=max(4 * config.max_request_bytes, 1024 * 1024),
-        clear_untrusted_proxy_headers=True,
+    os.environ.update(to_environment(settings))
+    log.info("listening on %s/sparql (processes=%d, threads=%d, query workers per process=%d, timeout=%gs)",
+             settings.site_url, settings.processes, settings.threads, settings.pool_size, settings.query_timeout)
+    server = Server(
+        "almerekg.web:app_from_environment",
+        factory=True,
+        interface=Interfaces.WSGI,
+        address=settings.host,
+        port=settings.port,
+        workers=max(1, settings.processes),
+        blocking_threads=max(1, settings.threads),
+        backlog=1024,
+        websockets=False,
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000),
+                                     max_buffer_size=max(8192, settings.max_header_bytes)),
+        respawn_failed_workers=True,
+        respawn_interval=1.0,
+        workers_kill_timeout=max(1, int(settings.query_timeout + 5)),
+        log_dictconfig=LOG_CONFIG,
     )
-
-    def stop(signum: int, _frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    log.info("listening on http://%s:%s/sparql (threads=%d, query workers=%d, timeout=%gs)",
-             host, server.effective_port, threads, engine.pool_size, config.query_timeout)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        engine.close()
-        log.info("stopped")
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m almerekg.web.serve", description=__doc__)
-    parser.add_argument("--store", help="store folder (default: ALMEREKG_STORE or var/store)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--base", help="base IRI of the dataset")
-    parser.add_argument("--query-timeout", type=float, help="seconds (default 30)")
-    parser.add_argument("--max-result-bytes", type=int)
-    parser.add_argument("--max-request-bytes", type=int)
-    parser.add_argument("--service-allow", action="append", default=None, metavar="HOST[:PORT]",
-                        help="allow SERVICE calls to this host (repeatable)")
-    parser.add_argument("--workers", type=int, help="query worker processes (default: cores, at least 2)")
-    parser.add_argument("--processes", type=int, default=1,
-                        help="web server processes sharing the port (default 1; see web/multi.py)")
-    parser.add_argument("--worker-memory", type=int, metavar="BYTES",
-                        help="memory a query may take beyond its worker's loaded build (default 2 GiB)")
-    args = parser.parse_args(argv)
-    config = from_env(
-        store=args.store,
-        base=args.base,
-        query_timeout=args.query_timeout,
-        max_result_bytes=args.max_result_bytes,
-        max_request_bytes=args.max_request_bytes,
-        service_allowlist=tuple(args.service_allow) if args.service_allow else None,
-    )
-    extra = dict(config.extra)
-    if args.workers:
-        extra["query_workers"] = args.workers
-    if args.worker_memory:
-        extra["worker_memory_bytes"] = args.worker_memory
-    config = config.with_(extra=extra)
-    if args.processes > 1:
-        from .multi import run_processes
-
-        run_processes(config, host=args.host, port=args.port, threads=args.threads, processes=args.processes)
-        return
-    run(config, host=args.host, port=args.port, threads=args.threads)
+    server.serve()
+    log.info("stopped")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    from ..cli import main
+
+    sys.exit(main(["serve", *sys.argv[1:]]))

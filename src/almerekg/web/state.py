@@ -1,15 +1,24 @@
-"""What the app holds between requests, kept in app.extensions rather than in module globals."""
+"""What the app holds between requests, and the one way a view reaches it (no module globals)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..config import Config
-from .engine import Engine
+from flask import current_app
+
+from ..engine import Engine
+from ..settings import Settings
 
 
 @dataclass
 class AppState:
-    config: Config
+    settings: Settings
     engine: Engine
-    max_age: int = 60  # seconds shared caches may reuse an answer before revalidating
+
+    @property
+    def max_age(self) -> int:
+        return self.settings.max_age
+
+
+def app_state() -> AppState:
+    return current_app.extensions["almerekg"]

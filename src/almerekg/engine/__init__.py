@@ -1,0 +1,14 @@
+"""The query engine: the one path every front end takes to run a query.
+
+- `guard.py`    how a query is read before it runs; SERVICE and FROM decided on the engine's own parser
+- `sandbox.py`  the operating-system layer: query processes that cannot open a network connection
+- `worker.py`   a query process (one in-memory copy of a build, a large stack, a memory cap)
+- `pool.py`     query processes that are killed at the timeout and replaced when they die
+- `cache.py`    answers per build, bounded in bytes (keys counted)
+- `formats.py`  the one registry of answer formats
+- `engine.py`   Engine: prepare (check, ETag) and answer (cache, processes or a remote store, errors)
+"""
+
+from .engine import ActiveBuild, Answer, Engine, QueryRequest, Ticket, etag_for
+
+__all__ = ["ActiveBuild", "Answer", "Engine", "QueryRequest", "Ticket", "etag_for"]

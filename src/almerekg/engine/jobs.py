@@ -1,0 +1,38 @@
+"""What goes to a query process and what comes back (pickled over the pipe between them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .guard import Plan
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    results_type: str | None  # media type for SELECT/ASK answers (None: not acceptable to the client)
+    graph_type: str | None  # media type for CONSTRUCT/DESCRIBE answers
+    plan: Plan = field(default_factory=Plan)  # where the engine could read SERVICE or FROM (engine/guard.py)
+    union_default: bool = True  # default graph = union of all graphs, unless the query has FROM or a dataset
+    default_graphs: tuple[str, ...] | None = None  # protocol dataset (default-graph-uri); None: not given
+    named_graphs: tuple[str, ...] | None = None  # protocol dataset (named-graph-uri)
+    max_bytes: int = 50 * 1024 * 1024
+    max_rows: int | None = None  # SELECT only: write at most this many rows (SPARQL JSON), say if there were more
+    prefixes: tuple[tuple[str, str], ...] = ()  # for readable Turtle/TriG output
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's IRI)
+    check_only: bool = False  # stop after the checks (a remote store runs the query itself)
+
+
+@dataclass
+class Outcome:
+    # ok syntax refused not_acceptable too_large error timeout busy crashed out_of_memory closed unavailable
+    status: str
+    body: bytes = b""
+    media_type: str = ""
+    message: str = ""  # safe to show the client
+    kind: str = ""  # solutions | boolean | graph
+    seconds: float = 0.0
+    truncated: bool = False  # max_rows cut the answer short
+    http_status: int = 0  # for "refused": the status that says why
+    uses_from: bool = False  # the engine read FROM / FROM NAMED in the query
+    detail: str = ""  # for the server log only (never sent to the client)

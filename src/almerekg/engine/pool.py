@@ -1,0 +1,362 @@
+"""A pool of query processes that can be killed, replaced, and never take a query down with them.
+
+pyoxigraph has no timeout and no cancellation: a runaway query keeps a thread busy until it ends. So
+queries run in processes (engine/worker.py). A request sends a job over a pipe and waits with a
+deadline; when the deadline passes the process is killed (SIGKILL: the engine does not look at signals
+mid-query) and a fresh one is started in the background.
+
+A process may also die on its own: a query that exhausts its memory cap, an engine defect (a panic), a
+crash, or the kernel's OOM killer while it sat idle. The pool reads the last lines the process wrote to
+stderr to say which, replaces it, and checks idle processes every second so that the next query never
+meets a dead one. The engine (engine/__init__.py) keeps the text of a query that killed a process in
+quarantine for a while, so one client cannot kill process after process with it.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from . import guard, sandbox
+from .jobs import Job, Outcome
+
+log = logging.getLogger("almerekg.runner")
+
+RETRY_START_AFTER = 1.0  # seconds before starting a failed worker again; doubles up to the maximum
+MAX_RETRY_START_AFTER = 30.0
+IDLE_CHECK_EVERY = 1.0  # seconds between looks at idle workers (one may have been killed from outside)
+STDERR_KEPT = 8192  # bytes of a worker's stderr kept to tell why it died
+
+
+class PoolError(Exception):
+    """The pool could not start a single worker."""
+
+
+@dataclass(eq=False)  # identity semantics: kept in a set
+class _Worker:
+    proc: subprocess.Popen
+    conn: Connection
+    stderr: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
+    jobs: int = 0
+    sandbox: str = ""
+    retired: bool = False  # dead or replaced: never handed out again
+
+    def stderr_tail(self) -> str:
+        return b"".join(self.stderr).decode("utf-8", "replace")[-STDERR_KEPT:]
+
+
+@dataclass
+class PoolStats:
+    size: int
+    idle: int
+    started: int
+    killed: int
+    pids: list[int] = field(default_factory=list)
+    sandbox: str = ""
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    memory_limit: int = 0  # bytes a query may add beyond the loaded build (0: no cap)
+    sandbox: str = sandbox.SEALED  # sealed | supervised | off
+    sandbox_required: bool = False
+    allowlist: tuple[str, ...] = ()  # SERVICE hosts (supervised processes only)
+    max_query_bytes: int = 256 * 1024
+
+
+class WorkerPool:
+    """N worker processes serving one build folder (or an empty store, when build_dir is None)."""
+
+    def __init__(self, build_dir: Path | None, size: int = 2, start_timeout: float = 300.0,
+                 options: WorkerOptions = WorkerOptions()) -> None:
+        self.build_dir = Path(build_dir) if build_dir is not None else None
+        self.size = max(1, size)
+        self.options = options
+        self.memory_limit = options.memory_limit
+        self.start_timeout = start_timeout
+        self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.started = 0
+        self.killed = 0
+        self.sandbox_state = ""
+        self._addresses = sandbox.Addresses(guard.parse_allowlist(options.allowlist)) \
+            if options.sandbox == sandbox.SUPERVISED else None
+
+    # -- life cycle -------------------------------------------------------------------------------
+    def start(self) -> WorkerPool:
+        """Start all workers in parallel and wait until each has loaded the build."""
+        pending = [self._spawn() for _ in range(self.size)]
+        errors = []
+        for w in pending:
+            try:
+                self._await_ready(w)
+            except PoolError as exc:
+                errors.append(str(exc))
+                continue
+            self._idle.put(w)
+        if errors and self._idle.empty():
+            raise PoolError(errors[0])
+        for msg in errors:
+            log.error("query worker failed to start, trying again in the background: %s", msg)
+            self._start_in_background()
+        threading.Thread(target=self._watch_idle, name="almerekg-worker-watch", daemon=True).start()
+        return self
+
+    def close(self) -> None:
+        """Kill idle workers now; busy ones are killed as soon as they hand back their answer."""
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                w = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if w is not None:
+                self._kill(w)
+        # Wake requests still waiting for a worker of this pool: they retry on the new one.
+        self._idle.put(None)
+
+    def kill_all(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+        for w in workers:
+            self._kill(w)
+
+    def stats(self) -> PoolStats:
+        with self._lock:
+            pids = sorted(w.proc.pid for w in self._all if not w.retired)
+        return PoolStats(size=self.size, idle=self._idle.qsize(), started=self.started, killed=self.killed,
+                         pids=pids, sandbox=self.sandbox_state)
+
+    # -- running ----------------------------------------------------------------------------------
+    def run(self, job: Job, timeout: float) -> Outcome:
+        """Run a job within `timeout` seconds (waiting for a free worker counts)."""
+        started = time.monotonic()
+        deadline = started + timeout
+        w = self._take(deadline)
+        if isinstance(w, Outcome):
+            return w
+        try:
+            w.conn.send(job)
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(w, reason="timeout")
+                return Outcome("timeout", seconds=time.monotonic() - started)
+            outcome: Outcome = w.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            return self._died(w, started)
+        except BaseException:
+            self._replace(w, reason="interrupted")
+            raise
+        if outcome.detail:
+            log.info("query failed in worker %s: %s", w.proc.pid, outcome.detail[:2000])
+        w.jobs += 1
+        self._release(w)
+        return outcome
+
+    def _take(self, deadline: float) -> _Worker | Outcome:
+        """A live idle worker; a dead one (killed while idle) is replaced and skipped, never used."""
+        while True:
+            try:
+                w = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return Outcome("busy", message=f"all {self.size} query workers stayed busy")
+            if w is None:  # the pool was closed (a new build is being served): pass the wake-up on
+                self._idle.put(None)
+                return Outcome("closed")
+            if w.retired:
+                continue
+            if w.proc.poll() is not None:
+                self._replace(w, reason=f"died while idle (exit {w.proc.returncode})")
+                continue
+            return w
+
+    def _died(self, w: _Worker, started: float) -> Outcome:
+        try:
+            code = w.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        time.sleep(0.05)  # let the stderr reader take the last lines
+        tail = w.stderr_tail()
+        self._replace(w, reason=f"died (exit {code})")
+        seconds = time.monotonic() - started
+        if "memory allocation of" in tail or "MemoryError" in tail or (
+                code == -signal.SIGABRT and self.memory_limit and "panicked" not in tail):
+            mib = self.memory_limit // (1024 * 1024)
+            return Outcome("out_of_memory", seconds=seconds, detail=tail,
+                           message=f"the query needed more than the {mib} MiB of memory a query may use")
+        if "panicked" in tail:
+            return Outcome("crashed", seconds=seconds, detail=tail,
+                           message="the query engine stopped on this query with an internal error (a defect of "
+                                   "the engine, not of the query): " + _panic_reason(tail))
+        if code == -signal.SIGSEGV:
+            return Outcome("crashed", seconds=seconds, detail=tail,
+                           message="the query engine crashed on this query (most likely it nests too deeply)")
+        return Outcome("crashed", seconds=seconds, detail=tail, message=f"the query process died (exit status {code})")
+
+    # -- internals --------------------------------------------------------------------------------
+    def _spawn(self) -> _Worker:
+        parent_sock, child_sock = socket.socketpair()
+        child_fd = child_sock.fileno()
+        o = self.options
+        cmd = [sys.executable, "-m", "almerekg.engine.worker", "--fd", str(child_fd),
+               "--build", str(self.build_dir or ""), "--memory", str(o.memory_limit), "--sandbox", o.sandbox,
+               "--allow", ",".join(o.allowlist), "--max-query-bytes", str(o.max_query_bytes)]
+        if o.sandbox_required:
+            cmd.append("--sandbox-required")
+        proc = subprocess.Popen(
+            cmd,
+            pass_fds=(child_fd,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            # The engine writes to stderr only when it dies (a panic, an allocation that failed): kept to
+            # say why, and logged by us as JSON.
+            stderr=subprocess.PIPE,
+            close_fds=True,
+            # glibc gives each thread that allocates its own 64 MiB arena of address space, up to eight per
+            # core; two keep a worker's footprint, and so its memory cap, the same on any machine.
+            env={**os.environ, "MALLOC_ARENA_MAX": "2"},
+        )
+        child_sock.close()
+        conn = Connection(parent_sock.detach())
+        w = _Worker(proc=proc, conn=conn)
+        threading.Thread(target=_read_stderr, args=(w,), name="almerekg-worker-stderr", daemon=True).start()
+        with self._lock:
+            self._all.add(w)
+            self.started += 1
+        return w
+
+    def _await_ready(self, w: _Worker) -> None:
+        try:
+            w.sandbox = self._sandbox_of(w)
+            if not w.conn.poll(self.start_timeout):
+                raise PoolError(f"worker did not load {self.build_dir} within {self.start_timeout:g} s")
+            msg = w.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._kill(w)
+            raise PoolError(f"worker exited while loading {self.build_dir}: {w.stderr_tail()[-300:]}") from exc
+        except PoolError:
+            self._kill(w)
+            raise
+        if msg[0] != "ready":
+            self._kill(w)
+            raise PoolError(f"worker could not start on {self.build_dir}: {msg[1]}")
+        if w.sandbox != self.sandbox_state:
+            self.sandbox_state = w.sandbox
+            if w.sandbox.startswith("unavailable"):
+                log.warning("query processes run WITHOUT the operating-system sandbox (%s): SERVICE is refused "
+                            "by the query check alone", w.sandbox)
+            else:
+                log.info("query processes are %s (seccomp)", w.sandbox)
+
+    def _sandbox_of(self, w: _Worker) -> str:
+        """The worker's first message says what its sandbox is; a supervised one then sends its listener."""
+        if not w.conn.poll(self.start_timeout):
+            raise PoolError("worker did not start its sandbox")
+        msg = w.conn.recv()
+        if msg[0] != "sandbox":
+            raise PoolError(f"worker could not start: {msg[1]}")
+        if msg[1] == sandbox.SUPERVISED:
+            listener = reduction.recv_handle(w.conn)
+            threading.Thread(target=sandbox.supervise, args=(listener, self._addresses), daemon=True,
+                             name=f"almerekg-supervise-{w.proc.pid}").start()
+        return msg[1]
+
+    def _release(self, w: _Worker) -> None:
+        with self._lock:
+            closed = self._closed
+        if closed:
+            self._kill(w)
+        else:
+            self._idle.put(w)
+
+    def _kill(self, w: _Worker) -> None:
+        w.retired = True
+        with contextlib.suppress(OSError):
+            w.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            w.proc.wait(timeout=5)
+        with contextlib.suppress(OSError):
+            w.conn.close()
+        with self._lock:
+            self._all.discard(w)
+
+    def _replace(self, w: _Worker, reason: str) -> None:
+        if w.retired:
+            return
+        log.warning("query worker %s %s; replacing it", w.proc.pid, reason)
+        self._kill(w)
+        with self._lock:
+            self.killed += 1
+            if self._closed:
+                return
+        self._start_in_background()
+
+    def _start_in_background(self) -> None:
+        # Loading a build takes a moment: do it off the request thread, which answers right away.
+        threading.Thread(target=self._start_one, name="almerekg-worker-start", daemon=True).start()
+
+    def _start_one(self) -> None:
+        # A pool that gave up after one failed start would shrink for good (and with it the protection
+        # against runaway queries), so keep trying, less and less often, until the pool is closed.
+        delay = RETRY_START_AFTER
+        while True:
+            with self._lock:
+                if self._closed:
+                    return
+            try:
+                w = self._spawn()
+                self._await_ready(w)
+            except (PoolError, OSError) as exc:
+                log.error("could not start a replacement query worker, trying again in %g s: %s", delay, exc)
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_START_AFTER)
+                continue
+            self._release(w)
+            return
+
+    def _watch_idle(self) -> None:
+        """Replace workers that died while idle (the OOM killer, kill -9) before a query needs them."""
+        while True:
+            time.sleep(IDLE_CHECK_EVERY)
+            with self._lock:
+                if self._closed:
+                    return
+                workers = [w for w in self._all if not w.retired]
+            for w in workers:
+                if w.proc.poll() is not None and not w.retired:
+                    self._replace(w, reason=f"died while idle (exit {w.proc.returncode})")
+
+
+def _read_stderr(w: _Worker) -> None:
+    stream = w.proc.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            w.stderr.append(chunk)
+
+
+def _panic_reason(tail: str) -> str:
+    for line in tail.splitlines():
+        if "panicked" in line:
+            continue
+        text = line.strip()
+        if text and not text.startswith(("note:", "stack backtrace", "thread")):
+            return text[:300]
+    return "see the server log"

@@ -1,0 +1,363 @@
+"""A saved query's result laid out as the report prints the table, and written as CSV, JSON or text.
+
+The layout is declared in the query's header (see queries.py); this module only follows it:
+
+* pivot: one result row per cell (or per entry of a list cell); row and column dimensions become the
+  table's rows and columns, in the order the query gives (or the declared order variables), totals
+  where the report prints them. Cells the report leaves empty stay empty.
+* side-by-side: lists printed next to each other (Tabel 5: place and count, three times).
+* table: a plain list, one result row per table row.
+
+Cells keep the text as printed ("1.008", "-", "") and the number beside it, so that every writer can
+choose: the page shows the print, the report-layout CSV writes numbers without thousands separators.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .catalogue import Result, SavedQuery, Value
+
+# A number as the report prints it: digits, with dots between groups of three (Dutch style).
+PRINTED_NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$|^-?\d+$")
+
+
+@dataclass
+class Entry:
+    text: str
+    iri: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    value: int | Decimal | float | None = None
+    iri: str | None = None  # what the cell is about (a row/column concept, a linked thing)
+    observation: str | None = None  # the qb:Observation behind a number
+    status: str | None = None  # sdmx-attribute:obsStatus of that observation
+    printed: str | None = None  # what the report prints, where the graph uses another value
+    entries: list[Entry] = field(default_factory=list)
+    joiner: str = " "
+    numeric: bool = False
+    total: bool = False
+    span: int = 1
+    lang: str | None = None  # language of the text where it differs from the page's (quotes)
+    relabel: bool = False  # the text names cell.iri: the page may show the label in its own language
+    gloss: str | None = None  # a printed (Dutch) header's label in the page's language, shown beside it
+    notes: list[str] = field(default_factory=list)  # note IRIs (filled in by the page)
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.entries)
+
+    def plain(self) -> str:
+        """The text for CSV and the terminal: list entries joined, numbers without separators."""
+        if self.entries:
+            return self.joiner.join(e.text for e in self.entries)
+        if self.value is not None and PRINTED_NUMBER.match(self.text or ""):
+            return plain_number(self.value)
+        return self.text
+
+
+@dataclass
+class Row:
+    header: Cell | None  # the row label (None when the table has no row headers, as Tabel 5)
+    cells: list[Cell]
+    total: bool = False
+    iri: str | None = None
+
+
+@dataclass
+class Table:
+    kind: str
+    header: list[Cell]  # the column headers, the corner first when rows have headers
+    rows: list[Row]
+    printed_header: bool = True  # False: the report prints no header row; these are ours
+
+    def column_count(self) -> int:
+        return sum(c.span for c in self.header)
+
+    def grid(self) -> list[list[str]]:
+        """Header row and body rows as plain texts (spans expanded), the report's layout."""
+        head: list[str] = []
+        for c in self.header:
+            head.append(c.text)
+            head.extend([""] * (c.span - 1))
+        out = [head]
+        for r in self.rows:
+            line = ([r.header.plain()] if r.header is not None else []) + [c.plain() for c in r.cells]
+            out.append(line)
+        return out
+
+    def cells(self) -> list[Cell]:
+        out = []
+        for r in self.rows:
+            if r.header is not None:
+                out.append(r.header)
+            out.extend(r.cells)
+        return out
+
+
+def plain_number(n: int | Decimal | float) -> str:
+    if isinstance(n, Decimal):
+        return format(n.normalize(), "f") if n == n.to_integral_value() else format(n, "f")
+    if isinstance(n, float):
+        return repr(n) if n != int(n) else str(int(n))
+    return str(n)
+
+
+def _v(row: dict[str, Value], var: str | None) -> Value | None:
+    return row.get(var) if var else None
+
+
+def _text(row: dict[str, Value], var: str | None) -> str:
+    v = _v(row, var)
+    return "" if v is None else v.value
+
+
+def _iri(row: dict[str, Value], var: str | None) -> str | None:
+    v = _v(row, var)
+    return v.value if v is not None and v.is_iri else None
+
+
+def _order(row: dict[str, Value], var: str | None, seen: int) -> tuple:
+    v = _v(row, var)
+    if v is None:
+        return (1, seen)
+    n = v.number()
+    return (0, n if n is not None else v.value, seen)
+
+
+def layout(query: SavedQuery, result: Result, lang: str = "nl") -> Table:
+    kind = query.layout["kind"]
+    if kind == "pivot":
+        return _pivot(query.layout, result, lang)
+    if kind == "side-by-side":
+        return _side_by_side(query.layout, result)
+    return _table(query.layout, result, lang)
+
+
+def _pivot(spec: dict[str, Any], result: Result, lang: str) -> Table:
+    row_var, col_var = spec["row"], spec.get("column")
+    rows: dict[str, dict[str, Any]] = {}
+    cols: dict[str, dict[str, Any]] = {}
+    cells: dict[tuple[str, str], Cell] = {}
+    for i, r in enumerate(result.rows):
+        rkey = _text(r, row_var)
+        if rkey not in rows:
+            rows[rkey] = {"label": _text(r, spec["row_label"]), "iri": _iri(r, row_var),
+                          "order": _order(r, spec.get("row_order"), i),
+                          "total": bool(_v(r, spec.get("row_total")) and _v(r, spec.get("row_total")).truthy())}
+        ckey = _text(r, col_var) if col_var else ""
+        if ckey not in cols:
+            total_v = _v(r, spec.get("column_total"))
+            cols[ckey] = {"label": _text(r, spec.get("column_label")) if col_var else "",
+                          "iri": _iri(r, col_var), "order": _order(r, spec.get("column_order"), i),
+                          "total": bool(total_v and total_v.truthy())}
+        cell = cells.get((rkey, ckey))
+        if cell is None:
+            cell = cells[(rkey, ckey)] = Cell(joiner=spec.get("entry_join", " "))
+        if spec.get("entry"):
+            text = _text(r, spec["entry"])
+            if text:
+                cell.entries.append(Entry(text, _iri(r, spec.get("entry_link"))))
+            continue
+        obs = _iri(r, spec.get("observation"))
+        if obs is None and spec.get("observation") and not _text(r, spec.get("cell")):
+            continue  # a printed-empty cell (no observation): leave it empty
+        value = _v(r, spec.get("value"))
+        cell.text = _text(r, spec.get("cell"))
+        cell.value = value.number() if value is not None else None
+        cell.numeric = True
+        cell.observation = obs
+        cell.status = _iri(r, spec.get("status"))
+        printed = _v(r, spec.get("printed"))
+        if printed is not None and printed.value != cell.text:
+            cell.printed = printed.value
+    row_keys = sorted(rows, key=lambda k: rows[k]["order"])
+    col_keys = sorted(cols, key=lambda k: cols[k]["order"])
+    corner = spec.get("corner", "")
+    corner_text = corner.get(lang, "") if isinstance(corner, dict) else str(corner)
+    header = [Cell(corner_text)]
+    if col_var:
+        header += [Cell(cols[k]["label"], iri=cols[k]["iri"], total=cols[k]["total"],
+                        numeric=not spec.get("entry")) for k in col_keys]
+    else:
+        header.append(Cell(spec["columns_header"][lang]))
+    body = []
+    for rk in row_keys:
+        info = rows[rk]
+        line = []
+        for ck in col_keys:
+            cell = cells.get((rk, ck)) or Cell(numeric=not spec.get("entry"))
+            cell.total = info["total"] or cols[ck]["total"]
+            if not spec.get("entry"):
+                cell.numeric = True
+            line.append(cell)
+        body.append(Row(Cell(info["label"], iri=info["iri"], total=info["total"]), line,
+                        total=info["total"], iri=info["iri"]))
+    return Table("pivot", header, body, printed_header=spec.get("printed_header", True))
+
+
+def _side_by_side(spec: dict[str, Any], result: Result) -> Table:
+    groups: dict[str, dict[str, Any]] = {}
+    for i, r in enumerate(result.rows):
+        gkey = _text(r, spec["group"])
+        g = groups.setdefault(gkey, {"label": _text(r, spec["group_label"]), "iri": _iri(r, spec["group"]),
+                                     "order": _order(r, spec.get("group_order"), i), "items": []})
+        value = _v(r, spec.get("value"))
+        g["items"].append((
+            Cell(_text(r, spec["item_label"]), iri=_iri(r, spec["item"])),
+            Cell(_text(r, spec["cell"]), value=value.number() if value is not None else None, numeric=True,
+                 observation=_iri(r, spec.get("observation")), status=_iri(r, spec.get("status"))),
+        ))
+    ordered = sorted(groups.values(), key=lambda g: g["order"])
+    header = [Cell(g["label"], iri=g["iri"], span=2) for g in ordered]
+    depth = max((len(g["items"]) for g in ordered), default=0)
+    body = []
+    for i in range(depth):
+        line: list[Cell] = []
+        for g in ordered:
+            if i < len(g["items"]):
+                line.extend(g["items"][i])
+            else:
+                line.extend([Cell(), Cell(numeric=True)])
+        body.append(Row(None, line))
+    return Table("side-by-side", header, body, printed_header=spec.get("printed_header", True))
+
+
+def _table(spec: dict[str, Any], result: Result, lang: str) -> Table:
+    columns = spec["columns"]
+    header = [Cell(c["header"][lang] if isinstance(c["header"], dict) else c["header"],
+                   numeric=bool(c.get("numeric"))) for c in columns]
+    body = []
+    for r in result.rows:
+        cells = []
+        for c in columns:
+            v = _v(r, c["var"])
+            link = _iri(r, c.get("link")) or (v.value if v is not None and v.is_iri else None)
+            number = v.number() if v is not None else None
+            # A bare IRI is shown by its label (the page looks it up); a label column may be
+            # replaced by the IRI's label in the page's language where the column says so.
+            bare = v is not None and v.is_iri and not c.get("link")
+            cells.append(Cell(v.value if v is not None else "", value=number, iri=link,
+                              numeric=bool(c.get("numeric")), lang=c.get("text_lang"),
+                              relabel=bare or bool(c.get("relabel"))))
+        # The row may stand for a thing of its own (a relationship, a recommendation): its notes
+        # belong on the row.
+        body.append(Row(cells[0], cells[1:], iri=_iri(r, spec.get("row")) or cells[0].iri))
+    return Table("table", header, body, printed_header=spec.get("printed_header", True))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------------------------------
+
+DIALECTS = ("rfc4180", "excel-nl")
+
+
+def _excel_nl(text: str, value: Any) -> str:
+    # Dutch Excel reads "1.5" as a date or text: decimals get a comma (integers are left alone).
+    if isinstance(value, (Decimal, float)) and not (isinstance(value, Decimal) and value == value.to_integral_value()):
+        return text.replace(".", ",")
+    return text
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"). In the Excel
+# downloads such a cell gets a leading apostrophe, which Excel shows as text and does not display; numbers
+# (-12, -1,5) are left alone. The RFC 4180 downloads keep every value exactly as the graph holds it.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?[0-9][0-9.]*(,[0-9]+)?$")
+
+
+def neutralise(cell: str) -> str:
+    """A cell Excel would run as a formula, made text ('=1+1 -> '=1+1); numbers stay numbers."""
+    if cell.startswith(FORMULA_START) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def write_csv(grid: list[list[str]], dialect: str = "rfc4180") -> bytes:
+    buf = io.StringIO()
+    if dialect == "excel-nl":
+        writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        grid = [[neutralise(c) for c in row] for row in grid]
+    else:
+        writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows(grid)
+    data = buf.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if dialect == "excel-nl" else data
+
+
+def report_grid(table: Table, dialect: str = "rfc4180") -> list[list[str]]:
+    grid = table.grid()
+    if dialect != "excel-nl":
+        return grid
+    out = [grid[0]]
+    for r, texts in zip(table.rows, grid[1:], strict=True):
+        cells = ([r.header] if r.header is not None else []) + r.cells
+        out.append([_excel_nl(t, c.value) for t, c in zip(texts, cells, strict=True)])
+    return out
+
+
+def tidy_grid(result: Result, dialect: str = "rfc4180") -> list[list[str]]:
+    """The result rows as they come: one column per SELECT variable, IRIs in full."""
+    out = [list(result.variables)]
+    for row in result.rows:
+        line = []
+        for var in result.variables:
+            v = row.get(var)
+            if v is None:
+                line.append("")
+            elif dialect == "excel-nl" and v.is_decimal:
+                line.append(v.value.replace(".", ","))
+            else:
+                line.append(v.value)
+        out.append(line)
+    return out
+
+
+def json_rows(result: Result) -> list[dict[str, Any]]:
+    return [{var: (row[var].python() if var in row else None) for var in result.variables}
+            for row in result.rows]
+
+
+def csvw_datatype(result: Result, var: str) -> str:
+    """The CSVW datatype of a column, from the values it holds (string when they disagree)."""
+    kinds = set()
+    for row in result.rows:
+        v = row.get(var)
+        if v is None:
+            continue
+        if v.is_iri:
+            kinds.add("anyURI")
+        elif v.datatype and v.datatype.startswith("http://www.w3.org/2001/XMLSchema#"):
+            kinds.add(v.datatype.rsplit("#", 1)[1])
+        else:
+            kinds.add("string")
+    return kinds.pop() if len(kinds) == 1 else "string"
+
+
+def text_table(table: Table) -> str:
+    """The layout as aligned text for a terminal (list cells wrap onto their own lines)."""
+    grid = table.grid()
+    widths = [0] * max(len(r) for r in grid)
+    for r in grid:
+        for i, t in enumerate(r):
+            widths[i] = min(60, max(widths[i], len(t)))
+    lines = []
+    for n, r in enumerate(grid):
+        parts = []
+        for i, t in enumerate(r):
+            right = n > 0 and PRINTED_NUMBER.match(t or "x") is not None or t == "-"
+            parts.append(t.rjust(widths[i]) if right else t.ljust(widths[i]))
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,283 @@
+"""Every setting, declared once: its default, unit, flag, environment variable, help, and who uses it.
+
+The `Settings` dataclass is the table. The command line builds its flags from it (cli.py), the web
+server and the engine read their limits from it, README's tables are checked against it
+(tests/test_settings.py), and nothing else reads the environment. A value comes from, in this order:
+the flag, the environment variable, the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+# The placeholder base lives in the reserved .example TLD (RFC 6761) so that nobody mistakes it
+# for a published domain; a deployment sets ALMEREKG_BASE to the domain it really serves.
+DEFAULT_BASE = "https://almerekg.example"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MiB = 1024 * 1024
+
+# Who uses a setting: the commands whose flags include it.
+BUILD, VALIDATE, SPARQL, QUERY, INFO, SERVE, LINK = "build", "validate", "sparql", "query", "info", "serve", "link"
+ALL_COMMANDS = (BUILD, VALIDATE, SPARQL, QUERY, INFO, SERVE, LINK)
+RUNS_QUERIES = (SPARQL, QUERY, SERVE)
+
+
+def _setting(default: Any, help: str, *, flag: str | None = None, env: str | None = None, unit: str = "",
+             commands: tuple[str, ...] = (), metavar: str | None = None, choices: tuple[str, ...] = (),
+             repeat: bool = False) -> Any:
+    meta = {"help": help, "flag": flag, "env": env, "unit": unit, "commands": commands, "metavar": metavar,
+            "choices": choices, "repeat": repeat}
+    if isinstance(default, list | tuple | dict):
+        return field(default_factory=lambda d=default: d, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # -- the graph and where it is kept ---------------------------------------------------------------
+    store: str = _setting(
+        str(PROJECT_ROOT / "var" / "store"), "store folder, or the base URL of a SPARQL server "
+        "(http://..., virtuoso+http://..., fuseki+http://.../ds)", flag="--store", env="ALMEREKG_STORE",
+        commands=ALL_COMMANDS, metavar="PATH|URL")
+    base: str = _setting(DEFAULT_BASE, "base IRI of the graph: every IRI is {base}/id/..., {base}/def/...",
+                         flag="--base", env="ALMEREKG_BASE", commands=(BUILD, VALIDATE, INFO), metavar="IRI")
+    data: Path | None = _setting(None, "folder with the curated data files (default: data/ of the checkout)",
+                                 flag="--data", commands=(BUILD, VALIDATE), metavar="DIR")
+    linksets: Path | None = _setting(None, "folder of what `almerekg link` fetched (default: linksets/)",
+                                     env="ALMEREKG_LINKSETS", commands=(BUILD, LINK), metavar="DIR")
+    # -- the web server --------------------------------------------------------------------------------
+    host: str = _setting("127.0.0.1", "address to listen on (loopback by default; see README before exposing it)",
+                         flag="--host", env="ALMEREKG_HOST", commands=(SERVE,))
+    port: int = _setting(8080, "port to listen on", flag="--port", env="ALMEREKG_PORT", commands=(SERVE,))
+    public_url: str = _setting(
+        "", "the public URL of this site (e.g. https://data.example.nl): absolute links, redirects and the "
+        "service description use it, never the request's Host header (default: http://HOST:PORT)",
+        flag="--public-url", env="ALMEREKG_PUBLIC_URL", commands=(SERVE,), metavar="URL")
+    processes: int = _setting(1, "web server processes sharing the port (the web tier keeps no state)",
+                              flag="--processes", env="ALMEREKG_PROCESSES", commands=(SERVE,), metavar="N")
+    threads: int = _setting(16, "request threads per web process (a request waiting for a query holds one)",
+                            flag="--threads", env="ALMEREKG_THREADS", commands=(SERVE,), metavar="N")
+    max_header_bytes: int = _setting(64 * 1024, "largest request head (request line and headers); larger gets 431",
+                                     flag="--max-header-bytes", env="ALMEREKG_MAX_HEADER_BYTES", unit="bytes",
+                                     commands=(SERVE,), metavar="N")
+    header_timeout: float = _setting(10.0, "time a connection has to send a complete request head",
+                                     flag="--header-timeout", env="ALMEREKG_HEADER_TIMEOUT", unit="s",
+                                     commands=(SERVE,), metavar="S")
+    max_age: int = _setting(60, "seconds shared caches may reuse an answer before they revalidate it",
+                            flag="--max-age", env="ALMEREKG_MAX_AGE", unit="s", commands=(SERVE,), metavar="S")
+    # -- queries -----------------------------------------------------------------------------------------
+    query_timeout: float = _setting(30.0, "longest a query may run; it is then stopped and answered 503",
+                                    flag="--query-timeout", env="ALMEREKG_QUERY_TIMEOUT", unit="s",
+                                    commands=RUNS_QUERIES, metavar="S")
+    max_result_bytes: int = _setting(50 * MiB, "largest answer; a larger one is not sent",
+                                     flag="--max-result-bytes", env="ALMEREKG_MAX_RESULT_BYTES", unit="bytes",
+                                     commands=RUNS_QUERIES, metavar="N")
+    max_request_bytes: int = _setting(MiB, "largest request body; larger gets 413",
+                                      flag="--max-request-bytes", env="ALMEREKG_MAX_REQUEST_BYTES", unit="bytes",
+                                      commands=(SERVE,), metavar="N")
+    max_query_bytes: int = _setting(256 * 1024, "largest query text (the query processes' stacks are sized for it)",
+                                    flag="--max-query-bytes", env="ALMEREKG_MAX_QUERY_BYTES", unit="bytes",
+                                    commands=RUNS_QUERIES, metavar="N")
+    query_workers: int = _setting(0, "query processes per web process (0: one per core, at least 2, at most 8)",
+                                  flag="--query-workers", env="ALMEREKG_QUERY_WORKERS", commands=RUNS_QUERIES,
+                                  metavar="N")
+    worker_memory: int = _setting(2 * 1024 * MiB, "memory a query may take beyond its process's loaded build",
+                                  flag="--worker-memory", env="ALMEREKG_WORKER_MEMORY", unit="bytes",
+                                  commands=RUNS_QUERIES, metavar="BYTES")
+    service_allow: tuple[str, ...] = _setting(
+        (), "allow SERVICE calls to this host (repeatable; the environment takes a comma-separated list)",
+        flag="--service-allow", env="ALMEREKG_SERVICE_ALLOWLIST", commands=RUNS_QUERIES, metavar="HOST[:PORT]",
+        repeat=True)
+    sandbox: str = _setting("auto", "seal query processes off the network with seccomp: auto (when the kernel "
+                            "can), required (refuse to run without), off", flag="--sandbox", env="ALMEREKG_SANDBOX",
+                            commands=RUNS_QUERIES, choices=("auto", "required", "off"))
+    cache_bytes: int = _setting(64 * MiB, "memory for answers kept per build (keys and bodies counted)",
+                                flag="--cache-bytes", env="ALMEREKG_CACHE_BYTES", unit="bytes", commands=(SERVE,),
+                                metavar="N")
+    editor_rows: int = _setting(1000, "rows of an answer the query editor shows (the rest is not computed)",
+                                flag="--editor-rows", env="ALMEREKG_EDITOR_ROWS", commands=(SERVE,), metavar="N")
+    quarantine_seconds: float = _setting(300.0, "how long a query text that crashed, exhausted or outran a query "
+                                         "process is refused", flag="--quarantine", env="ALMEREKG_QUARANTINE",
+                                         unit="s", commands=(SERVE,), metavar="S")
+    # -- the dataset description (DCAT-AP-NL): who publishes is a deployment's decision -----------------------
+    publisher_name: str = _setting("almerekg (gelinkte-data-editie van het rapport)",
+                                   "the publisher named in /dataset (dcterms:publisher, foaf:name)",
+                                   flag="--publisher-name", env="ALMEREKG_PUBLISHER_NAME", commands=(SERVE,),
+                                   metavar="NAME")
+    publisher_iri: str = _setting("", "the publisher's IRI in /dataset (default: a hash IRI under /dataset)",
+                                  flag="--publisher-iri", env="ALMEREKG_PUBLISHER_IRI", commands=(SERVE,),
+                                  metavar="IRI")
+    contact_email: str = _setting("", "the contact point's e-mail address in /dataset (dcat:contactPoint)",
+                                  flag="--contact-email", env="ALMEREKG_CONTACT_EMAIL", commands=(SERVE,),
+                                  metavar="ADDRESS")
+    license: str = _setting("", "the dataset's licence IRI in /dataset (default: the ontology's, else CC0 1.0)",
+                            flag="--license", env="ALMEREKG_LICENSE", commands=(SERVE,), metavar="IRI")
+    # -- not settings a user gives: where the checkout keeps things ------------------------------------------
+    project_root: Path = field(default=PROJECT_ROOT, metadata={"internal": True})
+
+    # -- derived ---------------------------------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        return self.data if self.data is not None else self.project_root / "data"
+
+    @property
+    def linksets_dir(self) -> Path:
+        return self.linksets if self.linksets is not None else self.project_root / "linksets"
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.project_root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.project_root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.project_root / "queries"
+
+    @property
+    def store_is_remote(self) -> bool:
+        # http(s)://... or kind+http(s)://... (virtuoso+http://host:8890 picks the Virtuoso adapter)
+        scheme = self.store.split("://", 1)[0] if "://" in self.store else ""
+        return scheme.split("+")[-1] in ("http", "https")
+
+    @property
+    def site_url(self) -> str:
+        """Where this site is reached: the public URL, or the address it listens on."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def endpoint_iri(self) -> str:
+        """The SPARQL endpoint's own IRI: relative IRIs in queries resolve against it."""
+        return self.site_url + "/sparql"
+
+    @property
+    def pool_size(self) -> int:
+        return self.query_workers or max(2, min(8, os.cpu_count() or 2))
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with the given values (None leaves a value as it is)."""
+        return replace(self, **{k: _normalise(k, v) for k, v in changes.items() if v is not None})
+
+
+def declared() -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(name, metadata, default) of every user-facing setting, in declaration order."""
+    for f in fields(Settings):
+        if f.metadata.get("internal"):
+            continue
+        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        yield f.name, dict(f.metadata), default
+
+
+def _parser_for(name: str) -> Callable[[str], Any]:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    if kind in ("int", int):
+        return _integer
+    if kind in ("float", float):
+        return float
+    if "Path" in str(kind):
+        return lambda raw: Path(raw).resolve()
+    return str
+
+
+def _integer(raw: str) -> int:
+    value = float(raw)
+    if value != int(value):
+        raise ValueError(f"{raw!r} is not a whole number")
+    return int(value)
+
+
+def _normalise(name: str, value: Any) -> Any:
+    if name == "base" and isinstance(value, str):
+        return value.rstrip("/")
+    if name in ("data", "linksets", "project_root") and value is not None:
+        return Path(value).resolve()
+    if name == "service_allow" and isinstance(value, str):
+        return tuple(h.strip() for h in value.split(",") if h.strip())
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
+    """The flags of one command, from the table (values default to None: unset means 'from elsewhere')."""
+    for name, meta, default in declared():
+        if command not in meta["commands"] or not meta["flag"]:
+            continue
+        help_text = meta["help"]
+        shown = _shown_default(name, default, meta)
+        if shown:
+            help_text += f" (default: {shown}"
+            help_text += f"; ${meta['env']})" if meta["env"] else ")"
+        elif meta["env"]:
+            help_text += f" (${meta['env']})"
+        kwargs: dict[str, Any] = {"dest": name, "default": None, "help": help_text}
+        if meta["metavar"]:
+            kwargs["metavar"] = meta["metavar"]
+        if meta["choices"]:
+            kwargs["choices"] = meta["choices"]
+        if meta["repeat"]:
+            kwargs["action"] = "append"
+        else:
+            kwargs["type"] = _parser_for(name)
+        parser.add_argument(meta["flag"], **kwargs)
+
+
+def _shown_default(name: str, default: Any, meta: dict[str, Any]) -> str:
+    if default in (None, "", (), 0) or name == "store":
+        return "var/store of the checkout" if name == "store" else ""
+    if meta["unit"] == "bytes" and isinstance(default, int) and default >= MiB and default % MiB == 0:
+        return f"{default // MiB} MiB"
+    if meta["unit"] == "bytes" and isinstance(default, int) and default % 1024 == 0:
+        return f"{default // 1024} KiB"
+    return f"{default:g} {meta['unit']}".strip() if isinstance(default, float) else f"{default} {meta['unit']}".strip()
+
+
+def load(args: argparse.Namespace | Mapping[str, Any] | None = None,
+         environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from flags (an argparse namespace or a mapping), then the environment, then defaults."""
+    given = vars(args) if isinstance(args, argparse.Namespace) else dict(args or {})
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for name, meta, _default in declared():
+        value = given.get(name)
+        if value is None and meta["env"] and env.get(meta["env"], "") != "":
+            raw = env[meta["env"]]
+            try:
+                value = raw if meta["repeat"] else _parser_for(name)(raw)
+            except ValueError as exc:
+                raise SystemExit(f"environment variable {meta['env']}={raw!r}: {exc}") from None
+            if meta["choices"] and value not in meta["choices"]:
+                raise SystemExit(f"environment variable {meta['env']}={raw!r}: choose one of "
+                                 f"{', '.join(meta['choices'])}")
+        if meta["repeat"] and isinstance(value, list):
+            value = tuple(v for item in value for v in str(item).split(",") if v.strip())
+        if value is not None:
+            values[name] = _normalise(name, value)
+    for key in ("project_root",):
+        if given.get(key) is not None:
+            values[key] = _normalise(key, given[key])
+    return Settings(**values)
+
+
+def to_environment(settings: Settings) -> dict[str, str]:
+    """The settings as ALMEREKG_* variables: what a web server process reads to build the same Settings."""
+    env: dict[str, str] = {}
+    for name, meta, _default in declared():
+        value = getattr(settings, name)
+        if not meta["env"] or value is None:
+            continue
+        env[meta["env"]] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
+def from_values(**values: Any) -> Settings:
+    """Settings from keyword values (as the flags would give them), then the environment, then defaults."""
+    return load(values)

@@ -1,0 +1,445 @@
+"""The dataset described for portals and crawlers: VoID + DCAT (DCAT-AP-NL where it applies).
+
+/dataset and /.well-known/void give the same description, as HTML or RDF by content negotiation;
+/dataset/validation shows the SHACL report of the build being served; /downloads/<file> serves the
+dumps made at build time (see dumps.py) and /context.jsonld the JSON-LD context they use.
+
+The description is assembled per build from the build's own statistics, the download manifest and
+the saved queries in queries/, so it never disagrees with what the server actually serves. Resources
+that only exist in this description (the dataset, its distributions, the publisher) get hash IRIs
+under {base}/dataset, which dereference to this very document without any extra route.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, request, send_file
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
+
+from ...dumps import CONTEXT_FILE, Download, jsonld_context, load_manifest, prefixes
+from ...engine import ActiveBuild
+from ...engine import formats as registry
+from ...saved_queries import SavedQuery, catalogue, signature
+from ..http.responses import text_error
+from ..linkeddata import representations as ldhttp
+from ..linkeddata.index import SCHEMA, GraphIndex, Term, format_date, select
+from ..linkeddata.views import context, lang_suffix
+from ..site.i18n import pick_lang
+from ..site.render import render_page
+from ..state import AppState, app_state
+
+bp = Blueprint("dataset", __name__)
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+# Code-list IRIs below were checked against public DCAT-AP(-NL) tooling (e.g. the City of Amsterdam's
+# DCAT-to-DONL harvester lists owms/terms/Economie; NKOD's dcat extractor lists the EU file types
+# RDF_N_QUADS, RDF_TRIG, RDF_TURTLE, JSON_LD), not typed from memory.
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+EU_ACCESS = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+IANA = "https://www.iana.org/assignments/media-types/"
+# The DONL theme taxonomy (the DCAT-AP-NL value list for dcat:theme).
+DONL_THEME_ECONOMY = "http://standaarden.overheid.nl/owms/terms/Economie"
+DEFAULT_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+TITLE = {"nl": "Groei door samenwerking in Almere (2011) — als gelinkte data",
+         "en": "Groei door samenwerking in Almere (2011) — as linked data"}
+DESCRIPTION = {
+    "nl": "Het rapport 'Groei door samenwerking in Almere' (januari 2011, voor het ministerie van Economische "
+          "Zaken, Landbouw en Innovatie) als kennisgraaf: de bedrijven, netwerken, sectoren, clusters en "
+          "samenwerkingsrelaties die het noemt en alle tabellen, elke bewering met het tabel- of "
+          "paragraafnummer en de pagina waar die in het rapport staat.",
+    "en": "The report 'Groei door samenwerking in Almere' (January 2011, for the Dutch Ministry of Economic "
+          "Affairs, Agriculture and Innovation) as a knowledge graph: the firms, networks, sectors, clusters "
+          "and partnerships it names and all of its tables, each statement with the table or section and "
+          "page of the report it comes from.",
+}
+KEYWORDS = ("Almere", "samenwerking", "bedrijven", "netwerken", "clusters", "Noordvleugel", "economie")
+
+
+# -------------------------------------------------------------------------------------------------
+# The description
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Description:
+    """Everything both the HTML page and the RDF say, gathered once."""
+
+    index: GraphIndex
+    build: ActiveBuild
+    downloads: list[Download]
+    queries: list[SavedQuery]
+    publisher_name: str
+    publisher_iri: str | None
+    contact: str | None
+    license: str
+    temporal: tuple[str, str]
+
+    @property
+    def base(self) -> str:
+        return self.index.base
+
+    @property
+    def dataset_iri(self) -> str:
+        return self.base + "/dataset#dataset"
+
+    def report_value(self, prop: str) -> list[Term]:
+        return self.index.report.get(prop, [])
+
+
+def _temporal(index: GraphIndex, state: AppState, build: ActiveBuild) -> tuple[str, str]:
+    """From the earliest reference period in the tables to the month the report appeared."""
+    rows = select(state, build, """
+        SELECT (MIN(STR(?y)) AS ?first) (MAX(STR(?y)) AS ?last) WHERE {
+          GRAPH ?g { ?o <http://purl.org/linked-data/sdmx/2009/dimension#refPeriod> ?y } }""",
+                  cache_key=("temporal",))
+    first = rows[0]["first"].value if rows and "first" in rows[0] else ""
+    last = rows[0]["last"].value if rows and "last" in rows[0] else ""
+    published = [t.value for t in index.report.get(SCHEMA + "datePublished", [])]
+    return first, (published[0] if published else last)
+
+
+def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Description:
+    s = state.settings
+    onto_license = None
+    if index.ontology is not None:
+        onto_license = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
+    return Description(
+        index=index, build=build, downloads=load_manifest(build.folder),
+        queries=list(catalogue(s.queries_dir).queries),
+        # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
+        publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
+        license=str(s.license or onto_license or DEFAULT_LICENSE),
+        temporal=_temporal(index, state, build),
+    )
+
+
+def _year_literal(value: str) -> Literal:
+    if re.fullmatch(r"\d{4}", value):
+        return Literal(value, datatype=XSD.gYear)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return Literal(value, datatype=XSD.gYearMonth)
+    return Literal(value, datatype=XSD.date)
+
+
+def dataset_graph(d: Description) -> Graph:
+    base, index, info = d.base, d.index, d.build.info
+    g = Graph()
+    for prefix, ns in prefixes(base).items():
+        g.bind(prefix, ns)
+    g.bind("spdx", SPDX)
+    g.bind("vcard", VCARD)
+    ds = URIRef(d.dataset_iri)
+    doc = URIRef(base + "/dataset")
+    g.add((doc, RDF.type, VOID.DatasetDescription))
+    g.add((doc, DCTERMS.title, Literal("Beschrijving van de dataset", lang="nl")))
+    g.add((doc, FOAF.primaryTopic, ds))
+
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    for lang in ("nl", "en"):
+        g.add((ds, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
+        g.add((ds, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
+    g.add((ds, DCTERMS.identifier, Literal(d.dataset_iri)))
+    g.add((ds, DCAT.landingPage, URIRef(base + "/")))
+    g.add((ds, DCTERMS.license, URIRef(d.license)))
+    g.add((ds, DCTERMS.accessRights, URIRef(EU_ACCESS)))
+    for code in ("NLD", "ENG"):
+        g.add((ds, DCTERMS.language, URIRef(EU_LANGUAGE + code)))
+    g.add((ds, DCAT.theme, URIRef(DONL_THEME_ECONOMY)))
+    for word in KEYWORDS:
+        g.add((ds, DCAT.keyword, Literal(word, lang="nl")))
+    g.add((ds, DCTERMS.modified, Literal(info.created, datatype=XSD.dateTime)))
+    g.add((ds, OWL.versionInfo, Literal(info.build_id)))
+    g.add((ds, DCTERMS.conformsTo, URIRef(base + "/def")))
+
+    publisher = URIRef(d.publisher_iri) if d.publisher_iri else URIRef(base + "/dataset#publisher")
+    g.add((ds, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal(d.publisher_name)))
+    contact = URIRef(base + "/dataset#contact")
+    g.add((ds, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, VCARD.fn, Literal(d.publisher_name)))
+    if d.contact:
+        g.add((contact, VCARD.hasEmail, URIRef("mailto:" + d.contact)))
+
+    # The source: the report, described enough to be recognised without following the link.
+    if index.report_iri:
+        report = URIRef(index.report_iri)
+        g.add((ds, DCTERMS.source, report))
+        g.add((ds, PROV.wasDerivedFrom, report))
+        g.add((report, RDF.type, URIRef(SCHEMA + "Report")))
+        for prop in (DCTERMS.title, URIRef(SCHEMA + "alternativeHeadline"), DCTERMS.issued):
+            for t in d.report_value(str(prop)):
+                g.add((report, prop, Literal(t.value, lang=t.lang or None)))
+        for prop in (DCTERMS.creator, DCTERMS.contributor, URIRef(index.def_prefix + "commissionedBy")):
+            for t in d.report_value(str(prop)):
+                g.add((report, prop, URIRef(t.value)))
+                g.add((URIRef(t.value), RDFS.label, Literal(index.display(t.value))))
+
+    first, last = d.temporal
+    if first or last:
+        period = URIRef(base + "/dataset#period")
+        g.add((ds, DCTERMS.temporal, period))
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        if first:
+            g.add((period, DCAT.startDate, _year_literal(first)))
+        if last:
+            g.add((period, DCAT.endDate, _year_literal(last)))
+    almere = index.id_prefix + "place/almere"
+    if almere in index.known:
+        g.add((ds, DCTERMS.spatial, URIRef(almere)))
+        g.add((URIRef(almere), RDF.type, DCTERMS.Location))
+        g.add((URIRef(almere), RDFS.label, Literal("Almere", lang="nl")))
+
+    # VoID: where things are and how much there is.
+    g.add((ds, VOID.uriSpace, Literal(base + "/id/")))
+    g.add((ds, VOID.vocabulary, URIRef(base + "/def/")))
+    for prefix, ns in prefixes(base).items():
+        if prefix != "ak" and any(p.startswith(ns) for p in (*index.property_counts, *index.class_counts)):
+            g.add((ds, VOID.vocabulary, URIRef(ns)))
+    g.add((ds, VOID.triples, Literal(info.triples, datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(sum(1 for i in index.known if i in index.types), datatype=XSD.integer)))
+    g.add((ds, VOID.classes, Literal(len(index.class_counts), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len(index.property_counts), datatype=XSD.integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(index.distinct_subjects, datatype=XSD.integer)))
+    g.add((ds, VOID.distinctObjects, Literal(index.distinct_objects, datatype=XSD.integer)))
+    for example in _examples(index):
+        g.add((ds, VOID.exampleResource, URIRef(example)))
+    sparql = URIRef(base + "/sparql")
+    g.add((ds, VOID.sparqlEndpoint, sparql))
+    for cls, n in sorted(index.class_counts.items()):
+        part = BNode()
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    for prop, n in sorted(index.property_counts.items()):
+        part = BNode()
+        g.add((ds, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
+    for gi, st in sorted(index.stats.items()):
+        sub = URIRef(gi)
+        g.add((ds, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, RDFS.label, Literal(f"graaf {gi.rsplit('/', 1)[-1]}", lang="nl")))
+        g.add((sub, VOID.triples, Literal(st.triples, datatype=XSD.integer)))
+        g.add((sub, VOID.distinctSubjects, Literal(st.subjects, datatype=XSD.integer)))
+        g.add((sub, VOID.properties, Literal(st.properties, datatype=XSD.integer)))
+        g.add((sub, VOID.distinctObjects, Literal(st.objects, datatype=XSD.integer)))
+        g.add((sub, VOID.classes, Literal(st.classes, datatype=XSD.integer)))
+        g.add((sub, VOID.entities, Literal(st.entities, datatype=XSD.integer)))
+        part = index.graph_parts.get(gi)
+        if part:
+            g.add((sub, PROV.wasDerivedFrom, URIRef(part)))
+
+    # Downloads: DCAT distributions, VoID data dumps.
+    for dl in d.downloads:
+        url = URIRef(f"{base}/downloads/{dl.name}")
+        dist = URIRef(f"{base}/dataset#download-{dl.name.replace('.', '-')}")
+        g.add((ds, VOID.dataDump, url))
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(dl.title_nl, lang="nl")))
+        g.add((dist, DCTERMS.title, Literal(dl.title_en, lang="en")))
+        g.add((dist, DCAT.downloadURL, url))
+        g.add((dist, DCAT.accessURL, url))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + dl.media_type)))
+        g.add((dist, DCTERMS["format"], URIRef(EU_FILE_TYPE + dl.eu_file_type)))
+        if dl.compress:
+            g.add((dist, DCAT.compressFormat, URIRef(IANA + dl.compress)))
+        g.add((dist, DCAT.byteSize, Literal(dl.size, datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCTERMS.license, URIRef(d.license)))
+        g.add((dist, DCTERMS.modified, Literal(info.created, datatype=XSD.dateTime)))
+        checksum = URIRef(f"{base}/dataset#sha256-{dl.name.replace('.', '-')}")
+        g.add((dist, SPDX.checksum, checksum))
+        g.add((checksum, RDF.type, SPDX.Checksum))
+        g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+        g.add((checksum, SPDX.checksumValue, Literal(dl.sha256, datatype=XSD.hexBinary)))
+
+    # The SPARQL endpoint and the saved queries, as data services serving this dataset.
+    g.add((sparql, RDF.type, DCAT.DataService))
+    g.add((sparql, DCTERMS.title, Literal("SPARQL-endpoint", lang="nl")))
+    g.add((sparql, DCAT.endpointURL, sparql))
+    g.add((sparql, DCAT.endpointDescription, sparql))
+    g.add((sparql, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((sparql, DCAT.servesDataset, ds))
+    api = URIRef(base + "/dataset#sparql-distribution")
+    g.add((ds, DCAT.distribution, api))
+    g.add((api, RDF.type, DCAT.Distribution))
+    g.add((api, DCTERMS.title, Literal("Bevragen met SPARQL", lang="nl")))
+    g.add((api, DCAT.accessURL, sparql))
+    g.add((api, DCAT.accessService, sparql))
+    g.add((api, DCTERMS.license, URIRef(d.license)))
+    for q in d.queries:
+        svc = URIRef(f"{base}/queries/{q.name}")
+        g.add((svc, RDF.type, DCAT.DataService))
+        for lang, title in q.title.items():
+            g.add((svc, DCTERMS.title, Literal(title, lang=lang)))
+        for lang, text in q.description.items():
+            g.add((svc, DCTERMS.description, Literal(text, lang=lang)))
+        g.add((svc, DCAT.endpointURL, URIRef(f"{base}/queries/{q.name}.json")))
+        g.add((svc, DCAT.landingPage, svc))
+        g.add((svc, DCAT.endpointDescription, URIRef(base + "/openapi.json")))
+        g.add((svc, DCAT.servesDataset, ds))
+        g.add((ds, RDFS.seeAlso, svc))
+    g.add((ds, RDFS.seeAlso, URIRef(base + "/dataset/validation")))
+    return g
+
+
+def _examples(index: GraphIndex) -> list[str]:
+    picks = []
+    for cls in ("Firm", "Network", "Relationship"):
+        members = sorted(i for i, t in index.types.items() if index.def_prefix + cls in t)
+        if members:
+            picks.append(members[0])
+    if index.report_iri:
+        picks.append(index.report_iri)
+    return picks
+
+
+def serialise(g: Graph, media: str, base: str) -> bytes:
+    if media == ldhttp.JSONLD:
+        return ldhttp.to_jsonld(g.serialize(format="nt", encoding="utf-8"), base)
+    return g.serialize(format=registry.get(media).rdflib, encoding="utf-8")
+
+
+# -------------------------------------------------------------------------------------------------
+# Routes
+# -------------------------------------------------------------------------------------------------
+
+
+# /.well-known/void is where crawlers look for VoID: RDF unless the client asks for HTML first.
+WELL_KNOWN_OFFER = (ldhttp.TURTLE, ldhttp.HTML, ldhttp.JSONLD, ldhttp.NTRIPLES, ldhttp.RDFXML)
+
+
+def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OFFER) -> Response:
+    state, build, index = context()
+    media = ldhttp.negotiate(request, forced, offer)
+    if media is None:
+        return text_error(406, "the dataset description is available as: " + ", ".join(ldhttp.OFFER))
+    lang = pick_lang() if media == ldhttp.HTML else ""
+    etag, not_modified = ldhttp.revalidate(
+        build, ("dataset", media, lang, signature(state.settings.queries_dir)), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    d = describe(state, build, index)
+    location = None if forced else "/dataset" + ldhttp.EXTENSION_OF[media]
+    if media != ldhttp.HTML:
+        return ldhttp.send(serialise(dataset_graph(d), media, index.base), media, build, etag,
+                           state.max_age, content_location=location)
+    html = render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=TITLE[lang],
+                       format_date=format_date,
+                       description=DESCRIPTION[lang],
+                       lang_suffix=lang_suffix(lang), validation=build.info.validation,
+                       graphs=sorted(index.stats.values(), key=lambda s: s.iri),
+                       classes=sorted(index.class_counts.items(), key=lambda kv: (-kv[1], kv[0])),
+                       properties=sorted(index.property_counts.items(), key=lambda kv: (-kv[1], kv[0])))[0]
+    return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)
+
+
+@bp.route("/dataset", methods=["GET", "HEAD"])
+@bp.route("/dataset<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):ext>", methods=["GET", "HEAD"])
+def dataset(ext: str = "") -> Response:
+    return _description_response(ldhttp.EXTENSIONS.get(ext))
+
+
+@bp.route("/.well-known/void", methods=["GET", "HEAD"])
+def well_known_void() -> Response:
+    return _description_response(None, WELL_KNOWN_OFFER)
+
+
+@dataclass
+class ValidationRow:
+    severity: str
+    focus: str
+    focus_href: str
+    path: str
+    value: str
+    message: str
+
+
+def validation_rows(report: Graph, index: GraphIndex) -> tuple[bool, list[ValidationRow]]:
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    conforms = all(str(o).lower() == "true" for o in report.objects(None, sh.conforms))
+    rows = []
+    for result in report.subjects(RDF.type, sh.ValidationResult):
+        focus = report.value(result, sh.focusNode)
+        path = report.value(result, sh.resultPath)
+        value = report.value(result, sh.value)
+        rows.append(ValidationRow(
+            severity=str(report.value(result, sh.resultSeverity) or "").rsplit("#", 1)[-1],
+            focus=index.display(str(focus)) if focus is not None else "",
+            focus_href=index.href(str(focus)) if isinstance(focus, URIRef) else "",
+            path=index.curie(str(path)) if isinstance(path, URIRef) else "",
+            value=str(value) if value is not None else "",
+            message="; ".join(str(m) for m in report.objects(result, sh.resultMessage))))
+    rows.sort(key=lambda r: ({"Violation": 0, "Warning": 1}.get(r.severity, 2), r.focus))
+    return conforms, rows
+
+
+@bp.route("/dataset/validation", methods=["GET", "HEAD"])
+@bp.route("/dataset/validation<any('.ttl', '.html'):ext>", methods=["GET", "HEAD"])
+def validation(ext: str = "") -> Response:
+    state, build, index = context()
+    path = build.folder / "validation.ttl"
+    if not path.is_file():
+        return text_error(404, "this build has no published validation report")
+    media = ldhttp.negotiate(request, ldhttp.EXTENSIONS.get(ext), (ldhttp.HTML, ldhttp.TURTLE))
+    if media is None:
+        return text_error(406, "the validation report is available as text/html and text/turtle")
+    lang = pick_lang() if media == ldhttp.HTML else ""
+    etag, not_modified = ldhttp.revalidate(build, ("validation", media, lang), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    raw = path.read_bytes()
+    if media == ldhttp.TURTLE:
+        return ldhttp.send(raw, media, build, etag, state.max_age)
+    report = Graph()
+    report.parse(data=raw.decode("utf-8"), format="turtle")
+    conforms, rows = validation_rows(report, index)
+    html = render_page("validation.html", lang=lang, conforms=conforms, rows=rows, info=build.info,
+                       lang_suffix=lang_suffix(lang))[0]
+    return ldhttp.send(html, media, build, etag, state.max_age, lang=lang)
+
+
+@bp.route("/downloads/<name>", methods=["GET", "HEAD"])
+def download(name: str) -> Response:
+    state = app_state()
+    build = state.engine.build()
+    # Only names in the manifest are served: no path from the request ever reaches the file system.
+    entry = next((d for d in load_manifest(build.folder) if d.name == name), None)
+    if entry is None:
+        return text_error(404, "no such download; the list is at /dataset")
+    resp = send_file(build.folder / entry.name, mimetype=entry.http_type, etag=entry.sha256, conditional=True,
+                     max_age=state.max_age, last_modified=build.last_modified)
+    # RFC 9530: a client can check the file it received without fetching the dataset description.
+    resp.headers["Repr-Digest"] = f"sha-256=:{_b64(entry.sha256)}:"
+    resp.headers["X-Almerekg-Build"] = build.info.build_id
+    resp.headers["Cache-Control"] = f"public, max-age={state.max_age}"
+    return resp
+
+
+def _b64(hex_digest: str) -> str:
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode("ascii")
+
+
+@bp.route("/context.jsonld", methods=["GET", "HEAD"])
+def jsonld_context_file() -> Response:
+    state = app_state()
+    build = state.engine.build()
+    path = build.folder / CONTEXT_FILE
+    body = path.read_bytes() if path.is_file() else json.dumps(jsonld_context(build.info.base), indent=1).encode()
+    etag, not_modified = ldhttp.revalidate(build, ("context",), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    return ldhttp.send(body, ldhttp.JSONLD, build, etag, state.max_age)

@@ -1,0 +1,520 @@
+"""What the linked-data pages need to know about the whole build, loaded once per build id.
+
+Labels, types, the set of IRIs that exist, report parts with their pages, the provenance of every
+subject and per-graph statistics are asked of the query workers (through the Engine, like every other
+query) the first time a page needs them for a build, and kept until the next build is served. The graph
+is small (tens of thousands of triples); these indexes hold a few thousand entries.
+
+Queries for one resource (its statements, its incoming links) also go through the Engine and its
+result cache. The resource IRI is spliced into the query text, but only after `resource_path` accepted
+it against the slug pattern the build mints IRIs with, which admits no character that could end the
+IRI; text a user types (search) never goes into SPARQL at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph
+
+from ...dumps import prefixes
+from ...engine import ActiveBuild, QueryRequest
+from ...vocab import link_for
+from ..state import AppState
+
+SPARQL_JSON = "application/sparql-results+json"
+INTERNAL_MAX_BYTES = 1024 * 1024 * 1024
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+DCT_TYPE = "http://purl.org/dc/terms/type"
+ORG_ORGANIZATION = "http://www.w3.org/ns/org#Organization"
+QB_OBSERVATION = "http://purl.org/linked-data/cube#Observation"
+
+# Which label wins when a thing has several (lower is better).
+LABEL_RANK = {RDFS_LABEL: 0, SKOS + "prefLabel": 1, SCHEMA + "name": 2}
+# Names that only help finding a thing (the report spells some names in more than one way).
+SEARCH_ONLY = (SKOS + "altLabel", SKOS + "hiddenLabel", SCHEMA + "alternateName")
+
+# /id/{type}/{ref}: lower-case slugs, exactly what vocab.Iris.id mints; nothing else is ours.
+_ID_PATH = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)+$")
+_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str  # uri | literal | bnode
+    value: str
+    lang: str = ""
+    datatype: str = ""
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Term:
+        return cls(raw["type"] if raw["type"] != "typed-literal" else "literal", raw["value"],
+                   raw.get("xml:lang", ""), raw.get("datatype", ""))
+
+
+PART_LABEL_RANK = {"nl": 0, "": 1}
+
+
+@dataclass(frozen=True)
+class ReportPart:
+    iri: str
+    label: str
+    page: int | None
+    kind: str  # table | section | appendix | list
+
+    def cite(self, lang: str) -> str:
+        if self.page is None:
+            return self.label
+        return f"{self.label}, {'p.' if lang == 'en' else 'blz.'} {self.page}"
+
+    def short(self, lang: str) -> str:
+        """'Tabel 3, blz. 13': the number of a table or appendix without its caption."""
+        name = self.label.split(":", 1)[0] if ":" in self.label else self.label
+        return name if self.page is None else f"{name}, {'p.' if lang == 'en' else 'blz.'} {self.page}"
+
+
+@dataclass
+class GraphStats:
+    iri: str
+    triples: int = 0
+    subjects: int = 0
+    properties: int = 0
+    objects: int = 0
+    classes: int = 0
+    entities: int = 0
+
+
+@dataclass
+class SearchEntry:
+    iri: str
+    kind: str
+    names: list[str]
+    folded: list[str]
+
+
+MONTHS = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}
+
+
+def format_date(value: str, lang: str) -> str:
+    """'2011-01' -> 'januari 2011' / 'January 2011'; anything else as it is."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{MONTHS[lang if lang in MONTHS else 'nl'][int(m.group(2)) - 1]} {m.group(1)}"
+    return value
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for searching ("Café" finds "cafe")."""
+    norm = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in norm if not unicodedata.combining(c)).casefold()
+
+
+# -------------------------------------------------------------------------------------------------
+# Running queries through the engine
+# -------------------------------------------------------------------------------------------------
+
+
+def select(state: AppState, build: ActiveBuild, query: str, cache_key: tuple | None = None
+           ) -> list[dict[str, Term]]:
+    """Rows of a SELECT, run by the worker pool; cached per build when a key is given."""
+    body = _run(state, build, query, SPARQL_JSON, results=True, cache_key=cache_key)
+    data = json.loads(body)
+    return [{k: Term.from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+
+
+def construct(state: AppState, build: ActiveBuild, query: str, media_type: str,
+              cache_key: tuple | None = None) -> bytes:
+    """A CONSTRUCT answer serialised by the worker in the given RDF media type."""
+    return _run(state, build, query, media_type, results=False, cache_key=cache_key)
+
+
+def _run(state: AppState, build: ActiveBuild, query: str, media: str, results: bool,
+         cache_key: tuple | None) -> bytes:
+    """Through the engine, like every query (its failures raise errors.AppError)."""
+    request = QueryRequest(
+        query,
+        results_type=media if results else None,
+        graph_type=None if results else media,
+        union_default=False,
+        # The result limit protects the server from what users ask; these are our own queries, whose
+        # answers are bounded by the graph itself, so a deployment's small limit must not break pages.
+        max_bytes=max(state.settings.max_result_bytes, INTERNAL_MAX_BYTES),
+        prefixes=tuple(prefixes(build.info.base).items()),
+        cache=cache_key is not None,
+    )
+    return state.engine.query(request).body
+
+
+def iri_ref(iri: str) -> str:
+    """<iri> for query text, refusing anything that could break out of the IRI."""
+    if any(c in iri for c in '<>"{}|^`\\ \n\r\t'):
+        raise ValueError(f"not a safe IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+# -------------------------------------------------------------------------------------------------
+# The index
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GraphIndex:
+    build_id: str
+    base: str
+    graphs: list[str]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    types: dict[str, list[str]] = field(default_factory=dict)
+    known: set[str] = field(default_factory=set)
+    parts: dict[str, ReportPart] = field(default_factory=dict)
+    graph_parts: dict[str, str] = field(default_factory=dict)
+    derived: dict[str, list[str]] = field(default_factory=dict)
+    rows: dict[str, list[str]] = field(default_factory=dict)
+    stats: dict[str, GraphStats] = field(default_factory=dict)
+    class_counts: dict[str, int] = field(default_factory=dict)
+    property_counts: dict[str, int] = field(default_factory=dict)
+    distinct_triples: int = 0  # the union of all graphs, a triple stated in two graphs counted once
+    distinct_subjects: int = 0
+    distinct_objects: int = 0
+    report: dict[str, list[Term]] = field(default_factory=dict)
+    report_iri: str = ""
+    search_entries: list[SearchEntry] = field(default_factory=list)
+    made_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # statement -> (fact kind, value)
+    ontology: Graph | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _diagram: list | None = field(default=None, repr=False)
+
+    # -- IRIs and paths ---------------------------------------------------------------------------
+    @property
+    def id_prefix(self) -> str:
+        return self.base + "/id/"
+
+    @property
+    def def_prefix(self) -> str:
+        return self.base + "/def/"
+
+    @property
+    def provenance_graph(self) -> str:
+        return self.base + "/id/graph/provenance"
+
+    @property
+    def ontology_graph(self) -> str:
+        return self.base + "/id/graph/ontology"
+
+    def href(self, iri: str) -> str | None:
+        """Where a browser on this server finds a thing (vocab.link_for: no link for a non-web IRI)."""
+        return link_for(iri, self.base)
+
+    def link(self, iri: str, lang: str) -> str | None:
+        """href, keeping an English reader in English on our own pages."""
+        href = link_for(iri, self.base)
+        if href is not None and lang == "en" and href.startswith("/"):
+            return href + "?lang=en"
+        return href
+
+    def is_ours(self, iri: str) -> bool:
+        return iri.startswith(self.base + "/")
+
+    def curie(self, iri: str) -> str:
+        for prefix, ns in prefixes(self.base).items():
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    # -- labels -----------------------------------------------------------------------------------
+    def label(self, iri: str, lang: str = "nl") -> str | None:
+        found = self.labels.get(iri)
+        if not found:
+            return None
+        for want in (lang, "nl", "", "en"):
+            if want in found:
+                return found[want]
+        return next(iter(found.values()))
+
+    def display(self, iri: str, lang: str = "nl") -> str:
+        """A label, or a short form of the IRI when the graph has no label for it."""
+        found = self.label(iri, lang) or self.fallback_label(iri, lang)
+        if found:
+            return found
+        if iri.startswith(self.id_prefix):
+            return iri[len(self.id_prefix):]
+        return self.curie(iri)
+
+    def fallback_label(self, iri: str, lang: str) -> str | None:
+        """A made-up label for things the data leave unlabelled (a statement: 'founded: 1972')."""
+        made = self.made_labels.get(iri)
+        if made is None:
+            return None
+        kind, value = made
+        return f"{self.label(kind, lang) or kind.rsplit('/', 1)[-1]}: {value}"
+
+    def row_order(self, iri: str) -> tuple[str, int]:
+        """Where a thing's first data row is: the order in which data/ (and the report) list things."""
+        best = ("~", 0)
+        for where in self.rows.get(iri, []):
+            file, _sep, line = where.rpartition(":")
+            key = (file, int(line) if line.isdigit() else 0)
+            best = min(best, key)
+        return best
+
+    def report_values(self, prop: str) -> list[Term]:
+        """Values of a property of the report, things in the order the report names them."""
+        return sorted(self.report.get(prop, []), key=lambda t: (self.row_order(t.value), t.value))
+
+    # -- provenance -------------------------------------------------------------------------------
+    def sources(self, graph: str, subject: str) -> list[ReportPart]:
+        """The report parts a statement in `graph` about `subject` comes from.
+
+        A table graph (tabel-3, bijlage-3, ...) holds only what its part of the report prints, so its
+        statements cite that part. Elsewhere a statement cites the parts its subject derives from,
+        leaving out parts that have a graph of their own (those parts' statements live there).
+        """
+        own = self.graph_parts.get(graph)
+        if own is not None:
+            return [self.parts[own]]
+        derived = [p for p in self.derived.get(subject, []) if p in self.parts]
+        outside = [p for p in derived if p not in self.graph_parts.values()]
+        return [self.parts[p] for p in (outside or derived)]
+
+    # -- search -----------------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 100) -> list[tuple[SearchEntry, str]]:
+        """Entries whose names contain every word of the text (accents and case ignored), best first."""
+        words = fold(text).split()
+        if not words:
+            return []
+        phrase = " ".join(words)
+        scored = []
+        for entry in self.search_entries:
+            best = None
+            for name, folded in zip(entry.names, entry.folded, strict=True):
+                if not all(w in folded for w in words):
+                    continue
+                # Exact name, then names starting with the text, then a word starting with it, then anywhere.
+                if folded == phrase:
+                    score = 0
+                elif folded.startswith(phrase):
+                    score = 1
+                elif re.search(r"(^|\W)" + re.escape(words[0]), folded):
+                    score = 2
+                else:
+                    score = 3
+                if best is None or score < best[0]:
+                    best = (score, name)
+            if best is not None:
+                scored.append((best[0], fold(entry.names[0]), entry, best[1]))
+        scored.sort(key=lambda x: (x[0], x[1]))
+        return [(entry, matched) for _s, _n, entry, matched in scored[:limit]]
+
+    # -- ontology diagram (made on first use: only /def needs it) ------------------------------------
+    def main_type(self, iri: str) -> str | None:
+        """The one class that best says what a thing is, for the overview diagram."""
+        types = self.types.get(iri, [])
+        for t in types:
+            if t.startswith(self.def_prefix):
+                return t
+        for preferred in (SCHEMA + "Report", QB_OBSERVATION, "http://purl.org/linked-data/cube#DataSet",
+                          SCHEMA + "Place", ORG_ORGANIZATION, SKOS + "ConceptScheme", SKOS + "Concept"):
+            if preferred in types:
+                return preferred
+        return types[0] if types else None
+
+
+# Kinds of things the search box finds, in the order results are shown.
+SEARCH_KINDS = (
+    ("firm", "Firm"), ("network", "Network"), ("organisation", ORG_ORGANIZATION), ("sector", "Sector"),
+    ("place", SCHEMA + "Place"), ("cluster", "Cluster"),
+)
+
+
+def _q(index: GraphIndex) -> dict[str, str]:
+    return {"base": index.base, "prov": iri_ref(index.provenance_graph), "onto": iri_ref(index.ontology_graph),
+            "ak": index.def_prefix}
+
+
+def _load(state: AppState, build: ActiveBuild) -> GraphIndex:
+    info = build.info
+    base = info.base.rstrip("/")
+    index = GraphIndex(build_id=info.build_id, base=base, graphs=sorted(info.graphs))
+    q = _q(index)
+
+    ranks: dict[tuple[str, str], int] = {}
+    names: dict[str, list[str]] = defaultdict(list)
+    for row in select(state, build, f"""
+        SELECT DISTINCT ?s ?p ?l WHERE {{ GRAPH ?g {{ ?s ?p ?l }}
+          VALUES ?p {{ <{RDFS_LABEL}> <{SKOS}prefLabel> <{SCHEMA}name> <{SKOS}altLabel> <{SKOS}hiddenLabel>
+                       <{SCHEMA}alternateName> }}
+          FILTER(isIRI(?s) && isLiteral(?l)) }}"""):
+        s, p, lit = row["s"].value, row["p"].value, row["l"]
+        if lit.value not in names[s]:
+            names[s].append(lit.value)
+        if p in SEARCH_ONLY:
+            continue
+        rank = LABEL_RANK[p]
+        if rank < ranks.get((s, lit.lang), 99):
+            ranks[(s, lit.lang)] = rank
+            index.labels.setdefault(s, {})[lit.lang] = lit.value
+
+    for row in select(state, build, "SELECT DISTINCT ?s ?t WHERE { GRAPH ?g { ?s a ?t } FILTER(isIRI(?t)) }"):
+        index.types.setdefault(row["s"].value, []).append(row["t"].value)
+    for types in index.types.values():
+        types.sort()
+
+    for row in select(state, build, f"""
+        SELECT DISTINCT ?x WHERE {{
+          {{ GRAPH ?g {{ ?x ?p ?o }} }} UNION {{ GRAPH ?g {{ ?s ?p ?x }} }}
+          FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{q['base']}/id/")) }}"""):
+        index.known.add(row["x"].value)
+    index.known.update(g for g in index.graphs if g.startswith(index.id_prefix))
+
+    part_rank: dict[str, int] = {}
+    for row in select(state, build, f"""
+        SELECT ?part ?label ?page ?kind WHERE {{
+          GRAPH ?g {{ ?part a <{q['ak']}ReportPart> ; <{RDFS_LABEL}> ?label }}
+          OPTIONAL {{ GRAPH ?g2 {{ ?part <{SCHEMA}pageStart> ?page }} }}
+          OPTIONAL {{ GRAPH ?g3 {{ ?part <{DCT_TYPE}> ?kind }} }} }}"""):
+        # Cited by the report's own (Dutch) name on pages in either language, as a reader finds it in the
+        # report; an untagged label where a store has no Dutch one, any other only as a last resort.
+        rank = PART_LABEL_RANK.get(row["label"].lang, len(PART_LABEL_RANK))
+        known = part_rank.get(row["part"].value)
+        if known is not None and known <= rank:
+            continue
+        part_rank[row["part"].value] = rank
+        page = row.get("page")
+        index.parts[row["part"].value] = ReportPart(
+            iri=row["part"].value, label=row["label"].value,
+            page=int(page.value) if page is not None and page.value.isdigit() else None,
+            kind=row["kind"].value if "kind" in row else "")
+    for g in index.graphs:
+        # Convention of the build: graph <.../id/graph/tabel-3> holds what report part tabel-3 prints.
+        part = index.id_prefix + "report-part/" + g.rsplit("/", 1)[-1]
+        if part in index.parts:
+            index.graph_parts[g] = part
+
+    for row in select(state, build, f"SELECT ?s ?o WHERE {{ GRAPH {q['prov']} {{ ?s <{PROV_DERIVED}> ?o }} }}"):
+        index.derived.setdefault(row["s"].value, []).append(row["o"].value)
+    for row in select(state, build, f"SELECT ?s ?o WHERE {{ GRAPH {q['prov']} {{ ?s <{q['ak']}sourceRow> ?o }} }}"):
+        index.rows.setdefault(row["s"].value, []).append(row["o"].value)
+    for values in (*index.derived.values(), *index.rows.values()):
+        values.sort()
+
+    for row in select(state, build, """
+        SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?p) AS ?properties)
+               (COUNT(DISTINCT ?o) AS ?objects)
+        WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"""):
+        index.stats[row["g"].value] = GraphStats(
+            iri=row["g"].value, triples=int(row["triples"].value), subjects=int(row["subjects"].value),
+            properties=int(row["properties"].value), objects=int(row["objects"].value))
+    for row in select(state, build, """
+        SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?s) AS ?entities)
+        WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g"""):
+        st = index.stats.setdefault(row["g"].value, GraphStats(iri=row["g"].value))
+        st.classes, st.entities = int(row["classes"].value), int(row["entities"].value)
+    for row in select(state, build, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"):
+        index.class_counts[row["c"].value] = int(row["n"].value)
+    for row in select(state, build, "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"):
+        index.property_counts[row["p"].value] = int(row["n"].value)
+    rows = select(state, build, """
+        SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
+        WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }""")
+    if rows:
+        index.distinct_triples = int(rows[0]["n"].value)
+        index.distinct_subjects = int(rows[0]["subjects"].value)
+        index.distinct_objects = int(rows[0]["objects"].value)
+
+    for row in select(state, build, f"""
+        SELECT ?r ?p ?o WHERE {{ GRAPH ?g {{ ?r a <{SCHEMA}Report> ; ?p ?o }} }} ORDER BY ?p ?o"""):
+        index.report_iri = row["r"].value
+        index.report.setdefault(row["p"].value, []).append(row["o"])
+
+    for row in select(state, build, f"""
+        SELECT ?s ?fact ?v WHERE {{ GRAPH ?g {{ ?s a <{q['ak']}Statement> ; <{q['ak']}fact> ?fact ;
+          <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v }} }}"""):
+        index.made_labels[row["s"].value] = (row["fact"].value, row["v"].value)
+
+    nt = construct(state, build, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {q['onto']} {{ ?s ?p ?o }} }}",
+                   "application/n-triples")
+    index.ontology = Graph()
+    index.ontology.parse(data=nt.decode("utf-8"), format="nt")
+
+    kinds = [(key, cls if cls.startswith("http") else index.def_prefix + cls) for key, cls in SEARCH_KINDS]
+    seen: set[str] = set()
+    for key, cls in kinds:
+        for iri, types in index.types.items():
+            if cls in types and iri not in seen and iri in names:
+                seen.add(iri)
+                display = index.label(iri) or names[iri][0]
+                ordered = [display] + [n for n in names[iri] if n != display]
+                index.search_entries.append(SearchEntry(iri, key, ordered, [fold(n) for n in ordered]))
+    return index
+
+
+def diagram_edges(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[tuple[str, str, str, int]]:
+    """(class, property, class, count) of the links between things, by each thing's main class.
+
+    Computed from the data rather than from rdfs:domain/range, which the ontology leaves open for many
+    properties: the diagram then shows how the graph really connects.
+    """
+    with index._lock:
+        if index._diagram is not None:
+            return index._diagram
+        counts: dict[tuple[str, str, str], int] = defaultdict(int)
+        for row in select(state, build, f"""
+            SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+              FILTER(isIRI(?o) && ?p != <{RDF_TYPE}> && STRSTARTS(STR(?o), "{index.base}/id/")) }}"""):
+            a, b = index.main_type(row["s"].value), index.main_type(row["o"].value)
+            if a and b:
+                counts[(a, row["p"].value, b)] += 1
+        index._diagram = sorted(((a, p, b, n) for (a, p, b), n in counts.items()), key=lambda x: -x[3])
+        return index._diagram
+
+
+# -------------------------------------------------------------------------------------------------
+# One index per build, kept on the app
+# -------------------------------------------------------------------------------------------------
+
+
+class IndexHolder:
+    """The index of the build being served; a new build id loads a new one (once, under a lock)."""
+
+    def __init__(self) -> None:
+        self._index: GraphIndex | None = None
+        self._lock = threading.Lock()
+
+    def get(self, state: AppState, build: ActiveBuild) -> GraphIndex:
+        current = self._index
+        if current is not None and current.build_id == build.info.build_id:
+            return current
+        with self._lock:
+            current = self._index
+            if current is not None and current.build_id == build.info.build_id:
+                return current
+            fresh = _load(state, build)
+            self._index = fresh
+            return fresh
+
+
+def resource_path(path: str) -> str | None:
+    """The {type}/{ref} part of an /id or /doc path, if it is one the build could have minted."""
+    return path if _ID_PATH.match(path) else None
+
+
+def term_name(name: str) -> str | None:
+    return name if _TERM.match(name) else None

@@ -1,0 +1,73 @@
+"""How a description of a thing is offered: HTML for people, RDF for programs, one ETag per build.
+
+An extension in the path wins (/doc/x.ttl), then ?format=, then Accept with its q-values
+(http/negotiation.py). Formats, their extensions and labels come from the one registry (engine/formats.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from flask import Request, Response, request
+
+from ...dumps import jsonld_document
+from ...engine import ActiveBuild
+from ...engine import formats as registry
+from ..http import negotiation, responses
+
+HTML = "text/html"
+TURTLE = "text/turtle"
+JSONLD = "application/ld+json"
+NTRIPLES = "application/n-triples"
+RDFXML = "application/rdf+xml"
+
+# What a description is offered as, in order of preference for a client that takes anything: people
+# following a link get the page, programs ask for RDF by Accept or by extension.
+OFFER = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
+EXTENSIONS = {registry.get(m).extension: m for m in OFFER}
+EXTENSION_OF = {m: registry.get(m).extension for m in OFFER}
+FORMAT_NAMES = {m: registry.get(m).label for m in OFFER if m != HTML}
+# Representations differ by format and encoding, and HTML pages also by the language a browser asks for.
+VARY = "Accept, Accept-Encoding, Accept-Language"
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """'firm/usg-people.ttl' -> ('firm/usg-people', 'text/turtle'); no known extension -> (path, None)."""
+    for ext, media in EXTENSIONS.items():
+        if path.endswith(ext):
+            return path[: -len(ext)], media
+    return path, None
+
+
+def negotiate(req: Request, forced: str | None, offer: tuple[str, ...] = OFFER) -> str | None:
+    """An extension wins, then ?format=, then Accept (q-values honoured); None: nothing acceptable."""
+    if forced is not None:
+        return forced if forced in offer else None
+    return negotiation.choose(req.headers.get("Accept"), offer, req.args.getlist("format"))
+
+
+def to_jsonld(ntriples: bytes, base: str) -> bytes:
+    """JSON-LD compacted with the published context (pyoxigraph writes only expanded JSON-LD)."""
+    quads = sorted(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES),
+                   key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+    return json.dumps(jsonld_document(quads, base), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def revalidate(build: ActiveBuild, key: tuple, max_age: int) -> tuple[str, Response | None]:
+    """The ETag for a representation, and a 304 answer when the client already has it."""
+    return responses.revalidate(build, key, max_age, VARY)
+
+
+def send(body: bytes | str, media: str, build: ActiveBuild, etag: str, max_age: int, status: int = 200,
+         content_location: str | None = None, lang: str | None = None) -> Response:
+    headers = {}
+    if content_location:
+        headers["Content-Location"] = content_location
+    if lang:
+        headers["Content-Language"] = lang
+    return responses.send(body, media, build, etag, max_age, status, VARY, headers)
+
+
+__all__ = ["EXTENSIONS", "EXTENSION_OF", "FORMAT_NAMES", "HTML", "JSONLD", "NTRIPLES", "OFFER", "RDFXML", "TURTLE",
+           "negotiate", "request", "revalidate", "send", "split_extension", "to_jsonld"]

@@ -1,0 +1,337 @@
+"""Dereferenceable IRIs: /id/... answers 303 to /doc/..., which describes the thing as HTML or RDF.
+
+The graph's IRIs are {base}/id/{type}/{ref}. Requests are resolved by path, whatever the Host: the
+server serves the base of the build in its store, and HTML links to our own IRIs are written as paths
+on this server, so a test server on 127.0.0.1 or a mirror on another host serves the same IRIs. RDF
+answers keep the canonical IRIs.
+
+/def and /def/{Term} document the ontology (see ontology.py for the page content).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from flask import Blueprint, Response, current_app, redirect, request
+
+from ...engine import ActiveBuild
+from ..http.responses import text_error
+from ..site.i18n import pick_lang
+from ..site.render import render_page
+from ..state import AppState, app_state
+from . import ontology
+from . import representations as ldhttp
+from .index import (
+    RDF_TYPE,
+    GraphIndex,
+    IndexHolder,
+    ReportPart,
+    Term,
+    construct,
+    diagram_edges,
+    iri_ref,
+    resource_path,
+    select,
+    term_name,
+)
+
+bp = Blueprint("linkeddata", __name__)
+
+MAX_INCOMING = 500  # incoming links shown on a page; the RDF and SPARQL have them all
+MAX_MEMBERS = 1000  # things of a class listed on its /def page
+
+
+def holder() -> IndexHolder:
+    """The per-build index, kept on the app (not in a module global: one app, one index)."""
+    # setdefault is atomic: two first requests at once still share one holder (and one load).
+    return current_app.extensions.setdefault("almerekg.ld", IndexHolder())
+
+
+def context() -> tuple[AppState, ActiveBuild, GraphIndex]:
+    """State, build and index for this request; raises errors.AppError (503) when unavailable."""
+    state = app_state()
+    build = state.engine.build()
+    return state, build, holder().get(state, build)
+
+
+def lang_suffix(lang: str) -> str:
+    # Dutch is the default; keep an English reader in English when following links.
+    return "?lang=en" if lang == "en" else ""
+
+
+# -------------------------------------------------------------------------------------------------
+# /id -> 303 -> /doc
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A thing of the build being served, named by an /id or /doc path."""
+
+    ref: str  # {type}/{ref}
+    iri: str
+    extension: str | None  # the media type an extension in the path asked for (.ttl, .jsonld, ...)
+    state: AppState
+    build: ActiveBuild
+    index: GraphIndex
+
+
+def resolve(path: str) -> Resolved | Response:
+    """The thing a path names, or the answer to give when it names none (404) or the data are unreadable (503)."""
+    bare, extension = ldhttp.split_extension(path)
+    ref = resource_path(bare)
+    if ref is None:
+        return not_found(path)
+    state, build, index = context()
+    if index.id_prefix + ref not in index.known:
+        return not_found(path)
+    return Resolved(ref, index.id_prefix + ref, extension, state, build, index)
+
+
+@bp.route("/id/<path:path>", methods=["GET", "HEAD"])
+def identifier(path: str) -> Response:
+    thing = resolve(path)
+    if isinstance(thing, Response):
+        return thing
+    # A thing is not a document: 303 See Other to the document about it (httpRange-14), which then
+    # negotiates the format. The extension, if given, is carried over.
+    target = "/doc/" + thing.ref + (ldhttp.EXTENSION_OF[thing.extension] if thing.extension else "")
+    if request.query_string:
+        target += "?" + urlencode(list(request.args.items(multi=True)))
+    resp = redirect(target, code=303)
+    resp.headers["Cache-Control"] = "public, max-age=3600"
+    return resp
+
+
+# -------------------------------------------------------------------------------------------------
+# /doc: the description
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    lang: str = ""
+    datatype: str = ""
+    external: bool = False
+    iri: str = ""
+
+
+@dataclass
+class Statement:
+    value: Value
+    graph: str
+    graph_href: str
+    graph_name: str
+    sources: list[ReportPart]
+
+
+@dataclass
+class PropertyGroup:
+    iri: str
+    href: str
+    label: str
+    curie: str
+    statements: list[Statement] = field(default_factory=list)
+
+
+def describe_value(index: GraphIndex, term: Term, lang: str) -> Value:
+    if term.is_iri:
+        ours = index.is_ours(term.value)
+        return Value(text=index.display(term.value, lang), href=index.link(term.value, lang), external=not ours,
+                     iri=term.value)
+    if term.kind == "bnode":
+        return Value(text="_:" + term.value)
+    dt = "" if term.lang or term.datatype in ("", "http://www.w3.org/2001/XMLSchema#string") \
+        else index.curie(term.datatype)
+    return Value(text=term.value, lang=term.lang, datatype=dt)
+
+
+def graph_name(index: GraphIndex, graph: str) -> str:
+    return graph.rsplit("/", 1)[-1] if graph.startswith(index.id_prefix + "graph/") else graph
+
+
+def group_statements(index: GraphIndex, rows: list[tuple[str, str, Term, str]], lang: str
+                     ) -> list[PropertyGroup]:
+    """(subject, property, value, graph) rows -> one group per property, types first, then by label."""
+    groups: dict[str, PropertyGroup] = {}
+    for subject, prop, value, graph in rows:
+        g = groups.get(prop)
+        if g is None:
+            g = groups[prop] = PropertyGroup(iri=prop, href=index.link(prop, lang), label=index.display(prop, lang),
+                curie=index.curie(prop))
+        g.statements.append(Statement(
+            value=describe_value(index, value, lang), graph=graph,
+            graph_href=index.link(graph, lang), graph_name=graph_name(index, graph),
+            sources=index.sources(graph, subject)))
+    return sorted(groups.values(), key=lambda g: (g.iri != RDF_TYPE, g.label.casefold()))
+
+
+def describe_query(iri: str) -> str:
+    ref = iri_ref(iri)
+    return (f"CONSTRUCT {{ {ref} ?p ?o . ?s ?q {ref} }} WHERE {{ "
+            f"{{ GRAPH ?g {{ {ref} ?p ?o }} }} UNION {{ GRAPH ?h {{ ?s ?q {ref} }} }} }}")
+
+
+def rdf_body(state: AppState, build: ActiveBuild, index: GraphIndex, query: str, media: str,
+             key: tuple) -> bytes:
+    if media == ldhttp.JSONLD:
+        nt = construct(state, build, query, ldhttp.NTRIPLES, cache_key=key)
+        return ldhttp.to_jsonld(nt, index.base)
+    return construct(state, build, query, media, cache_key=key)
+
+
+@bp.route("/doc/<path:path>", methods=["GET", "HEAD"])
+def document(path: str) -> Response:
+    thing = resolve(path)
+    if isinstance(thing, Response):
+        return thing
+    ref, iri, forced, state, build, index = (thing.ref, thing.iri, thing.extension, thing.state, thing.build,
+                                             thing.index)
+    media = ldhttp.negotiate(request, forced)
+    if media is None:
+        return text_error(406, "this description is available as: " + ", ".join(ldhttp.OFFER))
+    lang = pick_lang() if media == ldhttp.HTML else ""
+    etag, not_modified = ldhttp.revalidate(build, ("doc", ref, media, lang), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    location = None if forced else "/doc/" + ref + ldhttp.EXTENSION_OF[media]
+    if media != ldhttp.HTML:
+        body = rdf_body(state, build, index, describe_query(iri), media, ("describe", iri))
+        return ldhttp.send(body, media, build, etag, state.max_age, content_location=location)
+    html = doc_page(state, build, index, iri, ref, lang)
+    return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)
+
+
+def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, ref: str, lang: str) -> str:
+    subject = iri_ref(iri)
+    out_rows = select(state, build, f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} }} "
+                                    "ORDER BY ?p ?o ?g", cache_key=("out", iri))
+    in_rows = select(state, build, f"SELECT ?g ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {subject} }} }} "
+                                   f"ORDER BY ?p ?s ?g LIMIT {MAX_INCOMING + 1}", cache_key=("in", iri))
+    prov = index.provenance_graph
+    # Provenance statements are shown in their own box, not among the thing's properties.
+    own = [(iri, r["p"].value, r["o"], r["g"].value) for r in out_rows if r["g"].value != prov]
+    incoming = [(r["s"].value, r["p"].value, Term("uri", r["s"].value), r["g"].value)
+                for r in in_rows[:MAX_INCOMING]]
+    types = [t for t in index.types.get(iri, [])]
+    parts = [index.parts[p] for p in index.derived.get(iri, []) if p in index.parts]
+    title = index.label(iri, lang) or index.fallback_label(iri, lang) or observation_title(index, iri, own, lang) or ref
+    other_labels = sorted({(lng, text) for lng, text in index.labels.get(iri, {}).items() if text != title})
+    formats = [(ldhttp.FORMAT_NAMES[m], "/doc/" + ref + ldhttp.EXTENSION_OF[m], m)
+               for m in ldhttp.OFFER if m != ldhttp.HTML]
+    sparql_link = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}, quote_via=quote)
+    graph_stats = index.stats.get(iri) if iri in index.graphs else None
+    graph_part = index.parts.get(index.graph_parts.get(iri, ""))
+    return render_page(
+        "doc.html", lang=lang, index=index, iri=iri, title=title, other_labels=other_labels,
+        types=[describe_value(index, Term("uri", t), lang) for t in types],
+        groups=group_statements(index, own, lang),
+        incoming=group_statements(index, incoming, lang), incoming_truncated=len(in_rows) > MAX_INCOMING,
+        max_incoming=MAX_INCOMING, parts=parts, rows=index.rows.get(iri, []), formats=formats,
+        sparql_link=sparql_link, graph_stats=graph_stats, graph_part=graph_part,
+        lang_suffix=lang_suffix(lang),
+    )[0]
+
+
+QB = "http://purl.org/linked-data/cube#"
+
+
+def observation_title(index: GraphIndex, iri: str, own: list[tuple[str, str, Term, str]], lang: str) -> str | None:
+    """'Tabel 2 …: Industrie, 50-99' for a table cell, from its data set and dimension values."""
+    if QB + "Observation" not in index.types.get(iri, []):
+        return None
+    dataset = next((o.value for _s, p, o, _g in own if p == QB + "dataSet"), None)
+    dims = []
+    # The table's own dimensions (sector, size class) first, then where and when.
+    for _s, p, o, _g in sorted(own, key=lambda r: not r[1].startswith(index.def_prefix)):
+        dimension = p.startswith("http://purl.org/linked-data/sdmx/2009/dimension#") or (
+            QB + "DimensionProperty" in index.types.get(p, []))
+        if dimension and o.is_iri and p != QB + "dataSet":
+            dims.append(index.display(o.value, lang))
+        elif dimension:
+            dims.append(o.value)
+    if dataset is None or not dims:
+        return None
+    return f"{index.display(dataset, lang)}: {', '.join(dims)}"
+
+
+def not_found(path: str) -> Response:
+    """404; a page with a search box for browsers, a line of text for programs."""
+    media = ldhttp.negotiate(request, None, (ldhttp.HTML, "text/plain"))
+    message = "no such thing in this dataset"
+    if media == ldhttp.HTML:
+        body, status, headers = render_page("notfound.html", status=404, path=path)
+        resp = Response(body, status=status, content_type="text/html; charset=utf-8")
+        resp.headers.update(headers)
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+    return text_error(404, f"{message}: /{path}" if len(path) < 300 else message)
+
+
+# -------------------------------------------------------------------------------------------------
+# /def: the ontology
+# -------------------------------------------------------------------------------------------------
+
+
+def _ontology_rdf(state: AppState, build: ActiveBuild, index: GraphIndex, subject: str | None, media: str
+                  ) -> bytes:
+    graph = iri_ref(index.ontology_graph)
+    if subject is None:
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+    else:
+        query = f"CONSTRUCT {{ {iri_ref(subject)} ?p ?o }} WHERE {{ GRAPH {graph} {{ {iri_ref(subject)} ?p ?o }} }}"
+    return rdf_body(state, build, index, query, media, ("def", subject or ""))
+
+
+@bp.route("/def", methods=["GET", "HEAD"])
+@bp.route("/def<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):ext>", methods=["GET", "HEAD"])
+def ontology_page(ext: str = "") -> Response:
+    return _def(None, ldhttp.EXTENSIONS.get(ext))
+
+
+@bp.route("/def/<name>", methods=["GET", "HEAD"])
+def term_page(name: str) -> Response:
+    bare, forced = ldhttp.split_extension(name)
+    if term_name(bare) is None:
+        return not_found("def/" + name)
+    return _def(bare, forced)
+
+
+def _def(name: str | None, forced: str | None) -> Response:
+    state, build, index = context()
+    iri = None if name is None else index.def_prefix + name
+    lang = pick_lang()
+    if iri is not None and ontology.term_doc(index, iri, lang) is None:
+        return not_found("def/" + name)
+    media = ldhttp.negotiate(request, forced)
+    if media is None:
+        return text_error(406, "the ontology is available as: " + ", ".join(ldhttp.OFFER))
+    if media != ldhttp.HTML:
+        lang = ""
+    path = "/def" + ("" if name is None else "/" + name)
+    etag, not_modified = ldhttp.revalidate(build, ("def", path, media, lang), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    location = None if forced else path + ldhttp.EXTENSION_OF[media]
+    if media != ldhttp.HTML:
+        body = _ontology_rdf(state, build, index, iri, media)
+        return ldhttp.send(body, media, build, etag, state.max_age, content_location=location)
+    if iri is None:
+        classes, properties = ontology.ontology_terms(index, lang)
+        html = render_page(
+            "def.html", lang=lang, index=index, header=ontology.ontology_header(index), classes=classes,
+            properties=properties, vocabularies=ontology.reused_vocabularies(index),
+            code_lists=ontology.code_lists(index, lang),
+            diagram=ontology.diagram_svg(index, diagram_edges(state, build, index), lang),
+            lang_suffix=lang_suffix(lang),
+        )[0]
+    else:
+        members = sorted(((index.display(i, lang), index.link(i, lang))
+                          for i, types in index.types.items() if iri in types), key=lambda m: m[0].casefold())
+        html = render_page("def_term.html", lang=lang, index=index, term=ontology.term_doc(index, iri, lang),
+                           members=members[:MAX_MEMBERS], more_members=len(members) > MAX_MEMBERS,
+                           lang_suffix=lang_suffix(lang))[0]
+    return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)

@@ -1,0 +1,1 @@
+"""web/saved_queries"""

@@ -1,0 +1,569 @@
+"""/queries: the saved queries as pages for readers and as a small API for programs.
+
+  /queries                       all saved queries, grouped by the report's chapters
+  /queries/NAME                  the table in the report's layout, explained, drawn, with its notes
+  /queries/NAME.csv              every result row (RFC 4180; ?dialect=excel-nl for Dutch Excel);
+                                 ?layout=report gives the table as printed instead
+  /queries/NAME.csv-metadata.json  CSV on the Web metadata for that CSV
+  /queries/NAME.json             every result row as JSON (?layout=report: the printed grid)
+  /queries/NAME.ttl              the RDF underneath: every triple about a thing the result shows
+  /openapi.json                  OpenAPI 3 description of all of the above
+
+Rows are paged (?page, ?per_page) with Link headers; whether a next page exists is known by asking
+the store for one row more than the page holds. Every answer names its build (X-Almerekg-Build and
+a `build` field) and is cached per build, like /sparql's answers. Parameter values are checked and
+bound by the catalogue (queries.py): a value that is not allowed is a 400 before any SPARQL exists.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, request
+
+from ...engine import ActiveBuild, QueryRequest
+from ...engine.cache import CachedAnswer
+from ...errors import AppError
+from ...saved_queries import (
+    RESERVED,
+    STANDARD_PREFIXES,
+    Binding,
+    Catalogue,
+    ParamError,
+    Result,
+    SavedQuery,
+    catalogue,
+    describe_query,
+    engine_executor,
+    exact_labels,
+    labels_query,
+    notes_query,
+    parse_results,
+    pick_labels,
+    run,
+    run_page,
+)
+from ...saved_queries.tables import (
+    DIALECTS,
+    PRINTED_NUMBER,
+    Cell,
+    Table,
+    csvw_datatype,
+    json_rows,
+    layout,
+    report_grid,
+    tidy_grid,
+    write_csv,
+)
+from ...vocab import link_for
+from ..http.responses import answer, caching_headers, etag_for, not_modified
+from ..site.i18n import pick_lang
+from ..site.render import render_page
+from ..state import AppState, app_state
+from . import charts
+from .openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
+
+bp = Blueprint("queries", __name__)
+log = logging.getLogger("almerekg.web")
+
+SUFFIXES = (".csv-metadata.json", ".csv", ".json", ".ttl")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Plumbing: the catalogue, the build, running through the query workers, caching
+# ---------------------------------------------------------------------------------------------------
+
+
+def _catalogue() -> Catalogue:
+    return catalogue(app_state().settings.queries_dir)
+
+
+def _executor(state: AppState, build: ActiveBuild) -> Callable[[str], bytes]:
+    return engine_executor(state.engine)
+
+
+def _graph(state: AppState, build: ActiveBuild, text: str) -> bytes:
+    base = build.info.base.rstrip("/")
+    prefixes = (("ak", base + "/def/"), *STANDARD_PREFIXES)
+    return state.engine.query(QueryRequest(text, results_type=None, graph_type="text/turtle",
+                                           prefixes=prefixes)).body
+
+
+def _params(query: SavedQuery) -> Binding:
+    raw: dict[str, str] = {}
+    for key in request.args:
+        if key in RESERVED:
+            continue
+        values = request.args.getlist(key)
+        if len(values) > 1:
+            raise ParamError(f"parameter {key!r} is given {len(values)} times")
+        raw[key] = values[0]
+    return query.bind(raw)
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or len(raw) > 9:
+        raise AppError(400, f"{name} must be a whole number from {low} to {high}")
+    value = int(raw)
+    if not low <= value <= high:
+        raise AppError(400, f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = request.args.get(name) or default
+    if value not in allowed:
+        raise AppError(400, f"{name} must be one of: {', '.join(allowed)}")
+    return value
+
+
+def _respond(state: AppState, build: ActiveBuild, key: tuple, media: str,
+             produce: Callable[[], bytes], headers: dict[str, str] | None = None) -> Response:
+    """Answer from the per-build cache (or produce and keep), with validators and the build id."""
+    key = (build.info.build_id, "saved-query", *key)
+    etag = etag_for(key)
+    if not_modified(request, etag, build.last_modified):
+        resp = Response(status=304)
+    else:
+        entry = state.engine.cache.get(key)
+        cache = "HIT"
+        if entry is None:
+            cache = "MISS"
+            entry = CachedAnswer(produce(), media)
+            state.engine.cache.put(key, entry)
+        resp = answer(request, entry)
+        resp.headers["X-Cache"] = cache
+    caching_headers(resp, etag, build.last_modified, state.max_age)
+    resp.headers["X-Almerekg-Build"] = build.info.build_id
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _url(path: str, **changes: Any) -> str:
+    """This request's URL with some arguments changed (None drops one); relative, keeps the rest."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes]
+    args += [(k, str(v)) for k, v in changes.items() if v is not None]
+    return path + ("?" + urlencode(args) if args else "")
+
+
+def _param_query(binding: Binding, **extra: Any) -> str:
+    """Query string with the request's explicitly given parameters (defaults stay implicit)."""
+    args = [(k, v) for k, v in binding.values if k in binding.explicit]
+    args += [(k, str(v)) for k, v in extra.items() if v is not None]
+    return "?" + urlencode(args) if args else ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Routes
+# ---------------------------------------------------------------------------------------------------
+
+
+@bp.route("/queries", methods=["GET", "HEAD"])
+@bp.route("/queries/", methods=["GET", "HEAD"])
+def index() -> Response:
+    lang = pick_lang()
+    cat = _catalogue()
+    body, status, headers = render_page("queries_index.html", lang=lang, chapters=cat.by_chapter(),
+                                        lang_suffix=_lang_suffix(lang))
+    resp = Response(body, status=status, headers=headers, mimetype="text/html")
+    try:
+        resp.headers["X-Almerekg-Build"] = app_state().engine.build().info.build_id
+    except AppError:
+        pass  # the list of queries does not depend on the data; without a build it still shows
+    return resp
+
+
+@bp.route("/queries/<string:name>", methods=["GET", "HEAD"])
+def saved(name: str) -> Response:
+    suffix = next((s for s in SUFFIXES if name.endswith(s)), "")
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    query = _catalogue().get(stem)
+    if query is None:
+        raise AppError(404, f"there is no saved query named {stem!r}; see /queries")
+    state = app_state()
+    try:
+        binding = _params(query)
+    except ParamError as exc:
+        if suffix:
+            raise
+        return _bad_params(query, exc)
+    build = state.engine.build()
+    if suffix == ".csv":
+        return _csv(state, build, query, binding)
+    if suffix == ".csv-metadata.json":
+        return _csv_metadata(state, build, query, binding)
+    if suffix == ".json":
+        return _json(state, build, query, binding)
+    if suffix == ".ttl":
+        return _turtle(state, build, query, binding)
+    return _page(state, build, query, binding)
+
+
+@bp.route("/openapi.json", methods=["GET", "HEAD"])
+def openapi() -> Response:
+    state = app_state()
+    cat = _catalogue()
+    try:
+        build = state.engine.build()
+        build_id = build.info.build_id
+    except AppError:
+        build, build_id = None, ""
+    doc = openapi_document(cat, build_id, state.settings.site_url)
+    resp = Response(json.dumps(doc, ensure_ascii=False, indent=1), mimetype="application/json")
+    if build is not None:
+        resp.headers["X-Almerekg-Build"] = build_id
+    return resp
+
+
+# ---------------------------------------------------------------------------------------------------
+# Machine formats
+# ---------------------------------------------------------------------------------------------------
+
+
+def _paged(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding
+           ) -> tuple[Result, bool, int, int]:
+    page = _int_arg("page", 1, 1, 10**6)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    result, has_next = run_page(query, build.info.base, binding, _executor(state, build), page, per_page)
+    return result, has_next, page, per_page
+
+
+def _page_links(path: str, page: int, per_page: int, has_next: bool) -> dict[str, str]:
+    links = {"first": _url(path, page=1, per_page=per_page)}
+    if page > 1:
+        links["prev"] = _url(path, page=page - 1, per_page=per_page)
+    if has_next:
+        links["next"] = _url(path, page=page + 1, per_page=per_page)
+    return links
+
+
+def _link_header(links: dict[str, str], extra: list[str] = ()) -> str:
+    """RFC 8288 links, absolute from the configured public URL (never from the request's Host)."""
+    site = app_state().settings.site_url
+    return ", ".join([f'<{site}{url}>; rel="{rel}"' for rel, url in links.items()] + list(extra))
+
+
+def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
+    dialect = _choice("dialect", DIALECTS, "rfc4180")
+    shape = _choice("layout", ("rows", "report"), "rows")
+    base_path = f"/queries/{query.name}.csv"
+    filename = f"{query.name}{'-tabel' if shape == 'report' else ''}{'-excel' if dialect == 'excel-nl' else ''}.csv"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    meta = _url(f"/queries/{query.name}.csv-metadata.json", page=None, per_page=None)
+    describedby = f'<{state.settings.site_url}{meta}>; rel="describedby"; type="application/csvm+json"'
+    media = "text/csv; header=present"
+    if shape == "report":
+        result = run(query, build.info.base, binding, _executor(state, build))
+
+        def produce_report() -> bytes:
+            return write_csv(report_grid(layout(query, result, "nl"), dialect), dialect)
+
+        headers["Link"] = describedby
+        return _respond(state, build, (query.name, binding.key, "csv", shape, dialect), media,
+                        produce_report, headers)
+    page = _int_arg("page", 1, 1, 10**6)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    key = (query.name, binding.key, "csv", shape, dialect, page, per_page)
+    def produce() -> bytes:
+        result, has_next, _, _ = _paged(state, build, query, binding)
+        _remember_has_next(state, build, key, has_next)
+        return write_csv(tidy_grid(result, dialect), dialect)
+
+    resp = _respond(state, build, key, media, produce, headers)
+    has_next = _cached_has_next(state, build, key)
+    resp.headers["Link"] = _link_header(_page_links(base_path, page, per_page, has_next), [describedby])
+    return resp
+
+
+def _remember_has_next(state: AppState, build: ActiveBuild, key: tuple, has_next: bool) -> None:
+    # Kept beside the cached page, so that a cache hit or a 304 can still send the right Link header.
+    state.engine.cache.put((build.info.build_id, "has-next", *key), CachedAnswer(b"1" if has_next else b"0", ""))
+
+
+def _cached_has_next(state: AppState, build: ActiveBuild, key: tuple) -> bool:
+    entry = state.engine.cache.get((build.info.build_id, "has-next", *key))
+    if entry is not None:
+        return entry.body == b"1"
+    # The cache dropped the flag: ask the store again (cheap; one row more than the page).
+    query = _catalogue().get(key[0])
+    assert query is not None
+    _, has_next, _, _ = _paged(state, build, query, _params(query))
+    return has_next
+
+
+def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
+    shape = _choice("layout", ("rows", "report"), "rows")
+    base_path = f"/queries/{query.name}.json"
+    doc: dict[str, Any] = {
+        "query": query.name, "title": query.title, "build": build.info.build_id,
+        "parameters": binding.as_dict(),
+        "source": {"label": query.source.label, "page": query.source.page,
+                   "iri": f"{build.info.base.rstrip('/')}/id/report-part/{query.source.part}"},
+    }
+    if shape == "report":
+        def produce_report() -> bytes:
+            result = run(query, build.info.base, binding, _executor(state, build))
+            table = layout(query, result, "nl")
+            grid = table.grid()
+            doc.update({"layout": table.kind, "printed_header": table.printed_header,
+                        "header": grid[0], "rows": grid[1:]})
+            return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+        return _respond(state, build, (query.name, binding.key, "json", shape), "application/json",
+                        produce_report)
+    page = _int_arg("page", 1, 1, 10**6)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    key = (query.name, binding.key, "json", shape, page, per_page)
+    def produce() -> bytes:
+        result, has_next, _, _ = _paged(state, build, query, binding)
+        _remember_has_next(state, build, key, has_next)
+        links = _page_links(base_path, page, per_page, has_next)
+        doc.update({"page": page, "per_page": per_page, "next": links.get("next"), "prev": links.get("prev"),
+                    "columns": result.variables, "rows": json_rows(result)})
+        return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+    resp = _respond(state, build, key, "application/json", produce)
+    has_next = _cached_has_next(state, build, key)
+    resp.headers["Link"] = _link_header(_page_links(base_path, page, per_page, has_next))
+    return resp
+
+
+def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
+    shape = _choice("layout", ("rows", "report"), "rows")
+    dialect = _choice("dialect", DIALECTS, "rfc4180")
+    base = build.info.base.rstrip("/")
+
+    def produce() -> bytes:
+        result = run(query, build.info.base, binding, _executor(state, build))
+        url = f"{query.name}.csv" + _param_query(binding, layout="report" if shape == "report" else None,
+                                                  dialect=dialect if dialect != "rfc4180" else None)
+        if shape == "report":
+            grid = layout(query, result, "nl").grid()
+            columns = [{"name": f"col{i + 1}", "titles": title or f"col{i + 1}", "datatype": "string"}
+                       for i, title in enumerate(grid[0])]
+        else:
+            columns = [{"name": var, "titles": var, "datatype": csvw_datatype(result, var)}
+                       for var in result.variables]
+        meta = {
+            "@context": ["http://www.w3.org/ns/csvw", {"@language": "nl"}],
+            "url": url,
+            "dc:title": [{"@value": query.title["nl"], "@language": "nl"},
+                         {"@value": query.title["en"], "@language": "en"}],
+            "dc:description": [{"@value": query.description["nl"], "@language": "nl"},
+                               {"@value": query.description["en"], "@language": "en"}],
+            "dc:source": {"@id": f"{base}/id/report-part/{query.source.part}"},
+            "dc:hasVersion": build.info.build_id,
+            "dialect": {"header": True, "delimiter": ";" if dialect == "excel-nl" else ",",
+                        "encoding": "utf-8"},
+            "tableSchema": {"columns": columns},
+        }
+        return json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+
+    return _respond(state, build, (query.name, binding.key, "csvw", shape, dialect), "application/csvm+json",
+                    produce)
+
+
+def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
+    def produce() -> bytes:
+        result = run(query, build.info.base, binding, _executor(state, build))
+        iris = result.iris() + query.anchors(build.info.base)
+        return _graph(state, build, describe_query(build.info.base, iris))
+
+    headers = {"Content-Disposition": f'inline; filename="{query.name}.ttl"'}
+    return _respond(state, build, (query.name, binding.key, "ttl"), "text/turtle", produce, headers)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------------
+
+
+def _lang_suffix(lang: str) -> str:
+    return "?lang=en" if lang == "en" else ""
+
+
+def doc_link(iri: str | None, base: str, lang: str) -> str | None:
+    """Where a link to a thing goes (vocab.link_for), keeping an English reader in English on our pages."""
+    href = link_for(iri, base)
+    return href + _lang_suffix(lang) if href is not None and href.startswith("/") else href
+
+
+def display(cell: Cell, lang: str) -> str:
+    """A cell's text on the page: as printed in Dutch; English number style on the English page."""
+    if cell.entries:
+        return ""
+    if lang == "en" and cell.value is not None and PRINTED_NUMBER.match(cell.text or ""):
+        return f"{int(cell.value):,}" if float(cell.value) == int(cell.value) else str(cell.value)
+    if lang == "nl" and cell.value is not None and cell.numeric and (cell.text or "").isdigit() and len(cell.text) > 3:
+        return f"{int(cell.value):,}".replace(",", ".")
+    return cell.text
+
+
+def _notes(state: AppState, build: ActiveBuild, query: SavedQuery, result: Result, lang: str
+           ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    base = build.info.base
+    anchors = query.anchors(base) + result.iris()
+    parts = [f"{base.rstrip('/')}/id/report-part/{p}" for p in query.source.parts]
+    rows = parse_results(_executor(state, build)(notes_query(base, anchors, parts, lang))).rows
+    notes: dict[str, dict[str, Any]] = {}
+    by_target: dict[str, list[str]] = {}
+    for r in rows:
+        iri = r["note"].value
+        note = notes.get(iri)
+        if note is None:
+            note = notes[iri] = {
+                "iri": iri, "id": iri.rsplit("/", 1)[-1], "href": doc_link(iri, base, lang),
+                "comment": r["comment"].value, "comment_lang": r["comment"].lang or "nl",
+                "kind": r["kindLabel"].value if "kindLabel" in r else
+                (r["kind"].value.rsplit("/", 1)[-1] if "kind" in r else ""),
+                "printed": r["printed"].value if "printed" in r else None,
+                "used": r["used"].value if "used" in r else None,
+                "targets": [],
+            }
+        target = r["target"].value
+        if target not in note["targets"]:
+            note["targets"].append(target)
+        by_target.setdefault(target, [])
+        if note["id"] not in by_target[target]:
+            by_target[target].append(note["id"])
+    return sorted(notes.values(), key=lambda n: n["id"]), by_target
+
+
+def _mark(table: Table, by_target: dict[str, list[str]]) -> None:
+    for c in table.header:
+        c.notes = by_target.get(c.iri or "", [])
+    for r in table.rows:
+        if r.header is not None:
+            found = list(by_target.get(r.header.iri or "", []))
+            found += [n for n in by_target.get(r.iri or "", []) if n not in found]
+            r.header.notes = found
+        for c in r.cells:
+            found = []
+            for iri in (c.observation, c.iri if c.observation is None else None):
+                found += [n for n in by_target.get(iri or "", []) if n not in found]
+            c.notes = found
+            for e in c.entries:
+                e.notes = by_target.get(e.iri or "", [])
+
+
+def _relabel(state: AppState, build: ActiveBuild, table: Table, lang: str) -> None:
+    """Plain tables show a linked thing by its label in the page's language: a bare IRI always by
+    its best label, a label column (declared `relabel: true`) where the graph has one in this language.
+
+    The report's own tables (pivots, side by side) keep their printed Dutch headers, which are the
+    reproduction; on an English page each header that names a thing gets its English label beside it.
+    """
+    if table.kind == "table":
+        cells = [c for c in table.cells() if c.relabel and c.iri]
+    elif lang != "nl":
+        cells = [c for c in [*table.header, *(r.header for r in table.rows if r.header is not None)] if c.iri]
+    else:
+        return
+    if not cells:
+        return
+    rows = parse_results(_executor(state, build)(labels_query(build.info.base, {c.iri for c in cells})))
+    exact, best = exact_labels(rows, lang), pick_labels(rows, lang)
+    for c in cells:
+        if table.kind != "table":
+            gloss = exact.get(c.iri)
+            if gloss and gloss.casefold() != (c.text or "").casefold():
+                c.gloss = gloss
+        elif c.text == c.iri and c.iri in best:
+            c.text = best[c.iri]
+        elif c.iri in exact:
+            c.text = exact[c.iri]
+
+
+def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
+    lang = pick_lang()
+    base = build.info.base
+
+    def produce() -> bytes:
+        result = run(query, base, binding, _executor(state, build))
+        table = layout(query, result, lang)
+        notes, by_target = _notes(state, build, query, result, lang)
+        _mark(table, by_target)
+        _relabel(state, build, table, lang)
+        chart = None
+        if query.chart:
+            title = query.chart.get("title", {}).get(lang) or query.title[lang]
+            if query.chart["kind"] == "stacked-bars":
+                chart = charts.stacked_bars(table, title, lang)
+            elif query.chart.get("label") and query.chart.get("value"):
+                label, value = query.chart["label"], query.chart["value"]
+                chart = charts.bars([(r[label].value, float(r[value].number() or 0))
+                                     for r in result.rows if label in r and value in r], title, lang)
+        sparql = query.sparql(base, binding)
+        qs = _param_query(binding)
+        body, _status, _headers = render_page(
+            "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
+            rows_count=len(result.rows), sparql=sparql,
+            editor_href="/sparql?" + urlencode({"query": sparql}),
+            params=_form(query, binding, lang), binding=binding,
+            downloads=_downloads(query, binding, lang),
+            doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
+            source_href=doc_link(f"{base.rstrip('/')}/id/report-part/{query.source.part}", base, lang),
+            lang_suffix=_lang_suffix(lang), param_qs=qs,
+        )
+        return body.encode("utf-8")
+
+    key = (query.name, binding.key, "html", lang)
+    resp = _respond(state, build, key, "text/html", produce, {"Content-Language": lang})
+    resp.headers["Vary"] = "Accept, Accept-Encoding, Accept-Language"
+    return resp
+
+
+def _form(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, Any]]:
+    chosen = binding.as_dict()
+    out = []
+    for p in query.params:
+        options = [{"value": v, "label": p.value_label(v, lang), "selected": chosen.get(p.name) == v}
+                   for v in p.values]
+        if p.type in ("code", "string") and p.default is None:
+            options.insert(0, {"value": "", "label": "(alle)" if lang == "nl" else "(all)",
+                               "selected": p.name not in chosen})
+        out.append({"name": p.name, "label": p.label[lang], "type": p.type, "options": options,
+                    "value": chosen.get(p.name, ""), "minimum": p.minimum, "maximum": p.maximum})
+    return out
+
+
+def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, str]]:
+    n = query.name
+    nl = lang == "nl"
+
+    def href(suffix: str, **extra: Any) -> str:
+        return f"/queries/{n}{suffix}" + _param_query(binding, **extra)
+
+    return [
+        {"href": href(".csv", layout="report"), "type": "text/csv",
+         "label": "De tabel zoals gedrukt (CSV)" if nl else "The table as printed (CSV)"},
+        {"href": href(".csv", layout="report", dialect="excel-nl"), "type": "text/csv",
+         "label": "Idem, voor Nederlandse Excel (puntkomma's, decimale komma)" if nl
+         else "The same, for Dutch Excel (semicolons, decimal comma)"},
+        {"href": href(".csv"), "type": "text/csv",
+         "label": "Alle resultaatregels (CSV)" if nl else "All result rows (CSV)"},
+        {"href": href(".csv-metadata.json"), "type": "application/csvm+json",
+         "label": "Beschrijving van die CSV (CSV on the Web)" if nl else "Description of that CSV (CSV on the Web)"},
+        {"href": href(".json"), "type": "application/json",
+         "label": "Alle resultaatregels (JSON)" if nl else "All result rows (JSON)"},
+        {"href": href(".ttl"), "type": "text/turtle",
+         "label": "De onderliggende gegevens als RDF (Turtle)" if nl else "The underlying data as RDF (Turtle)"},
+    ]
+
+
+def _bad_params(query: SavedQuery, exc: ParamError) -> Response:
+    lang = pick_lang()
+    body, _status, headers = render_page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
+                                         params=_form(query, query.bind({}), lang),
+                                         lang_suffix=_lang_suffix(lang))
+    resp = Response(body, status=400, headers=headers, mimetype="text/html")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

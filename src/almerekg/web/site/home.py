@@ -1,0 +1,125 @@
+"""The home page and the search over names of firms, networks, organisations, sectors, places, clusters.
+
+Search runs in Python over the label index of the build being served: the text a person types is
+compared with names, never put into a SPARQL query, and the template escapes it on the way out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, request
+
+from ...saved_queries import catalogue, signature
+from ..linkeddata import representations as ldhttp
+from ..linkeddata.index import (
+    ORG_ORGANIZATION,
+    QB_OBSERVATION,
+    SCHEMA,
+    SEARCH_KINDS,
+    GraphIndex,
+    format_date,
+)
+from ..linkeddata.views import context, lang_suffix
+from .i18n import pick_lang
+from .render import render_page
+
+bp = Blueprint("pages", __name__)
+
+MAX_QUERY_CHARS = 200
+
+KIND_NAMES = {
+    "firm": {"nl": "Bedrijven", "en": "Firms"},
+    "network": {"nl": "Netwerken", "en": "Networks"},
+    "organisation": {"nl": "Andere organisaties", "en": "Other organisations"},
+    "sector": {"nl": "Sectoren", "en": "Sectors"},
+    "place": {"nl": "Plaatsen en regio's", "en": "Places and regions"},
+    "cluster": {"nl": "Clusters", "en": "Clusters"},
+}
+
+
+@dataclass
+class Count:
+    number: int
+    nl: str
+    en: str
+    href: str
+
+
+def counts(index: GraphIndex) -> list[Count]:
+    """What the graph holds, counted live from the build being served."""
+    ak = index.def_prefix
+    firms = {i for i, t in index.types.items() if ak + "Firm" in t}
+    networks = {i for i, t in index.types.items() if ak + "Network" in t}
+    others = {i for i, t in index.types.items() if ORG_ORGANIZATION in t} - firms - networks
+    c = index.class_counts
+    return [
+        Count(len(firms), "bedrijven", "firms", "/def/Firm"),
+        Count(len(networks), "netwerken", "networks", "/def/Network"),
+        Count(len(others), "andere organisaties (moeders, partners, overheden)",
+              "other organisations (parents, partners, government)", "/def"),
+        Count(c.get(ak + "Relationship", 0), "relaties tussen organisaties", "relationships between organisations",
+              "/def/Relationship"),
+        Count(c.get(ak + "Sector", 0), "sectoren", "sectors", "/def/Sector"),
+        Count(c.get(ak + "Cluster", 0), "clusters", "clusters", "/def/Cluster"),
+        Count(c.get(SCHEMA + "Place", 0), "plaatsen en regio's", "places and regions", "/def"),
+        Count(c.get(QB_OBSERVATION, 0), "tabelcellen (waarnemingen)", "table cells (observations)", "/queries"),
+        Count(c.get(ak + "Statement", 0), "beweringen uit de tekst, met citaat", "statements from the text, quoted",
+              "/def/Statement"),
+        Count(c.get(ak + "Note", 0), "noten over aannames en inconsistenties",
+              "notes on assumptions and inconsistencies", "/def/Note"),
+    ]
+
+
+def names(index: GraphIndex, prop: str, lang: str) -> list[tuple[str, str]]:
+    """(label, href) of the things the report links to through `prop` (authors, commissioner, ...)."""
+    return [(index.display(t.value, lang), index.link(t.value, lang))
+            for t in index.report_values(prop) if t.is_iri]
+
+
+@bp.route("/", methods=["GET", "HEAD"])
+def home() -> Response:
+    state, build, index = context()
+    lang = pick_lang()
+    etag, not_modified = ldhttp.revalidate(
+        build, ("home", lang, signature(state.settings.queries_dir)), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    dct = "http://purl.org/dc/terms/"
+    report = {
+        "title": next((t.value for t in index.report.get(dct + "title", [])), "Groei door samenwerking in Almere"),
+        "href": index.link(index.report_iri, lang) if index.report_iri else "",
+        "date": format_date(next((t.value for t in index.report.get(SCHEMA + "datePublished", [])), ""), lang),
+        "authors": names(index, dct + "creator", lang),
+        "contributors": names(index, dct + "contributor", lang),
+        "commissioners": names(index, index.def_prefix + "commissionedBy", lang),
+        "cooperation": names(index, index.def_prefix + "inCooperationWith", lang),
+    }
+    html = render_page(
+        "home.html", lang=lang, index=index, report=report, counts=counts(index), info=build.info,
+        queries=catalogue(state.settings.queries_dir).queries, lang_suffix=lang_suffix(lang),
+        graphs=len(index.stats),
+    )[0]
+    return ldhttp.send(html, ldhttp.HTML, build, etag, state.max_age, lang=lang)
+
+
+@bp.route("/search", methods=["GET", "HEAD"])
+def search() -> Response:
+    state, build, index = context()
+    lang = pick_lang()
+    text = request.args.get("q", "")[:MAX_QUERY_CHARS]
+    hits = index.search(text) if text.strip() else []
+    groups = []
+    for key, _cls in SEARCH_KINDS:
+        members = [(entry, matched) for entry, matched in hits if entry.kind == key]
+        if members:
+            groups.append((KIND_NAMES[key][lang], members))
+    body, status, headers = render_page(
+        "search.html", lang=lang, index=index, q=text, groups=groups, total=len(hits),
+        lang_suffix=lang_suffix(lang),
+    )
+    resp = Response(body, status=status, content_type="text/html; charset=utf-8")
+    resp.headers.update(headers)
+    # Cheap to compute and personal to the query: no shared caching.
+    resp.headers["Cache-Control"] = "no-store"
+    return resp

@@ -1,0 +1,108 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation, read-only, with limits and caching.
+
+One path for every client: the protocol request is read (protocol.py), the answer's format chosen
+(http/negotiation.py over the format registry), and the query run by the engine. A browser asking for
+HTML gets the query editor (editor.py), which renders the very same engine answer as a page; without a
+query the endpoint describes itself (service_description.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Response, request
+
+from ...engine import QueryRequest, etag_for, formats
+from ...engine.engine import READ_ONLY, not_acceptable
+from ...engine.guard import hints
+from ...errors import AppError
+from ..http import negotiation
+from ..http.responses import caching_headers, from_engine, not_modified, send
+from ..state import app_state
+from . import editor, protocol, service_description
+
+bp = Blueprint("sparql", __name__)
+
+RESULTS = formats.media_types(formats.RESULTS)
+GRAPHS = formats.media_types(formats.GRAPH)
+
+
+def note(**fields: object) -> None:
+    """Add fields to this request's access-log line."""
+    request.environ.setdefault("almerekg.log", {}).update(fields)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    state = app_state()
+    req = protocol.parse(request, state.settings.max_request_bytes)
+    if req.update:
+        note(outcome="update-refused")
+        raise AppError(403, READ_ONLY)
+    accept = request.headers.get("Accept")
+    if req.query is None:
+        if request.method == "POST":
+            raise AppError(400, "the request carries no query (a query parameter or a sparql-query body)")
+        return _service_description(req)
+    note(query_sha=hashlib.sha256(req.query.encode("utf-8", "surrogatepass")).hexdigest()[:16],
+         query_len=len(req.query))
+    if editor.wanted(req, accept):
+        note(page="editor")
+        return editor.run(req)
+    form = hints(req.query).form
+    results_type = negotiation.choose(accept, RESULTS, req.formats) if form in ("SELECT", "ASK", "") else None
+    graph_type = negotiation.choose(accept, GRAPHS, req.formats) if form in ("CONSTRUCT", "DESCRIBE", "") else None
+    if results_type is None and graph_type is None:
+        raise not_acceptable(form)
+    query = QueryRequest(req.query, results_type=results_type, graph_type=graph_type,
+                         default_graphs=req.default_graphs, named_graphs=req.named_graphs)
+    engine = state.engine
+    try:
+        ticket = engine.prepare(query)
+    except AppError as exc:
+        note(outcome="refused" if exc.status in (403, 413) else "error")
+        raise
+    if not_modified(request, ticket.etag, ticket.build.last_modified):
+        note(cache="revalidated")
+        resp = Response(status=304)
+        caching_headers(resp, ticket.etag, ticket.build.last_modified, state.max_age)
+        return resp
+    try:
+        result = engine.answer(ticket)
+    except AppError as exc:
+        note(outcome=f"failed-{exc.status}")
+        raise
+    note(cache=result.cache.lower())
+    return from_engine(result, state.max_age)
+
+
+def _service_description(req: protocol.ProtocolRequest) -> Response:
+    state = app_state()
+    accept = request.headers.get("Accept")
+    offer = service_description.DESCRIPTION_FORMATS
+    if editor.wanted(req, accept, offer):
+        return editor.page()
+    media = negotiation.choose(accept, offer, req.formats)
+    if media is None:
+        raise AppError(406, "the service description is available as: " + formats.describe(offer))
+    build = _try_build()
+    info = build.info if build is not None else None
+    key = (info.build_id if info else "", "service-description", state.settings.endpoint_iri, media)
+    etag = etag_for(key)
+    if build is not None and not_modified(request, etag, build.last_modified):
+        resp = Response(status=304)
+        caching_headers(resp, etag, build.last_modified, state.max_age)
+        return resp
+    body = service_description.render(media, state.settings, info)
+    if build is None:
+        resp = Response(body, content_type=formats.get(media).content_type())
+        caching_headers(resp, None, None, state.max_age)
+        return resp
+    return send(body, media, build, etag, state.max_age)
+
+
+def _try_build():  # noqa: ANN202 - ActiveBuild | None
+    try:
+        return app_state().engine.build()
+    except AppError:
+        return None
