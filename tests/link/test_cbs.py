@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from almerekg.cli import main
-
 from almerekg.link import cbs
 
 from .fake_services import MEASURES, PERIODS, REGIONS, SBI, TEST_TABLE, cell_value, closed_port
