@@ -1,16 +1,18 @@
 """A local HTTP server that answers like CBS StatLine (OData v3 and v4) and the KvK Zoeken API v2.
 
 Two kinds of answers. Under /recorded/ it serves what others recorded from the real services (recorded.py and
-tests/link/recorded/README.md say where each comes from). Everywhere else it serves TEST DATA:
-
-Every number, title, table id, category key and KvK number here is invented for the tests and marked as such; none
-of it is a CBS figure or a real registration, and none of it ever goes into data/ or linksets/ of the project. Only
-the *shape* of the answers follows the services' documentation: OData v3 as the cbsodata client reads it
-(TableInfos, DataProperties with Type Dimension/GeoDimension/TimeDimension/Topic, one list per dimension with Key and
-Title, TypedDataSet, odata.nextLink paging, keys padded with spaces), OData v4 as CBS's own examples read it
-(Properties, Dimensions, MeasureCodes, <Dimension>Codes with Identifier and Title, Observations with Measure and
-Value, @odata.nextLink), and the KvK Zoeken API v2 response (pagina, resultatenPerPagina, totaal, resultaten with
-kvkNummer, naam, adres.binnenlandsAdres.plaats, type; the key in the 'apikey' header).
+tests/link/recorded/README.md say where each comes from). Everywhere else it serves TEST DATA: every number, title,
+table id, category key and KvK number there is invented for the tests and marked as such; none of it is a CBS figure
+or a real registration, and none of it ever goes into data/ or linksets/ of the project. Only the *shape* follows the
+services: OData v3 as the cbsodata client reads it (TableInfos, DataProperties with Type Dimension/GeoDimension/
+TimeDimension/TopicGroup/Topic with Unit and Datatype, one list per dimension with Key and Title, Perioden with Status,
+TypedDataSet, odata.nextLink paging, keys padded with spaces, JSON only for $format=json), OData v4 as CBS's own
+examples read it (Properties, Dimensions, MeasureCodes, <Dimension>Codes, Observations with Measure and Value,
+@odata.nextLink), and the KvK Zoeken API v2 (pagina, resultatenPerPagina 1-100, totaal, resultaten with kvkNummer,
+naam, adres.binnenlandsAdres.plaats, type, actief, vervallenNaam; inactive registrations only when asked for; "no
+results" as HTTP 404 with the recorded IPD5200 body; the key in the 'apikey' header). It also acts as an HTTPS proxy
+that refuses every tunnel and notes where the client wanted to go, so a test can see which host a default URL names
+without any traffic leaving this machine.
 """
 
 from __future__ import annotations

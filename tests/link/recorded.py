@@ -21,7 +21,7 @@ def load(name: str) -> Any:
 # Fields of the assembled answers that no readable recording holds (see README.md, "What is not recorded").
 NOT_RECORDED = {
     "83583NED DataProperties": "Type and Title of each property; the topic's Unit, Datatype, Decimals as quoted "
-                               "in issue 16",
+                               "in the request for the fix",
     "83583NED Perioden": "titles (after TableInfos.Period) and Status (after TableInfos.ShortDescription)",
     "83583NED BedrijfstakkenBranchesSBI2008": "the title of T001081",
     "84799NED DataProperties": "Type, Title, Datatype and Unit of each property",

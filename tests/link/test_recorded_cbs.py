@@ -36,6 +36,7 @@ def _statline(services, tmp_path, table: str) -> cbs.StatLine:
 
 
 def test_describe_lists_the_geodetail_dimension_of_84799ned(services, tmp_path, capsys):
+    """Rests on an addition (recorded/README.md): the Type GeoDetail of WijkenEnBuurten; its keys are recorded."""
     code, out, err = _run(capsys, "link", "cbs", "--table", "84799NED", "--base-url", _v3(services), "--describe",
                           "--cache-dir", str(tmp_path / "c"))
     assert code == 0, err
@@ -57,6 +58,7 @@ def test_a_geodetail_region_holds_the_municipality(services, tmp_path, capsys):
 
 
 def test_a_text_measure_is_refused_with_a_message_not_a_traceback(services, tmp_path, capsys):
+    """Rests on an addition: the Datatype String of Gemeentenaam_1 (the municipality's name, by its description)."""
     text = next(p for p in recorded.v3_84799ned()["DataProperties"] if p.get("Datatype") == "String")
     code, _out, err = _run(capsys, "link", "cbs", "--table", "84799NED", "--base-url", _v3(services),
                            "--municipality", "GM0034", "--years", "2020", "--measure", f"{text['Key']}=establishments",
@@ -65,6 +67,7 @@ def test_a_text_measure_is_refused_with_a_message_not_a_traceback(services, tmp_
 
 
 def test_a_jobs_measure_in_thousands_becomes_a_count_of_jobs(services, tmp_path):
+    """Rests on an addition: the unit "x 1 000" as the request for the fix quotes it; the value 7888.2 is recorded."""
     statline = _statline(services, tmp_path, "83583NED")
     meta = statline.meta()
     topic = next(p for p in recorded.v3_83583ned()["DataProperties"] if p["Type"] == "Topic")
@@ -92,6 +95,7 @@ def test_a_national_table_is_refused_for_a_municipality(services, tmp_path, caps
 
 
 def test_describe_shows_which_periods_are_not_final(services, tmp_path, capsys):
+    """Rests on an addition: the Status of each period, after the table's recorded ShortDescription."""
     code, out, _err = _run(capsys, "link", "cbs", "--table", "83583NED", "--base-url", _v3(services), "--describe",
                            "--cache-dir", str(tmp_path / "c"))
     periods = recorded.v3_83583ned()["Perioden"]

@@ -7,7 +7,9 @@ and when) plus a .json manifest; the build turns those into RDF Data Cube observ
 Nothing about the table is assumed: dimensions, category titles and measures are read from the table's own
 metadata. The SBI section of a category is the letter CBS prints in front of its title ("A Landbouw, ...";
 "A-U Alle economische activiteiten" is the total). Which measure counts establishments and which jobs is said by
-the user (--measure KEY=establishments), after reading the table's measures with --describe.
+the user (--measure KEY=establishments), after reading the table's measures with --describe. A measure's unit is
+read too: CBS publishes jobs in thousands ("x 1 000", 7888.2), and the linkset keeps both what CBS published and the
+count it stands for (7888200), with the period's title and status ("Voorlopig") as CBS gives them.
 """
 
 from __future__ import annotations
@@ -460,8 +462,9 @@ DOCUMENTED_TABLES = (
     DocumentedTable("83582NED", "jobs",
                     "Banen van werknemers in december; economische activiteit (SBI2008), regio",
                     "jobs of employees in December, published in thousands (x 1 000), by region",
-                    "public client code that reads 83582NED's BanenVanWerknemersInDecember_1 by RegioS and multiplies "
-                    "it by 1000; named in issue 16 of this project"),
+                    "public client code (a web page's script) that reads 83582NED's TypedDataSet by RegioS and "
+                    "multiplies BanenVanWerknemersInDecember_1 by 1000; its repository could not be named, so "
+                    "only CBS's answer below confirms the id"),
 )
 
 
