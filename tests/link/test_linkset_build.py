@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,9 +16,9 @@ from almerekg.graph.pipeline import assemble, read_turtle_dir, write_nquads
 from almerekg.saved_queries.catalogue import load_query
 from almerekg.settings import from_values
 from almerekg.validate import validate
-from almerekg.vocab import ROV, SDMX_DIM, Iris
+from almerekg.vocab import ROV, SDMX_ATT, SDMX_DIM, Iris
 
-from .fake_services import TEST_KEY, TEST_TABLE
+from .fake_services import MEASURES, PERIODS, REGIONS, SBI, TEST_KEY, TEST_TABLE, cell_value
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = "https://almerekg.example"
@@ -42,7 +43,8 @@ def linked(module_services, tmp_path_factory):
     mp.undo()
     with open(review, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    rows[0].update(decision="accept", reviewer="J. Tester", reviewed_at="2026-01-31T10:00:00Z")
+    accept = next(r for r in rows if r["kvk_number"] == "00000001")
+    accept.update(decision="accept", reviewer="J. Tester", reviewed_at="2026-01-31T10:00:00Z")
     with open(review, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -122,3 +124,53 @@ def test_saved_comparison_query_puts_report_and_cbs_side_by_side(linked):
     # Sectors CBS has nothing for keep the report's value and empty CBS columns.
     g = [r for r in rows if cell(r, "sector").endswith("/sector/g") and cell(r, "measure").endswith("establishments")]
     assert [(cell(r, "report"), cell(r, "cbs")) for r in g] == [("2714", None)]
+
+
+def _tabel2_total(letter: str) -> int:
+    with open(ROOT / "data" / "tabel-2.csv", encoding="utf-8", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["sector"] == letter)
+    return int(row["totaal"].replace(".", ""))  # the report prints thousands with a dot
+
+
+def _jobs_a(pi: int) -> tuple[float, int]:
+    """TEST DATA jobs of section A in Almere for period pi, as published (thousands) and as a count."""
+    published = cell_value([k for k, _ in SBI].index("TA    "), [k for k, _ in REGIONS].index("GM0034  "), pi, 1)
+    return published, int(Decimal(str(published)) * 1000)
+
+
+def test_jobs_in_thousands_land_as_counts_with_unit_and_status(linked):
+    graphs, _result, _tmp = linked
+    g = graphs.graphs[f"linkset-cbs-{TEST_TABLE.lower()}-gm0034"]
+    for pi, (year, status) in enumerate((("2009", "definitive"), ("2010", "provisional"))):
+        obs = URIRef(f"{BASE}/id/observation/cbs-{TEST_TABLE.lower()}-gm0034/{year}/a/jobs")
+        published, count = _jobs_a(pi)
+        assert g.value(obs, URIRef(AK + "jobs")) == Literal(count, datatype=XSD.integer)
+        assert g.value(obs, SDMX_ATT.unitMeasure) == URIRef(f"{BASE}/id/unit/jobs")
+        assert str(g.value(obs, URIRef(AK + "cbsUnit"))) == MEASURES[1][2]
+        assert g.value(obs, URIRef(AK + "cbsPublishedValue")).toPython() == Decimal(str(published))
+        assert g.value(obs, URIRef(AK + "cbsUnitMultiplier")) == Literal(1000, datatype=XSD.integer)
+        assert g.value(obs, SDMX_ATT.obsStatus) == URIRef(f"{BASE}/id/observation-status/{status}")
+        assert str(g.value(obs, URIRef(AK + "cbsPeriodStatus"))) == PERIODS[pi][2]
+
+
+def test_comparison_query_scales_cbs_jobs_by_their_unit(linked):
+    graphs, _result, tmp = linked
+    nq = tmp / "graph-jobs.nq"
+    write_nquads(graphs, nq)
+    store = ox.Store()
+    store.load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    q = load_query(ROOT / "queries" / "cbs-vergelijking.rq")
+    rows = list(store.query(q.sparql(BASE, q.bind({})), use_default_graph_as_union=True))
+
+    def cell(r, v):
+        return r[v].value if r[v] is not None else None
+    a = sorted((cell(r, "cbsYear"), cell(r, "report"), cell(r, "cbsPublished"), cell(r, "cbsUnit"), cell(r, "cbs"),
+                cell(r, "cbsStatus"), cell(r, "difference")) for r in rows
+               if cell(r, "sector").endswith("/sector/a") and cell(r, "measure").endswith("jobs"))
+    report = _tabel2_total("A")
+    expected = []
+    for pi, year in enumerate(("2009", "2010")):
+        published, count = _jobs_a(pi)
+        expected.append((year, str(report), str(Decimal(str(published))), MEASURES[1][2], str(count), PERIODS[pi][2],
+                         str(count - report)))
+    assert a == expected

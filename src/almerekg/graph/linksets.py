@@ -8,6 +8,7 @@ line (ak:sourceRow) like every other row of the build.
 from __future__ import annotations
 
 import json
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -15,7 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, QB, RDF, RDFS, SKOS, XSD
 
 from ..link.formats import CBS_COLUMNS
 from ..link.formats import KVK_ACCEPTED_COLUMNS as ACCEPTED_COLUMNS
-from ..vocab import ROV, SDMX_DIM, slug
+from ..vocab import ROV, SDMX_ATT, SDMX_DIM, slug
 from .context import Context
 from .cubes import dataset
 from .rows import DataError, Row, read_csv
@@ -25,6 +26,10 @@ MEASURE_TITLES = {
     "establishments": ("vestigingen", "establishments"),
     "jobs": ("werkgelegenheid", "jobs"),
 }
+# The unit of each measure once CBS's published value is multiplied out (data/code-labels.csv, scheme units).
+MEASURE_UNITS = {"establishments": "establishments", "jobs": "jobs"}
+# CBS's Status of a period (Perioden) -> the observation status it becomes (ontology/codes.ttl).
+PERIOD_STATUS = {"voorlopig": "provisional", "nader voorlopig": "provisional", "definitief": "definitive"}
 
 
 def _trace(ctx: Context, graph: str, subject: URIRef, where: str) -> None:
@@ -134,12 +139,34 @@ def _cbs_file(ctx: Context, path: Path) -> None:
         g.add((obs, SDMX_DIM.refArea, place))
         g.add((obs, SDMX_DIM.refPeriod, Literal(str(year), datatype=XSD.gYear)))
         g.add((obs, ctx.term(measure), Literal(row.integer("value"), datatype=XSD.integer)))
+        _unit_and_status(ctx, graph, obs, row, measure)
         g.add((obs, ctx.term("cbsCategory"), cat))
         g.add((obs, ctx.term("cbsMeasureKey"), Literal(row.required("measure_key"))))
         g.add((obs, PROV.wasDerivedFrom, URIRef(row.required("url"))))
         g.add((obs, PROV.generatedAtTime, Literal(row.required("retrieved"), datatype=XSD.dateTime)))
         _trace(ctx, graph, obs, _where(ctx, row, "cbs"))
         _trace(ctx, graph, cat, _where(ctx, row, "cbs"))
+
+
+def _unit_and_status(ctx: Context, graph: str, obs: URIRef, row: Row, measure: str) -> None:
+    """The count's unit, CBS's value and unit as published (so a reader can redo the multiplication), the status."""
+    g = ctx.graph(graph)
+    g.add((obs, SDMX_ATT.unitMeasure, ctx.lookup("unit", MEASURE_UNITS[measure], row, "measure")))
+    g.add((obs, ctx.term("cbsUnit"), Literal(row.required("unit"))))
+    g.add((obs, ctx.term("cbsUnitMultiplier"), Literal(row.integer("multiplier"), datatype=XSD.integer)))
+    try:
+        published = Literal(Decimal(row.required("value_published")), datatype=XSD.decimal)
+    except InvalidOperation:
+        raise row.fail(f"value_published {row['value_published']!r} is not a number") from None
+    g.add((obs, ctx.term("cbsPublishedValue"), published))
+    if Decimal(row["value_published"].strip()) * row.integer("multiplier") != row.integer("value"):
+        raise row.fail("value is not value_published x multiplier; rerun `almerekg link cbs`")
+    status = row.get("period_status").strip()
+    if status:
+        if status.lower() not in PERIOD_STATUS:
+            raise row.fail(f"period_status {status!r} is not one CBS uses (Voorlopig, Nader voorlopig, Definitief)")
+        g.add((obs, SDMX_ATT.obsStatus, ctx.id("observation-status", PERIOD_STATUS[status.lower()])))
+        g.add((obs, ctx.term("cbsPeriodStatus"), Literal(status, lang="nl")))
 
 
 def build_kvk_linksets(ctx: Context) -> None:

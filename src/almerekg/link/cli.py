@@ -29,7 +29,8 @@ def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
             print(f"{t.get('Identifier', '')}\t{t.get('Period', '')}\t{t.get('Title', '')}")
         return 0
     if not args.table:
-        raise LinkError("give the CBS table id with --table (find one with --find WORDS, check it with --describe)")
+        confirmed = cbs.propose_defaults(lambda table: cbs.StatLine(fetcher, table, args.api, args.base_url))
+        return 0 if confirmed else 2
     statline = cbs.StatLine(fetcher, args.table, args.api, args.base_url)
     if args.describe:
         print(cbs.describe(statline.meta()))
@@ -65,6 +66,17 @@ def cmd_link_kvk(args: argparse.Namespace, cfg: Settings) -> int:
     return 0
 
 
+def _per_page(text: str) -> int:
+    """--per-firm is KvK's resultatenPerPagina: 1 to 100 (checked before any request is sent)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value not in kvk.PER_PAGE:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-100 (KvK's resultatenPerPagina)")
+    return value
+
+
 def _network(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache-dir", help="where answers are kept (default: var/cache/<service>)")
     p.add_argument("--refresh", action="store_true", help="ask the service again even when an answer is cached")
@@ -80,7 +92,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
     lsub = link.add_subparsers(dest="link_command", required=True)
 
     c = lsub.add_parser("cbs", help="fetch establishments/jobs by SBI section for a municipality from CBS StatLine")
-    c.add_argument("--table", help="CBS StatLine table id (no default: see README)")
+    c.add_argument("--table", help="CBS StatLine table id (without it: the documented tables, described by CBS)")
     c.add_argument("--municipality", help="CBS municipality code, e.g. the code of Almere in data/registers/")
     c.add_argument("--years", type=int, nargs="+", help="years to fetch (whole-year figures)")
     c.add_argument("--measure", action="append", default=[], metavar="KEY=establishments|jobs",
@@ -101,7 +113,7 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
     k.add_argument("--apply", metavar="FILE", help="turn the accepted rows of a reviewed candidates file into links")
     k.add_argument("--out", default="kvk-candidates.csv", help="candidates file to write (default kvk-candidates.csv)")
     k.add_argument("--base-url", default=kvk.DEFAULT_BASE, help="KvK API root (default " + kvk.DEFAULT_BASE + ")")
-    k.add_argument("--per-firm", type=int, default=10, help="candidates asked per firm (default 10)")
+    k.add_argument("--per-firm", type=_per_page, default=10, help="candidates asked per firm, 1-100 (default 10)")
     k.add_argument("--firm", action="append", default=[], help="only this firm id (repeatable)")
     k.add_argument("--include-organisations", action="store_true",
                    help="also the firms of data/organisations.csv (parents, partners; no place known)")

@@ -33,9 +33,10 @@ class OfflineError(LinkError):
 class ServiceError(LinkError):
     """The service answered, but not with what we asked for."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, body: Any = None) -> None:
         super().__init__(message)
         self.status = status
+        self.body = body  # the service's JSON error body, when it sent one (KvK: {"fout": [{"code", ...}]})
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,13 @@ class Response:
     data: Any
     retrieved: str  # ISO 8601 UTC time at which the service sent this answer (not when it was read from cache)
     from_cache: bool
+
+
+def _json_or_none(resp: requests.Response) -> Any:
+    try:
+        return resp.json()
+    except ValueError:
+        return None
 
 
 def utc_now() -> str:
@@ -114,7 +122,7 @@ class Fetcher:
                 continue
             if resp.status_code >= 400:
                 raise ServiceError(f"{host} answered HTTP {resp.status_code} for {url}: {resp.text[:300].strip()}",
-                                   resp.status_code)
+                                   resp.status_code, _json_or_none(resp))
             try:
                 return resp.json(), utc_now()
             except ValueError as exc:

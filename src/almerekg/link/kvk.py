@@ -5,6 +5,11 @@ that a person reviews (column decision: accept or reject; reviewer; reviewed_at)
 only the accepted rows into links in linksets/kvk/accepted.csv, which the build reads into the graph linkset-kvk.
 Nothing is linked by the score alone.
 
+The report describes 2009-2011: many of its firms have since been dissolved, merged or re-registered, so the search
+includes inactive registrations and the candidates file shows KvK's actief and the former name (vervallenNaam) a
+registration was found by; the score is computed on whichever name matched. Only KvK's "no results" (HTTP 404 with
+error code IPD5200) means "no candidates"; any other error stops the step.
+
 The KvK's open bulk dataset (Open Dataset Basis Bedrijfsgegevens) cannot serve here: KvK documents that it holds
 neither company names nor KvK numbers, so there is nothing to match a trade name against. The API key is the
 user's own, read from the environment variable KVK_API_KEY; it is sent only as the 'apikey' header (as the KvK
@@ -29,6 +34,11 @@ from .http import Fetcher, LinkError, ServiceError, full_url
 
 # From the KvK developer portal's quickstart: curl https://api.kvk.nl/api/v2/zoeken?naam=test -H "apikey: ..."
 DEFAULT_BASE = "https://api.kvk.nl/api/v2"
+# The Zoeken API v2 (its OpenAPI description, tests/link/recorded/README.md): resultatenPerPagina is 1 to 100;
+# inclusiefInactieveRegistraties=true also returns registrations that ended (KvK release notes, 10 December 2021),
+# which a report about 2009-2011 needs; a search without results answers HTTP 404 with error code IPD5200.
+PER_PAGE = range(1, 101)
+NO_RESULTS = "IPD5200"
 KEY_ENV = "KVK_API_KEY"
 CANDIDATE_COLUMNS = KVK_CANDIDATE_COLUMNS
 ACCEPTED_COLUMNS = KVK_ACCEPTED_COLUMNS
@@ -94,38 +104,77 @@ def _place(result: dict) -> str:
     return str(abroad.get("postcodeWoonplaats") or abroad.get("land") or "")
 
 
+def _errors(body: object) -> list[dict]:
+    """KvK's error body {"fout": [{"code": ..., "omschrijving": ...}]} as a list (empty when it is not one)."""
+    fout = body.get("fout") if isinstance(body, dict) else None
+    return [f for f in fout if isinstance(f, dict)] if isinstance(fout, list) else []
+
+
+def _no_results(exc: ServiceError) -> bool:
+    return exc.status == 404 and any(f.get("code") == NO_RESULTS for f in _errors(exc.body))
+
+
+def _refused(exc: ServiceError, url: str) -> LinkError:
+    if exc.status in (401, 403):
+        return LinkError(f"the KvK API refused the key in {KEY_ENV} (HTTP {exc.status}); check that it is valid for "
+                         "the Zoeken API")
+    said = "; ".join(f"{f.get('code', '?')}: {f.get('omschrijving', '')}" for f in _errors(exc.body))
+    hint = " Is --base-url right? A KvK search without results answers 404 with code IPD5200." \
+        if exc.status == 404 else ""
+    return LinkError(f"the KvK API answered HTTP {exc.status} for {url}"
+                     + (f" ({said})" if said else " without a KvK error code") + "." + hint)
+
+
+def _search(fetcher: Fetcher, url: str, params: dict[str, str]) -> tuple[list[dict], str, str]:
+    try:
+        resp = fetcher.get_json(url, params)
+    except ServiceError as exc:
+        if _no_results(exc):
+            return [], full_url(url, params), ""
+        raise _refused(exc, url) from None
+    results = (resp.data.get("resultaten") or []) if isinstance(resp.data, dict) else []
+    return results, resp.url, resp.retrieved
+
+
+def _actief(res: dict) -> str:
+    """KvK's actief as it sent it: "Ja"/"Nee" (a boolean from some versions becomes the same words)."""
+    value = res.get("actief")
+    if isinstance(value, bool):
+        return "Ja" if value else "Nee"
+    return "" if value is None else str(value)
+
+
+def _candidate_row(firm: Firm, res: dict, where: str, when: str) -> dict[str, str]:
+    cand_name = str(res.get("naam") or res.get("handelsnaam") or "")
+    former = str(res.get("vervallenNaam") or "")
+    # KvK finds a registration by a former name too: score the name that matched best, and say which it was.
+    ns, matched_on = name_score(firm.name, cand_name), "naam"
+    if former and name_score(firm.name, former) > ns:
+        ns, matched_on = name_score(firm.name, former), "vervallenNaam"
+    cand_place = _place(res)
+    pm = None if not firm.place else normalise(cand_place) == normalise(firm.place)
+    return {
+        "firm": firm.key, "firm_name": firm.name, "firm_place": firm.place, "query": firm.name,
+        "kvk_number": str(res.get("kvkNummer", "")), "vestigingsnummer": str(res.get("vestigingsnummer") or ""),
+        "candidate_name": cand_name, "vervallen_naam": former, "matched_on": matched_on, "actief": _actief(res),
+        "candidate_place": cand_place, "candidate_type": str(res.get("type", "")),
+        "name_score": f"{ns:.3f}", "place_match": "" if pm is None else ("yes" if pm else "no"),
+        "score": f"{score(ns, pm):.3f}", "url": where, "retrieved": when,
+        "decision": "", "reviewer": "", "reviewed_at": "", "note": "",
+    }
+
+
 def candidates(fetcher: Fetcher, firms: Iterable[Firm], base_url: str = DEFAULT_BASE, per_firm: int = 10,
                say: Callable[[str], None] = lambda _m: None) -> list[dict[str, str]]:
+    if per_firm not in PER_PAGE:
+        raise LinkError(f"--per-firm must be 1 to 100 (the Zoeken API's resultatenPerPagina), not {per_firm}")
     url = f"{base_url.rstrip('/')}/zoeken"
     rows: list[dict[str, str]] = []
     for firm in firms:
-        params = {"naam": firm.name, "resultatenPerPagina": str(per_firm)}
-        try:
-            resp = fetcher.get_json(url, params)
-            results = (resp.data.get("resultaten") or []) if isinstance(resp.data, dict) else []
-            where, when = resp.url, resp.retrieved
-        except ServiceError as exc:
-            if exc.status == 404:  # the Zoeken API answers 'not found' when nothing matches: no candidates
-                results, where, when = [], full_url(url, params), ""
-            elif exc.status in (401, 403):
-                raise LinkError(f"the KvK API refused the key in {KEY_ENV} (HTTP {exc.status}); check that it is "
-                                "valid for the Zoeken API") from None
-            else:
-                raise
+        params = {"naam": firm.name, "resultatenPerPagina": str(per_firm), "inclusiefInactieveRegistraties": "true"}
+        results, where, when = _search(fetcher, url, params)
         say(f"  {firm.key}: {len(results)} candidate(s)")
-        for res in results:
-            cand_name = str(res.get("naam") or res.get("handelsnaam") or "")
-            cand_place = _place(res)
-            ns = name_score(firm.name, cand_name)
-            pm = None if not firm.place else normalise(cand_place) == normalise(firm.place)
-            rows.append({
-                "firm": firm.key, "firm_name": firm.name, "firm_place": firm.place, "query": firm.name,
-                "kvk_number": str(res.get("kvkNummer", "")), "vestigingsnummer": str(res.get("vestigingsnummer") or ""),
-                "candidate_name": cand_name, "candidate_place": cand_place, "candidate_type": str(res.get("type", "")),
-                "name_score": f"{ns:.3f}", "place_match": "" if pm is None else ("yes" if pm else "no"),
-                "score": f"{score(ns, pm):.3f}", "url": where, "retrieved": when,
-                "decision": "", "reviewer": "", "reviewed_at": "", "note": "",
-            })
+        rows += [_candidate_row(firm, res, where, when) for res in results]
     # Best candidates first within each firm, so a reviewer reads the likely match first.
     rows.sort(key=lambda r: (r["firm"], -float(r["score"]), r["kvk_number"]))
     return rows
@@ -207,5 +256,5 @@ def apply(review_file: Path, data_dir: Path, linksets_dir: Path) -> Applied:
     return Applied(accepted, rejected, undecided, target)
 
 
-__all__ = ["ACCEPTED_COLUMNS", "CANDIDATE_COLUMNS", "DEFAULT_BASE", "KEY_ENV", "Applied", "Firm", "api_key",
-           "apply", "candidates", "name_score", "normalise", "report_firms", "score", "write_csv"]
+__all__ = ["ACCEPTED_COLUMNS", "CANDIDATE_COLUMNS", "DEFAULT_BASE", "KEY_ENV", "NO_RESULTS", "PER_PAGE", "Applied",
+           "Firm", "api_key", "apply", "candidates", "name_score", "normalise", "report_firms", "score", "write_csv"]
