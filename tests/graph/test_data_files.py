@@ -141,12 +141,15 @@ def test_a_mentioned_name_that_is_not_the_things_name_has_a_note():
         known.setdefault(r["id"], set()).update(n for n in (r["name"], r["abbreviation"]) if n)
     for r in rows("network-focus.csv"):
         known[r["network"]].add(r["name_tabel_4"])
+    for r in rows("firm-facts.csv"):  # names a part of the report prints for the thing, each cited where printed
+        if r["fact"] in ("legal-name", "appendix-name", "abbreviation"):
+            known.setdefault(r["firm"], set()).add(r["value"])
     for r in rows("clusters.csv"):
         known.setdefault(r["id"], set()).update([r["label"], *(a.strip() for a in r["alt_labels"].split("|") if a)])
     noted: dict[tuple[str, str], set[str]] = {}
     for n in rows("notes.csv"):
         noted.setdefault((n["file"], n["row"]), set()).update(p.strip() for p in n["printed"].split("|"))
-    for file in ("firms.csv", "organisations.csv", "networks.csv"):
+    for file in ("firms.csv", "organisations.csv", "networks.csv", "firm-facts.csv"):
         for (f, row), printed in noted.items():
             if f == file and row in known:
                 known[row] |= printed
