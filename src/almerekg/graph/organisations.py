@@ -198,9 +198,15 @@ def build_relations(ctx: Context) -> None:
 
 
 def build_firm_facts(ctx: Context) -> None:
-    g = ctx.graph("bijlage-3")
+    """Facts about firms from the text. Each statement sits in the graph of the report part it cites
+    (bijlage-3 for most, h2-stad for a footnote of chapter 2, ...): a graph named after a part holds only
+    what that part prints, which is how a reader of the graph (and its web pages) tells where it stands."""
     counter: dict[str, int] = {}
     for row in ctx.read("firm-facts.csv", ("firm", "fact", "value", "unit", "qualifier", "source", "quote")):
+        source = row.required("source")
+        if source not in ctx.index.get("source", {}):
+            raise row.fail(f"source {source!r} is not an id in sources.csv")
+        g = ctx.graph(source)
         firm_key = row.required("firm")
         firm = ctx.lookup("organisation", firm_key, row, "firm")
         fact = row.required("fact")
@@ -216,7 +222,7 @@ def build_firm_facts(ctx: Context) -> None:
         if row.get("qualifier").strip():
             g.add((st, ctx.term("qualifier"), Literal(row["qualifier"].strip())))
         g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
-        g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
+        g.add((st, PROV.wasDerivedFrom, ctx.source(source)))
         ctx.trace(st, row)
         ctx.register("row", f"firm-facts.csv|{firm_key}|{fact}|{value}", st, row)
         # The most asked-for facts also as plain properties of the firm, for simple queries.
