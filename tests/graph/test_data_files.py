@@ -170,3 +170,25 @@ def test_every_footnote_mark_in_a_list_item_has_a_note():
                 if mark not in notes.get((name, r[key]), ""):
                     missing.append((name, r[key], mark))
     assert missing == []
+
+
+# The report's own words for a transaction between firms. A relation of such a kind quotes one of them; where
+# the quote does not (the report says something vaguer, e.g. that a firm "komt daar bij"), the kind is a reading
+# and a note on the row says so.
+TRANSACTION_WORDS = {"acquisition": ("overname", "overgenomen"), "merger": ("samengegaan", "fusie", "gefuseerd")}
+
+
+def test_a_relation_of_a_kind_the_quote_does_not_name_has_a_note():
+    noted = {(n["file"], n["row"]) for n in rows("notes.csv")}
+    unnamed = [(r["id"], r["kind"]) for r in rows("relations.csv")
+               if r["kind"] in TRANSACTION_WORDS and not any(w in r["quote"].lower() for w in TRANSACTION_WORDS[r["kind"]])
+               and ("relations.csv", r["id"]) not in noted]
+    assert unnamed == []
+    kinds = {r["kind"] for r in rows("relations.csv")}
+    assert {"acquisition", "merger"} <= kinds  # the words above are checked against real rows
+
+
+def test_solvus_joins_usg_as_the_report_says_it():
+    solvus = next(r for r in rows("relations.csv") if r["object"] == "solvus-resource-group")
+    assert solvus["kind"] == "combination"
+    assert ("relations.csv", solvus["id"]) in {(n["file"], n["row"]) for n in rows("notes.csv")}
