@@ -335,3 +335,19 @@ def test_list_items_link_the_firms_they_name(store):
     dangling = select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing FILTER NOT EXISTS { ?thing a ?t } }")
     assert dangling == []
     assert len(select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing }")) == 55
+
+
+def test_a_doubted_value_is_kept_as_printed_but_marked_uncertain(store):
+    """Note n-135 takes "MCFE in Singapore" for a probable misprint: the graph keeps Singapore, but not as a plain fact."""
+    got = select(store, f"""
+        SELECT ?value ?certainty ?note WHERE {{
+          ?st a ak:Statement ; ak:about <{ID}firm/mitsubishi-caterpillar-forklift-europe> ;
+              ak:fact <{ID}fact-kind/locations> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?value ;
+              ak:certainty ?certainty ; ak:hasNote ?note }}""")
+    assert got == [{"value": "Singapore", "certainty": f"{ID}certainty/uncertain", "note": f"{ID}note/n-135"}]
+    # Exactly the rows whose qualifier starts with "onzeker" are uncertain, each with a note.
+    marked = {r["row"] for r in select(store, """
+        SELECT ?row WHERE { ?st ak:certainty ?c ; ak:sourceRow ?row ; ak:hasNote ?note }""")}
+    expected = {f"firm-facts.csv:{i}" for i, r in enumerate(rows("firm-facts.csv"), start=2)
+                if r["qualifier"].split(";")[0].strip() == "onzeker"}
+    assert marked == expected and len(expected) >= 1
