@@ -75,17 +75,24 @@ def printed_cell(ctx: Context, graph: str, obs: URIRef, measure: URIRef, printed
     g.add((obs, measure, Literal(value, datatype=XSD.integer)))
 
 
+def part_titles(ctx: Context, part: str) -> tuple[str, str]:
+    """A printed table's dataset takes the table's own titles: the report's Dutch caption and the one English
+    translation of it (labels-en.csv), so the table has one title per language wherever it appears."""
+    iri = ctx.source(part)
+    dutch = [o for o in ctx.graph("report").objects(iri, RDFS.label) if getattr(o, "language", None) == "nl"]
+    thing = f"report-part/{part}"
+    english = [r for r in ctx.read("labels-en.csv", ("thing", "label_en")) if r["thing"].strip() == thing]
+    if len(dutch) != 1 or len(english) != 1:
+        raise DataError(f"report part {part!r} needs one Dutch label (sources.csv) and one English (labels-en.csv)")
+    return str(dutch[0]), english[0].required("label_en")
+
+
 def build_sector_tables(ctx: Context) -> None:
     """Tabel 1 (establishments) and Tabel 2 (jobs): sector x size class, Almere, 2009."""
     almere = ctx.index["place"]["almere"]
-    for key, measure, title_nl, title_en in (
-        ("tabel-1", "establishments", "Tabel 1: Vestigingen naar sector en grootteklasse (2009)",
-         "Table 1: Establishments by sector and size class (2009)"),
-        ("tabel-2", "jobs", "Tabel 2: Werkgelegenheid naar sector en grootteklasse (2009)",
-         "Table 2: Employment by sector and size class (2009)"),
-    ):
+    for key, measure in (("tabel-1", "establishments"), ("tabel-2", "jobs")):
         m = ctx.term(measure)
-        ds = dataset(ctx, key, key, title_nl, title_en, key,
+        ds = dataset(ctx, key, key, *part_titles(ctx, key), key,
                      [ctx.term("sector"), ctx.term("sizeClass"), REF_AREA, REF_PERIOD], m,
                      [ctx.term("printedValue"), OBS_STATUS])
         g = ctx.graph(key)
@@ -114,7 +121,7 @@ def build_partner_tables(ctx: Context) -> None:
     """Tabel 5 (where partners are) and Tabel 6 (kind x origin, reconstructed)."""
     key = "tabel-5"
     m = ctx.term("partnerCount")
-    ds = dataset(ctx, key, key, "Tabel 5: Herkomst van samenwerkingspartners", "Table 5: Origin of partners", key,
+    ds = dataset(ctx, key, key, *part_titles(ctx, key), key,
                  [ctx.term("regionGroup"), ctx.term("place")], m, [ctx.term("printedValue"), OBS_STATUS])
     g = ctx.graph(key)
     for order, row in enumerate(ctx.read("tabel-5.csv", ("region", "place", "count_printed", "place_id", "source")), 1):
@@ -138,8 +145,7 @@ def build_partner_tables(ctx: Context) -> None:
         ctx.register("cell", f"tabel-5.csv|{row['place_id'].strip()}|count_printed", obs, row)
 
     key = "tabel-6"
-    ds = dataset(ctx, key, key, "Tabel 6: Aard en herkomst van de belangrijkste samenwerkingspartners",
-                 "Table 6: Kind and origin of the main partners", key,
+    ds = dataset(ctx, key, key, *part_titles(ctx, key), key,
                  [ctx.term("partnerRegion"), ctx.term("partnerKind")], m, [ctx.term("printedValue"), OBS_STATUS])
     g = ctx.graph(key)
     rows = ctx.read("tabel-6.csv", ("region", "totaal", "source"))
