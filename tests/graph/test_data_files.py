@@ -192,3 +192,34 @@ def test_solvus_joins_usg_as_the_report_says_it():
     solvus = next(r for r in rows("relations.csv") if r["object"] == "solvus-resource-group")
     assert solvus["kind"] == "combination"
     assert ("relations.csv", solvus["id"]) in {(n["file"], n["row"]) for n in rows("notes.csv")}
+
+
+def _sentence(report_text: str, quote: str) -> str:
+    """The sentence(s) of the report around the first occurrence of a quote."""
+    at = report_text.index(quote)
+    ends = [m.end() for m in re.finditer(r"[.!?](\s|$)", report_text)]
+    start = max([e for e in ends if e <= at] + [report_text.rfind("\n", 0, at) + 1])
+    end = min([e for e in ends if e >= at + len(quote)] + [len(report_text)])
+    return report_text[start:end]
+
+
+def _cited_publications(sentence: str) -> set[str]:
+    """The entries of Bijlage 2 a sentence cites as the report does: author's surname, then the year."""
+    cited = set()
+    for r in rows("literature.csv"):
+        surname = r["citation"].split(",")[0].strip()
+        if re.search(rf"\b{re.escape(surname)}\b[^.]{{0,40}}\b{r['year']}\b", sentence):
+            cited.add(r["id"])
+    return cited
+
+
+def test_no_survey_figure_is_a_finding_of_cited_research(report_text):
+    """A survey figure is the survey's own: the sentence stating it cites no publication of Bijlage 2."""
+    cited = [(r["id"], sorted(_cited_publications(_sentence(report_text, r["quote"])))) for r in rows("survey-figures.csv")]
+    assert [c for c in cited if c[1]] == []
+
+
+def test_every_literature_figure_is_stated_in_a_sentence_citing_its_publication(report_text):
+    got = [(r["id"], r["publication"] in _cited_publications(_sentence(report_text, r["quote"])))
+           for r in rows("literature-figures.csv")]
+    assert got and all(ok for _id, ok in got), got

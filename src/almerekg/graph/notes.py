@@ -22,6 +22,7 @@ FILE_TARGETS = {
     "city-facts.csv": ("dataset", "city-facts"),
     "survey-figures.csv": ("dataset", "survey-figures"),
     "survey-funnel.csv": ("dataset", "survey-funnel"),
+    "literature-figures.csv": ("dataset", "literature-figures"),
     "sectors.csv": ("scheme", "sbi-2008-sections"),
     "size-classes.csv": ("scheme", "size-classes"),
     "tabel-6-regions.csv": ("scheme", "tabel-6-regions"),
