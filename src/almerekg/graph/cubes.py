@@ -1,4 +1,10 @@
-"""The report's tables and figures as RDF Data Cube datasets."""
+"""The report's tables and figures as RDF Data Cube datasets.
+
+Well-formed as the recommendation defines it (section 11), so that any Data Cube tool can read them: every
+dimension has a range, every observation its measure, and no two observations of a dataset share all their
+dimension values (a figure the report states twice is told apart by the part stating it, or is one observation).
+tests/graph/test_data_cube.py asks all the integrity constraints of the built graph.
+"""
 
 from __future__ import annotations
 
