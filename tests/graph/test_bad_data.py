@@ -154,3 +154,17 @@ def test_a_passage_out_of_order(tmp_path):
     proc = validate_cli(data)
     assert proc.returncode == 2
     assert "conclusions.csv:4: id '2': part '3' out of order, expected 2" in proc.stderr
+
+
+def test_a_value_marked_uncertain_without_a_note_is_a_shacl_violation(tmp_path):
+    """MCFE's 'Singapore' is kept as printed but doubted (note n-135): without the note it may not stand."""
+    facts = list(csv.DictReader(open(DATA / "firm-facts.csv", encoding="utf-8")))
+    line = 2 + next(i for i, r in enumerate(facts) if r["qualifier"].startswith("onzeker;")
+                    and r["firm"] == "mitsubishi-caterpillar-forklift-europe")
+    data = broken_copy(tmp_path, "notes.csv", lambda rows: [r for r in rows if r["id"] != "n-135"])
+    proc = validate_cli(data)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    hits = [ln for ln in proc.stdout.splitlines() if ln.startswith("violation:")]
+    assert len(hits) == 1
+    assert hits[0].startswith(f"violation: firm-facts.csv:{line} | Violation |")
+    assert "a statement marked uncertain (qualifier 'onzeker') has no note saying why" in hits[0]

@@ -141,12 +141,15 @@ def test_a_mentioned_name_that_is_not_the_things_name_has_a_note():
         known.setdefault(r["id"], set()).update(n for n in (r["name"], r["abbreviation"]) if n)
     for r in rows("network-focus.csv"):
         known[r["network"]].add(r["name_tabel_4"])
+    for r in rows("firm-facts.csv"):  # names a part of the report prints for the thing, each cited where printed
+        if r["fact"] in ("legal-name", "appendix-name", "abbreviation"):
+            known.setdefault(r["firm"], set()).add(r["value"])
     for r in rows("clusters.csv"):
         known.setdefault(r["id"], set()).update([r["label"], *(a.strip() for a in r["alt_labels"].split("|") if a)])
     noted: dict[tuple[str, str], set[str]] = {}
     for n in rows("notes.csv"):
         noted.setdefault((n["file"], n["row"]), set()).update(p.strip() for p in n["printed"].split("|"))
-    for file in ("firms.csv", "organisations.csv", "networks.csv"):
+    for file in ("firms.csv", "organisations.csv", "networks.csv", "firm-facts.csv"):
         for (f, row), printed in noted.items():
             if f == file and row in known:
                 known[row] |= printed
@@ -167,3 +170,56 @@ def test_every_footnote_mark_in_a_list_item_has_a_note():
                 if mark not in notes.get((name, r[key]), ""):
                     missing.append((name, r[key], mark))
     assert missing == []
+
+
+# The report's own words for a transaction between firms. A relation of such a kind quotes one of them; where
+# the quote does not (the report says something vaguer, e.g. that a firm "komt daar bij"), the kind is a reading
+# and a note on the row says so.
+TRANSACTION_WORDS = {"acquisition": ("overname", "overgenomen"), "merger": ("samengegaan", "fusie", "gefuseerd")}
+
+
+def test_a_relation_of_a_kind_the_quote_does_not_name_has_a_note():
+    noted = {(n["file"], n["row"]) for n in rows("notes.csv")}
+    unnamed = [(r["id"], r["kind"]) for r in rows("relations.csv")
+               if r["kind"] in TRANSACTION_WORDS and not any(w in r["quote"].lower() for w in TRANSACTION_WORDS[r["kind"]])
+               and ("relations.csv", r["id"]) not in noted]
+    assert unnamed == []
+    kinds = {r["kind"] for r in rows("relations.csv")}
+    assert {"acquisition", "merger"} <= kinds  # the words above are checked against real rows
+
+
+def test_solvus_joins_usg_as_the_report_says_it():
+    solvus = next(r for r in rows("relations.csv") if r["object"] == "solvus-resource-group")
+    assert solvus["kind"] == "combination"
+    assert ("relations.csv", solvus["id"]) in {(n["file"], n["row"]) for n in rows("notes.csv")}
+
+
+def _sentence(report_text: str, quote: str) -> str:
+    """The sentence(s) of the report around the first occurrence of a quote."""
+    at = report_text.index(quote)
+    ends = [m.end() for m in re.finditer(r"[.!?](\s|$)", report_text)]
+    start = max([e for e in ends if e <= at] + [report_text.rfind("\n", 0, at) + 1])
+    end = min([e for e in ends if e >= at + len(quote)] + [len(report_text)])
+    return report_text[start:end]
+
+
+def _cited_publications(sentence: str) -> set[str]:
+    """The entries of Bijlage 2 a sentence cites as the report does: author's surname, then the year."""
+    cited = set()
+    for r in rows("literature.csv"):
+        surname = r["citation"].split(",")[0].strip()
+        if re.search(rf"\b{re.escape(surname)}\b[^.]{{0,40}}\b{r['year']}\b", sentence):
+            cited.add(r["id"])
+    return cited
+
+
+def test_no_survey_figure_is_a_finding_of_cited_research(report_text):
+    """A survey figure is the survey's own: the sentence stating it cites no publication of Bijlage 2."""
+    cited = [(r["id"], sorted(_cited_publications(_sentence(report_text, r["quote"])))) for r in rows("survey-figures.csv")]
+    assert [c for c in cited if c[1]] == []
+
+
+def test_every_literature_figure_is_stated_in_a_sentence_citing_its_publication(report_text):
+    got = [(r["id"], r["publication"] in _cited_publications(_sentence(report_text, r["quote"])))
+           for r in rows("literature-figures.csv")]
+    assert got and all(ok for _id, ok in got), got

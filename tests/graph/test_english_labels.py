@@ -76,3 +76,28 @@ def test_a_concept_without_english_label_is_a_shacl_violation(tmp_path):
     assert len(hits) == 1
     assert "focus https://almerekg.example/id/partner-kind/dealer" in hits[0]
     assert "a concept of the report has an English preferred label" in hits[0]
+
+
+LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "<http://purl.org/dc/terms/title>", "<https://schema.org/name>")
+
+
+@pytest.mark.parametrize("prop", LABEL_PROPERTIES)
+def test_every_thing_has_at_most_one_label_per_language(store, prop):
+    q = f"""SELECT ?s ?lang (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?s {prop} ?l . BIND(LANG(?l) AS ?lang) }}
+            GROUP BY ?s ?lang HAVING (COUNT(DISTINCT ?l) > 1)"""
+    assert [(s["s"].value, s["lang"].value) for s in store.query(PREFIXES + q, use_default_graph_as_union=True)] == []
+
+
+def test_a_printed_table_and_its_dataset_have_one_title_per_language(store):
+    """Tabel 5 was 'Origin of partners' as a dataset and 'Where the partners come from' as a part of the report."""
+    q = """SELECT ?ds ?lang ?title WHERE {
+             ?ds a <http://purl.org/linked-data/cube#DataSet> ; <http://purl.org/dc/terms/source> ?part .
+             ?part <http://purl.org/dc/terms/type> "table" .
+             { ?ds rdfs:label ?title } UNION { ?ds <http://purl.org/dc/terms/title> ?title }
+             UNION { ?part rdfs:label ?title } BIND(LANG(?title) AS ?lang) }"""
+    titles: dict[tuple[str, str], set[str]] = {}
+    for s in store.query(PREFIXES + q, use_default_graph_as_union=True):
+        titles.setdefault((s["ds"].value.rsplit("/", 1)[1], s["lang"].value), set()).add(s["title"].value)
+    assert {ds for ds, _lang in titles} >= {"tabel-1", "tabel-2", "tabel-5", "tabel-6"}
+    assert {key: t for key, t in titles.items() if len(t) != 1} == {}
+    assert titles[("tabel-5", "en")] == {"Table 5: Where the partners come from"}

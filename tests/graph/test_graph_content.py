@@ -335,3 +335,67 @@ def test_list_items_link_the_firms_they_name(store):
     dangling = select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing FILTER NOT EXISTS { ?thing a ?t } }")
     assert dangling == []
     assert len(select(store, "SELECT ?item ?thing WHERE { ?item schema:mentions ?thing }")) == 55
+
+
+def test_a_doubted_value_is_kept_as_printed_but_marked_uncertain(store):
+    """Note n-135 takes "MCFE in Singapore" for a probable misprint: the graph keeps Singapore, but not as a plain fact."""
+    got = select(store, f"""
+        SELECT ?value ?certainty ?note WHERE {{
+          ?st a ak:Statement ; ak:about <{ID}firm/mitsubishi-caterpillar-forklift-europe> ;
+              ak:fact <{ID}fact-kind/locations> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?value ;
+              ak:certainty ?certainty ; ak:hasNote ?note }}""")
+    assert got == [{"value": "Singapore", "certainty": f"{ID}certainty/uncertain", "note": f"{ID}note/n-135"}]
+    # Exactly the rows whose qualifier starts with "onzeker" are uncertain, each with a note.
+    marked = {r["row"] for r in select(store, """
+        SELECT ?row WHERE { ?st ak:certainty ?c ; ak:sourceRow ?row ; ak:hasNote ?note }""")}
+    expected = {f"firm-facts.csv:{i}" for i, r in enumerate(rows("firm-facts.csv"), start=2)
+                if r["qualifier"].split(";")[0].strip() == "onzeker"}
+    assert marked == expected and len(expected) >= 1
+
+
+def test_findings_of_cited_research_are_not_survey_results(store):
+    """46/40/20 % of R&D partners come from Meeus (2003), which the report cites: their own dataset, linked to it."""
+    got = select(store, f"""
+        SELECT ?id ?value ?ref ?derived ?former WHERE {{
+          ?o qb:dataSet <{ID}dataset/literature-figures> ; <http://purl.org/linked-data/sdmx/2009/measure#obsValue> ?value ;
+             <http://purl.org/dc/terms/references> ?ref ; prov:wasDerivedFrom ?derived ; ak:citedPublication ?ref .
+          FILTER(STRSTARTS(STR(?derived), "{ID}publication/"))
+          ?former <http://www.w3.org/2002/07/owl#sameAs> ?o .
+          BIND(STRAFTER(STR(?o), "literature-figures/") AS ?id) }} ORDER BY ?id""")
+    expected = [{"id": r["id"], "value": r["value"], "ref": f"{ID}publication/{r['publication']}",
+                 "derived": f"{ID}publication/{r['publication']}", "former": f"{ID}{r['formerly']}"}
+                for r in sorted(rows("literature-figures.csv"), key=lambda r: r["id"])]
+    assert got == expected and len(got) == 3
+    survey = select(store, f"""SELECT ?o WHERE {{ ?o qb:dataSet <{ID}dataset/survey-figures> ;
+        ak:indicator/skos:notation ?n . FILTER(STRSTARTS(?n, "rnd-partners")) }}""")
+    assert survey == []
+
+
+def test_a_figure_stated_in_two_chapters_is_two_observations_told_apart_by_the_part(store):
+    got = select(store, f"""
+        SELECT ?o ?part ?value WHERE {{
+          ?o qb:dataSet <{ID}dataset/survey-figures> ; ak:indicator <{ID}indicator/avg-customers-collaborated> ;
+             ak:statedIn ?part ; <http://purl.org/linked-data/sdmx/2009/measure#obsValue> ?value }} ORDER BY ?o""")
+    expected = [{"o": f"{ID}observation/survey-figures/{r['id']}", "part": f"{ID}report-part/{r['source']}",
+                 "value": r["value"]}
+                for r in sorted(rows("survey-figures.csv"), key=lambda r: r["id"])
+                if r["indicator"] == "avg-customers-collaborated"]
+    assert got == expected and {e["value"] for e in expected} == {"19", "20"}
+
+
+def test_a_step_stated_twice_is_one_observation_and_a_step_without_number_stays_outside_the_cube(store):
+    funnel = rows("survey-funnel.csv")
+    twice = [r["id"] for r in funnel if (r["list"], r["step"]) == ("total", "interviewed")]
+    got = select(store, f"""
+        SELECT ?quote ?row WHERE {{ <{ID}observation/survey-funnel/{twice[0]}> qb:dataSet ?ds ; ak:quote ?quote ;
+             ak:sourceRow ?row . <{ID}observation/survey-funnel/{twice[1]}> <http://www.w3.org/2002/07/owl#sameAs>
+             <{ID}observation/survey-funnel/{twice[0]}> }}""")
+    lines = {f"survey-funnel.csv:{2 + i}" for i, r in enumerate(funnel) if r["id"] in twice}
+    assert {r["quote"] for r in got} == {r["quote"] for r in funnel if r["id"] in twice}
+    assert {r["row"] for r in got} == lines and len(lines) == 2
+    uncounted = [r["id"] for r in funnel if not r["count"]]
+    got = select(store, f"""
+        SELECT ?o ?status WHERE {{ ?o a ak:UnquantifiedObservation ; sdmxa:obsStatus ?status ;
+            <http://purl.org/dc/terms/relation> <{ID}dataset/survey-funnel> . FILTER NOT EXISTS {{ ?o qb:dataSet ?d }} }}""")
+    assert got == [{"o": f"{ID}observation/survey-funnel/{i}", "status": f"{ID}observation-status/not-stated"}
+                   for i in uncounted]

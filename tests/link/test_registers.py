@@ -177,3 +177,40 @@ def test_countries_take_their_english_name_from_iso_3166(union):
     assert english("vs") == {"United States"}
     assert english("groot-brittannie") == {"United Kingdom"}
     assert english("den-bosch") == set()  # a municipality: the CBS file has no English name
+
+
+# A path of the checkout as the register files and their descriptions name it (ends on a letter, digit, _ or -).
+DATA_PATH = re.compile(r"\bdata/[A-Za-z0-9_./-]*[A-Za-z0-9_-]")
+
+
+def _descriptions() -> list[tuple[str, str]]:
+    """(where, text) of everything that describes a register copy: its own comment lines, its row, the README."""
+    out = [("data/registers/README.md", (REG / "README.md").read_text(encoding="utf-8"))]
+    for r in _csv(REG / "registers.csv"):
+        out.append((f"registers.csv:{r['id']}", f"{r['origin']}\n{r['note']}"))
+        lines = (REG / r["file"]).read_text(encoding="utf-8").splitlines()
+        out.append((r["file"], "\n".join(line for line in lines if line.startswith("#"))))
+    return out
+
+
+def test_every_file_a_register_copy_names_exists_or_a_note_says_it_does_not():
+    """The NACE extract's header cites data/external-sources.csv, which never existed; the copy may not be
+    edited (checksum), so a note must record what it gets wrong."""
+    noted = [p.strip() for n in _csv(ROOT / "data" / "notes.csv") if n["file"].startswith("registers/")
+             for p in n["printed"].split("|")]
+    named = [(where, path) for where, text in _descriptions() for path in DATA_PATH.findall(text)]
+    assert len(named) > 3
+    missing = [(where, path) for where, path in named
+               if not (ROOT / path).exists() and not any(path in p for p in noted)]
+    assert missing == []
+
+
+def test_a_turtle_extract_says_how_many_prefix_lines_it_keeps():
+    readme = (REG / "README.md").read_text(encoding="utf-8")
+    extracts = [r for r in _csv(REG / "registers.csv") if r["copy"] == "extract" and r["file"].endswith(".ttl")]
+    assert extracts
+    for r in extracts:
+        lines = (REG / r["file"]).read_text(encoding="utf-8").splitlines()
+        kept = sum(1 for line in lines if line.startswith(("@prefix", "@base")))
+        assert f"{kept} van de " in r["note"], r["id"]
+        assert f"{kept} of the origin's" in readme, r["id"]

@@ -22,12 +22,15 @@ FILE_TARGETS = {
     "city-facts.csv": ("dataset", "city-facts"),
     "survey-figures.csv": ("dataset", "survey-figures"),
     "survey-funnel.csv": ("dataset", "survey-funnel"),
+    "literature-figures.csv": ("dataset", "literature-figures"),
     "sectors.csv": ("scheme", "sbi-2008-sections"),
     "size-classes.csv": ("scheme", "size-classes"),
     "tabel-6-regions.csv": ("scheme", "tabel-6-regions"),
     "partner-kinds.csv": ("scheme", "partner-kinds"),
     "business-typology.csv": ("scheme", "business-typology"),
     "rd-forms.csv": ("scheme", "rd-forms"),
+    # A copy in data/registers/ that is not to be edited (checksummed): its notes point at the register.
+    "registers/nace-r2-sections.ttl": ("register", "nace-r2-ramon"),
 }
 
 
@@ -53,7 +56,7 @@ def _target(ctx: Context, row: Row) -> URIRef:
         raise row.fail(f"note points at row {key!r} of {file}, which the build does not know")
     if file in FILE_TARGETS:
         kind, ref = FILE_TARGETS[file]
-        return ctx.index["dataset"][ref] if kind == "dataset" else ctx.id("scheme", ref)
+        return ctx.index["dataset"][ref] if kind == "dataset" else ctx.id(kind, ref)
     return ctx.source(row.required("source"))
 
 

@@ -197,35 +197,53 @@ def build_relations(ctx: Context) -> None:
             g.add((partner, ORG.hasSubOrganization, subject))
 
 
+# A qualifier whose first part (before "; ") is this word keeps a printed value that a note doubts.
+UNCERTAIN = "onzeker"
+
+
 def build_firm_facts(ctx: Context) -> None:
-    g = ctx.graph("bijlage-3")
+    """Facts about firms from the text. Each statement sits in the graph of the report part it cites
+    (bijlage-3 for most, h2-stad for a footnote of chapter 2, ...): a graph named after a part holds only
+    what that part prints, which is how a reader of the graph (and its web pages) tells where it stands."""
     counter: dict[str, int] = {}
     for row in ctx.read("firm-facts.csv", ("firm", "fact", "value", "unit", "qualifier", "source", "quote")):
+        source = row.required("source")
+        if source not in ctx.index.get("source", {}):
+            raise row.fail(f"source {source!r} is not an id in sources.csv")
         firm_key = row.required("firm")
         firm = ctx.lookup("organisation", firm_key, row, "firm")
-        fact = row.required("fact")
         counter[firm_key] = counter.get(firm_key, 0) + 1
         st = ctx.id("statement", f"{firm_key}/{counter[firm_key]}", row)
-        g.add((st, RDF.type, ctx.term("Statement")))
-        g.add((st, ctx.term("about"), firm))
-        g.add((st, ctx.term("fact"), ctx.id("fact-kind", fact, row)))
-        value = row.required("value")
-        g.add((st, RDF.value, _fact_value(value)))
-        if row.get("unit").strip():
-            g.add((st, ctx.term("unit"), Literal(row["unit"].strip())))
-        if row.get("qualifier").strip():
-            g.add((st, ctx.term("qualifier"), Literal(row["qualifier"].strip())))
-        g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
-        g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
-        ctx.trace(st, row)
-        ctx.register("row", f"firm-facts.csv|{firm_key}|{fact}|{value}", st, row)
-        # The most asked-for facts also as plain properties of the firm, for simple queries.
-        if fact == "founded" and value.isdigit():
-            g.add((firm, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
-        elif fact in ("legal-name", "appendix-name", "abbreviation"):
-            g.add((firm, SKOS.altLabel, Literal(value, lang="nl")))
-        elif fact == "website":
-            g.add((firm, ctx.term("websiteAsPrinted"), Literal(value)))
+        _statement(ctx, ctx.graph(source), st, firm, row)
+        ctx.register("row", f"firm-facts.csv|{firm_key}|{row['fact'].strip()}|{row['value'].strip()}", st, row)
+
+
+def _statement(ctx: Context, g, st: URIRef, firm: URIRef, row: Row) -> None:
+    fact, value = row.required("fact"), row.required("value")
+    g.add((st, RDF.type, ctx.term("Statement")))
+    g.add((st, ctx.term("about"), firm))
+    g.add((st, ctx.term("fact"), ctx.id("fact-kind", fact, row)))
+    g.add((st, RDF.value, _fact_value(value)))
+    if row.get("unit").strip():
+        g.add((st, ctx.term("unit"), Literal(row["unit"].strip())))
+    qualifier = row.get("qualifier").strip()
+    if qualifier:
+        g.add((st, ctx.term("qualifier"), Literal(qualifier)))
+    if qualifier.split(";")[0].strip() == UNCERTAIN:
+        # Kept as printed, but not a plain fact: a note (SHACL requires one) says why it is doubted.
+        g.add((st, ctx.term("certainty"), ctx.id("certainty", "uncertain")))
+    g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
+    g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
+    ctx.trace(st, row)
+    # The most asked-for facts also as plain properties of the firm, for simple queries (never a doubted one).
+    if (st, ctx.term("certainty"), None) in g:
+        return
+    if fact == "founded" and value.isdigit():
+        g.add((firm, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
+    elif fact in ("legal-name", "appendix-name", "abbreviation"):
+        g.add((firm, SKOS.altLabel, Literal(value, lang="nl")))
+    elif fact == "website":
+        g.add((firm, ctx.term("websiteAsPrinted"), Literal(value)))
 
 
 def _fact_value(value: str) -> Literal:
