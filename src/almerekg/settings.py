@@ -99,6 +99,9 @@ class Settings:
     cache_bytes: int = _setting(64 * MiB, "memory for answers kept per build (keys and bodies counted)",
                                 flag="--cache-bytes", env="ALMEREKG_CACHE_BYTES", unit="bytes", commands=(SERVE,),
                                 metavar="N")
+    large_answers: int = _setting(4, "answers larger than the cache keeps that one web process sends at once; more "
+                                  "get 503 (clients that do not read cannot pile them up in memory)",
+                                  flag="--large-answers", env="ALMEREKG_LARGE_ANSWERS", commands=(SERVE,), metavar="N")
     editor_rows: int = _setting(1000, "rows of an answer the query editor shows (the rest is not computed)",
                                 flag="--editor-rows", env="ALMEREKG_EDITOR_ROWS", commands=(SERVE,), metavar="N")
     quarantine_seconds: float = _setting(300.0, "how long a query text that crashed, exhausted or outran a query "
