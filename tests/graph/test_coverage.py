@@ -66,6 +66,18 @@ def test_every_reference_names_exactly_one_data_row(ledger):
             assert coverage.keys_of(DATA, file)[key] == 1, (p.id, ref)
 
 
+def test_no_passage_is_open(ledger):
+    assert [(p.id, p.note) for p in ledger if p.status == "open"] == []
+
+
+def test_every_heading_of_appendix_3_is_followed_by_the_firm_s_description(ledger):
+    """A heading of appendix 3 names a firm; the passage after it describes that firm and is in the data."""
+    appendix = [p for p in ledger if p.chapter == "bijlage-3"]
+    for heading, after in zip(appendix, appendix[1:] + [None], strict=True):
+        if heading.kind == "heading" and heading.id != "p-664":
+            assert after is not None and after.kind == "paragraph" and after.status == "facts", heading.id
+
+
 def test_readme_prints_the_counts_of_the_ledger(ledger):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert coverage.render_table(ledger) in readme

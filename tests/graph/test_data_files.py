@@ -102,10 +102,12 @@ def test_note_ids_are_unique_and_kinds_known():
 
 # The numbered lists in prose: each row's `text` is a passage of the report, letter for letter. An item that the
 # extraction split (page break, footnote in between) is split over rows too, so that every passage stays verbatim.
-LIST_FILES = ["research-questions.csv", "business-typology.csv", "rd-forms.csv", "summary-findings.csv",
-              "conclusions.csv", "prose-recommendations.csv", "recommendations.csv"]
+LIST_FILES = ["research-questions.csv", "business-typology.csv", "rd-forms.csv", "spatial-patterns.csv",
+              "summary-paragraphs.csv", "summary-findings.csv", "conclusions.csv", "prose-recommendations.csv",
+              "recommendations.csv"]
 ITEM_KEYS = {"research-questions.csv": ("research-question", "id"), "business-typology.csv": ("business-type", "number"),
-             "rd-forms.csv": ("rd-form", "letter"), "summary-findings.csv": ("summary-finding", "number"),
+             "rd-forms.csv": ("rd-form", "letter"), "spatial-patterns.csv": ("spatial-pattern", "number"),
+             "summary-paragraphs.csv": ("summary-paragraph", "number"), "summary-findings.csv": ("summary-finding", "number"),
              "conclusions.csv": ("conclusion", "id"),
              "prose-recommendations.csv": ("prose-recommendation", "number")}
 FOOTNOTE_MARK = re.compile("[\u00b9\u00b2\u00b3\u2070-\u2079]+")

@@ -1,6 +1,6 @@
-"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the summary
-findings of chapter 4, the conclusions and the recommendations of chapter 5, and which organisations, clusters and
-publications they name (graph 'findings')."""
+"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the PBL's
+spatial patterns of clusters, the paragraphs of the summary, the summary findings of chapter 4, the conclusions and
+the recommendations of chapter 5, and which organisations, clusters and publications they name (graph 'findings')."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ def build_findings(ctx: Context) -> None:
                   ("Type", "Type"))
     _concept_list(ctx, g, items, "rd-forms.csv", "letter", "rd-form", "rd-forms",
                   ("vormen van onderzoek & ontwikkeling", "forms of research & development"), ("Vorm", "Form"))
+    _concept_list(ctx, g, items, "spatial-patterns.csv", "number", "spatial-pattern", "spatial-patterns",
+                  ("ruimtelijke patronen van clusters (PBL)", "spatial patterns of clusters (PBL)"),
+                  ("Patroon", "Pattern"))
+    _summary_paragraphs(ctx, g, items)
     _summary_findings(ctx, g, items)
     _conclusions(ctx, g, items)
     _prose_recommendations(ctx, g, items)
@@ -175,6 +179,12 @@ def _numbered(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]], file
         _labels(g, item, nl, en)
 
 
+def _summary_paragraphs(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    """The seven paragraphs of the Samenvatting: the report's findings in brief, claims like the conclusions."""
+    _numbered(ctx, g, items, "summary-paragraphs.csv", "summary-paragraph", (SDO.Claim,),
+              ("Alinea {number} van de samenvatting", "Paragraph {number} of the summary"))
+
+
 def _summary_findings(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
     """The numbered summary after Tabel 6 ("Samengevat vallen drie dingen op."): claims, like the conclusions."""
     _numbered(ctx, g, items, "summary-findings.csv", "summary-finding", (SDO.Claim,),
@@ -196,8 +206,8 @@ def _mentions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> N
         path = row.required("item")
         if path not in items:
             raise row.fail(f"column 'item' names {path!r}, which is no item of the lists built here "
-                           "(research-question/, business-type/, rd-form/, summary-finding/, conclusion/, "
-                           "prose-recommendation/)")
+                           "(research-question/, business-type/, rd-form/, spatial-pattern/, summary-paragraph/, "
+                           "summary-finding/, conclusion/, prose-recommendation/)")
         item, text = items[path]
         ref = row.required("mentions")
         if sum(ref in kind for kind in (orgs, clusters, publications)) > 1:

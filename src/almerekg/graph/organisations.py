@@ -197,35 +197,63 @@ def build_relations(ctx: Context) -> None:
             g.add((partner, ORG.hasSubOrganization, subject))
 
 
+# Kinds of fact whose value names a place: the statement points at the place as well as printing its name.
+PLACE_FACTS = {"locations", "headquarters", "moved-from", "serves", "focus-region", "imports-from", "active-in"}
+STATEMENT_FILES = (
+    # file, column naming the subject, the index the subject must be in, graph
+    ("firm-facts.csv", "firm", "organisation", "bijlage-3"),
+    ("network-facts.csv", "network", "network", "networks"),
+)
+
+
 def build_firm_facts(ctx: Context) -> None:
-    g = ctx.graph("bijlage-3")
+    """Facts the text states about a firm or organisation (firm-facts.csv) and about a network (network-facts.csv).
+
+    A statement's IRI counts the subject's statements in file order, so rows are only ever added at the end.
+    """
     counter: dict[str, int] = {}
-    for row in ctx.read("firm-facts.csv", ("firm", "fact", "value", "unit", "qualifier", "source", "quote")):
-        firm_key = row.required("firm")
-        firm = ctx.lookup("organisation", firm_key, row, "firm")
-        fact = row.required("fact")
-        counter[firm_key] = counter.get(firm_key, 0) + 1
-        st = ctx.id("statement", f"{firm_key}/{counter[firm_key]}", row)
-        g.add((st, RDF.type, ctx.term("Statement")))
-        g.add((st, ctx.term("about"), firm))
-        g.add((st, ctx.term("fact"), ctx.id("fact-kind", fact, row)))
-        value = row.required("value")
-        g.add((st, RDF.value, _fact_value(value)))
-        if row.get("unit").strip():
-            g.add((st, ctx.term("unit"), Literal(row["unit"].strip())))
-        if row.get("qualifier").strip():
-            g.add((st, ctx.term("qualifier"), Literal(row["qualifier"].strip())))
-        g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
-        g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
-        ctx.trace(st, row)
-        ctx.register("row", f"firm-facts.csv|{firm_key}|{fact}|{value}", st, row)
-        # The most asked-for facts also as plain properties of the firm, for simple queries.
-        if fact == "founded" and value.isdigit():
-            g.add((firm, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
-        elif fact in ("legal-name", "appendix-name", "abbreviation"):
-            g.add((firm, SKOS.altLabel, Literal(value, lang="nl")))
-        elif fact == "website":
-            g.add((firm, ctx.term("websiteAsPrinted"), Literal(value)))
+    for file, column, index, graph in STATEMENT_FILES:
+        g = ctx.graph(graph)
+        for row in ctx.read(file, (column, "fact", "value", "unit", "qualifier", "source", "quote")):
+            _statement(ctx, g, file, column, index, row, counter)
+
+
+def _statement(ctx: Context, g, file: str, column: str, index: str, row: Row, counter: dict[str, int]) -> None:
+    key = row.required(column)
+    subject = ctx.lookup(index, key, row, column)
+    fact = row.required("fact")
+    counter[key] = counter.get(key, 0) + 1
+    st = ctx.id("statement", f"{key}/{counter[key]}", row)
+    g.add((st, RDF.type, ctx.term("Statement")))
+    g.add((st, ctx.term("about"), subject))
+    g.add((st, ctx.term("fact"), ctx.id("fact-kind", fact, row)))
+    value = row.required("value")
+    g.add((st, RDF.value, _fact_value(value)))
+    if fact in PLACE_FACTS:
+        g.add((st, ctx.term("valuePlace"), _place_named(ctx, value, row)))
+    if row.get("unit").strip():
+        g.add((st, ctx.term("unit"), Literal(row["unit"].strip())))
+    if row.get("qualifier").strip():
+        g.add((st, ctx.term("qualifier"), Literal(row["qualifier"].strip())))
+    g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
+    g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
+    ctx.trace(st, row)
+    ctx.register("row", f"{file}|{key}|{fact}|{value}", st, row)
+    # The most asked-for facts also as plain properties of the firm, for simple queries.
+    if fact == "founded" and value.isdigit():
+        g.add((subject, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
+    elif fact in ("legal-name", "appendix-name", "abbreviation"):
+        g.add((subject, SKOS.altLabel, Literal(value, lang="nl")))
+    elif fact == "website":
+        g.add((subject, ctx.term("websiteAsPrinted"), Literal(value)))
+
+
+def _place_named(ctx: Context, name: str, row: Row) -> URIRef:
+    """The place of data/places.csv (or a country an organisation names) that a value prints the name of."""
+    place = ctx.index.get("place:name", {}).get(name)
+    if place is None:
+        raise row.fail(f"fact {row['fact'].strip()!r} names a place, but no place in places.csv is called {name!r}")
+    return place
 
 
 def _fact_value(value: str) -> Literal:
