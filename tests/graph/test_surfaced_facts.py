@@ -152,3 +152,11 @@ def test_a_location_that_names_no_place_is_refused(tmp_path):
     assert proc.returncode == 2
     assert (f"firm-facts.csv:{line}: fact 'locations' names a place, but no place in places.csv is called 'Goudaa'"
             in proc.stderr)
+
+
+def test_footnotes_hang_on_the_item_that_prints_their_mark(store):
+    got = {(r["item"][len(ID):], int(r["n"]), r["text"]) for r in select(store, """
+        SELECT ?item ?n ?text WHERE { ?item ak:hasFootnote ?f . ?f a ak:Footnote ; schema:position ?n ; schema:text ?text }""")}
+    assert got == {(r["item"], int(r["number"]), r["text"]) for r in rows("footnotes.csv")}
+    assert ("conclusion/4", 24, "Voor Japanse bedrijven is de aanwezigheid van de Japanse gemeenschap in Amstelveen nog "
+                                "een voordeel.") in got
