@@ -102,10 +102,12 @@ def test_note_ids_are_unique_and_kinds_known():
 
 # The numbered lists in prose: each row's `text` is a passage of the report, letter for letter. An item that the
 # extraction split (page break, footnote in between) is split over rows too, so that every passage stays verbatim.
-LIST_FILES = ["research-questions.csv", "business-typology.csv", "rd-forms.csv", "summary-findings.csv",
-              "conclusions.csv", "prose-recommendations.csv", "recommendations.csv"]
+LIST_FILES = ["research-questions.csv", "business-typology.csv", "rd-forms.csv", "spatial-patterns.csv",
+              "refusal-reasons.csv", "summary-paragraphs.csv", "summary-findings.csv", "conclusions.csv",
+              "prose-recommendations.csv", "recommendations.csv", "footnotes.csv"]
 ITEM_KEYS = {"research-questions.csv": ("research-question", "id"), "business-typology.csv": ("business-type", "number"),
-             "rd-forms.csv": ("rd-form", "letter"), "summary-findings.csv": ("summary-finding", "number"),
+             "rd-forms.csv": ("rd-form", "letter"), "spatial-patterns.csv": ("spatial-pattern", "number"),
+             "summary-paragraphs.csv": ("summary-paragraph", "number"), "summary-findings.csv": ("summary-finding", "number"),
              "conclusions.csv": ("conclusion", "id"),
              "prose-recommendations.csv": ("prose-recommendation", "number")}
 FOOTNOTE_MARK = re.compile("[\u00b9\u00b2\u00b3\u2070-\u2079]+")
@@ -157,6 +159,15 @@ def test_a_mentioned_name_that_is_not_the_things_name_has_a_note():
                    if r["name_printed"] not in known.get(r["mentions"], set())  # literature: always a note
                    and r["name_printed"] not in noted.get(("mentions.csv", r["item"]), set())]
     assert unexplained == []
+
+
+def test_every_footnote_of_an_item_is_printed_after_its_mark():
+    """footnotes.csv: the item prints the footnote's mark, and the report prints the mark before the footnote's text."""
+    texts = _item_texts()
+    for r in rows("footnotes.csv"):
+        mark = r["number"].translate(str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"))
+        assert any(mark in t for t in texts[r["item"]]), r["number"]
+        assert f"{mark} {r['text']}" in (DATA / "report" / "groei-door-samenwerking-in-almere-2011.txt").read_text(encoding="utf-8")
 
 
 def test_every_footnote_mark_in_a_list_item_has_a_note():

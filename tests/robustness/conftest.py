@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from endpoint.conftest import Server, http, start_server
+from endpoint.conftest import (
+    Server,
+    http,
+    oxigraph_server,  # noqa: F401 - a fixture for the tests of this folder
+    start_server,
+)
 
 from almerekg.graph.pipeline import run_build
 from almerekg.settings import from_values

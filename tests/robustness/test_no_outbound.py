@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, oxigraph_server, start_server  # noqa: F401 - a fixture, used by name
+from endpoint.conftest import http, start_server
 
 from almerekg.engine import sandbox
 

@@ -1,10 +1,12 @@
-"""Clusters (Meijer, PBL, metropolitan region) and Flevoland's specialisation in the PBL clusters."""
+"""Clusters (Meijer, PBL, metropolitan region), Flevoland's specialisation in the PBL clusters, and what other
+sources say places are specialised in."""
 
 from __future__ import annotations
 
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from ..vocab import slug
 from .codes import scheme
 from .context import Context
 
@@ -52,3 +54,54 @@ def build_clusters(ctx: Context) -> None:
         g.add((spec, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
         ctx.register("row", f"pbl-specialisation.csv|{cluster_key}|{basis}", spec, row)
         ctx.trace(spec, row)
+
+
+def build_specialisations(ctx: Context) -> None:
+    """What a place is specialised in, according to a publication or a classification (city-specialisations.csv).
+
+    Wall en Burger (2008) and the KvK classification name fields such as "groothandel"; the PBL and Van Oort name
+    clusters. A field that is no cluster of clusters.csv becomes a concept of its own (scheme specialisation-fields).
+    """
+    g = ctx.graph("clusters")
+    fields = scheme(ctx, g, "specialisation-fields", "specialisaties van plaatsen (tekst van hoofdstuk 2)",
+                    "specialisations of places (text of chapter 2)")
+    columns = ("id", "place", "cluster", "field", "according_to", "classification", "basis", "source", "quote")
+    for row in ctx.read("city-specialisations.csv", columns):
+        key = row.required("id")
+        spec = ctx.id("specialisation", key, row)
+        place = ctx.lookup("place", row.required("place"), row, "place")
+        g.add((spec, RDF.type, ctx.term("Specialisation")))
+        g.add((spec, ctx.term("region"), place))
+        what = _cluster_or_field(ctx, g, fields, row)
+        name = ctx.graph("codes").value(place, RDFS.label)
+        g.add((spec, RDFS.label, Literal(f"{name} - {what}", lang="nl")))
+        if row.get("according_to").strip():
+            g.add((spec, ctx.term("accordingTo"), ctx.lookup("publication", row["according_to"], row, "according_to")))
+        if row.get("classification").strip():
+            org = ctx.lookup("organisation", row["classification"], row, "classification")
+            g.add((spec, ctx.term("classificationOf"), org))
+        if row.get("basis").strip():
+            basis = ctx.lookup("specialisation-bases", row["basis"], row, "basis")
+            g.add((spec, ctx.term("specialisationBasis"), basis))
+        g.add((spec, ctx.term("quote"), ctx.nl(row.required("quote"))))
+        g.add((spec, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
+        ctx.register("row", f"city-specialisations.csv|{key}", spec, row)
+        ctx.trace(spec, row)
+
+
+def _cluster_or_field(ctx: Context, g, fields, row) -> str:
+    """Link the specialisation to its cluster or field (exactly one of the two); return its printed name."""
+    cluster, field = row.get("cluster").strip(), row.get("field").strip()
+    if bool(cluster) == bool(field):
+        raise row.fail("a specialisation names either a cluster (column cluster) or a field (column field)")
+    spec = ctx.id("specialisation", row.required("id"), row)
+    if cluster:
+        g.add((spec, ctx.term("cluster"), ctx.lookup("cluster", cluster, row, "cluster")))
+        return cluster
+    concept = ctx.id("specialisation-field", slug(field), row)
+    if (concept, None, None) not in g:
+        ctx.concept(g, fields, concept, field, notation=slug(field))
+        g.add((fields, SKOS.hasTopConcept, concept))
+        ctx.trace(concept, row)
+    g.add((spec, ctx.term("specialisationField"), concept))
+    return field

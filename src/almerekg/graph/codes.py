@@ -123,7 +123,8 @@ def build_size_classes(ctx: Context) -> None:
 
 def build_places(ctx: Context) -> None:
     g = ctx.graph("codes")
-    kinds = {"gemeente", "woonplaats", "provincie", "regio", "landsdeel", "land", "werelddeel", "other"}
+    kinds = {"gemeente", "woonplaats", "provincie", "regio", "landsdeel", "land", "werelddeel", "buitenlandse-plaats",
+             "bedrijventerrein", "other"}
     for row in ctx.read("places.csv", ("id", "name", "kind", "source")):
         key = row.required("id")
         kind = row.required("kind")
@@ -141,6 +142,32 @@ def build_places(ctx: Context) -> None:
         ctx.register("row", f"places.csv|{key}", iri, row)
         ctx.index.setdefault("place:name", {})[row["name"].strip()] = iri
         ctx.trace(iri, row)
+
+
+def build_place_parts(ctx: Context) -> None:
+    """place-parts.csv: which place of the report lies in which other one (schema:containedInPlace)."""
+    g = ctx.graph("codes")
+    for row in ctx.read("place-parts.csv", ("place", "part_of", "source", "quote")):
+        place = ctx.lookup("place", row.required("place"), row, "place")
+        whole = ctx.lookup("place", row.required("part_of"), row, "part_of")
+        if place == whole:
+            raise row.fail("a place does not lie in itself")
+        row.required("quote")
+        g.add((place, SDO.containedInPlace, whole))
+        g.add((whole, SDO.containsPlace, place))
+        ctx.register("row", f"place-parts.csv|{row['place'].strip()}|{row['part_of'].strip()}", place, row)
+        ctx.trace(place, row)
+
+
+def build_sector_notes(ctx: Context) -> None:
+    """sector-notes.csv: what the report says a sector of Tabel 1 and 2 includes (CBS counts leasing firms in N)."""
+    g = ctx.graph("codes")
+    for row in ctx.read("sector-notes.csv", ("sector", "includes", "source", "quote")):
+        sector = ctx.lookup("sector", row.required("sector"), row, "sector")
+        g.add((sector, ctx.term("includesActivity"), ctx.nl(row.required("includes"))))
+        g.add((sector, SKOS.scopeNote, ctx.nl(row.required("quote"))))
+        ctx.register("row", f"sector-notes.csv|{row['sector'].strip()}|{row['includes'].strip()}", sector, row)
+        ctx.trace(sector, row)
 
 
 def build_partner_kinds(ctx: Context) -> None:
@@ -179,8 +206,8 @@ def build_partner_kinds(ctx: Context) -> None:
     ctx.index.setdefault("tabel-6-region", {})["totaal"] = total
 
 
-__all__ = ["REPORT_ID", "build_code_lists", "build_partner_kinds", "build_places", "build_sectors",
-           "build_size_classes", "build_sources", "report_iri", "scheme"]
+__all__ = ["REPORT_ID", "build_code_lists", "build_partner_kinds", "build_place_parts", "build_places",
+           "build_sector_notes", "build_sectors", "build_size_classes", "build_sources", "report_iri", "scheme"]
 
 
 LABELLED_SCHEMES = {

@@ -1,6 +1,7 @@
-"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the summary
-findings of chapter 4, the conclusions and the recommendations of chapter 5, and which organisations, clusters and
-publications they name (graph 'findings')."""
+"""The report's numbered lists in prose: research questions, the typology of firms, the forms of R&D, the PBL's
+spatial patterns of clusters, the reasons firms gave for not taking part, the paragraphs of the summary, the summary
+findings of chapter 4, the conclusions and the recommendations of chapter 5, which organisations, clusters and
+publications they name, and the footnotes whose mark they print (graph 'findings')."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ GRAPH = "findings"
 # An item the extraction split over several rows is joined again: a page break fell inside a sentence, so a space;
 # a new paragraph of the same item keeps an empty line.
 BREAKS = {"page": " ", "paragraph": "\n\n"}
+SUPERSCRIPT = str.maketrans("0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079")
 
 
 def build_findings(ctx: Context) -> None:
@@ -26,10 +28,18 @@ def build_findings(ctx: Context) -> None:
                   ("Type", "Type"))
     _concept_list(ctx, g, items, "rd-forms.csv", "letter", "rd-form", "rd-forms",
                   ("vormen van onderzoek & ontwikkeling", "forms of research & development"), ("Vorm", "Form"))
+    _concept_list(ctx, g, items, "spatial-patterns.csv", "number", "spatial-pattern", "spatial-patterns",
+                  ("ruimtelijke patronen van clusters (PBL)", "spatial patterns of clusters (PBL)"),
+                  ("Patroon", "Pattern"))
+    _concept_list(ctx, g, items, "refusal-reasons.csv", "number", "refusal-reason", "refusal-reasons",
+                  ("redenen om niet deel te nemen aan het onderzoek", "reasons for not taking part in the survey"),
+                  ("Reden", "Reason"))
+    _summary_paragraphs(ctx, g, items)
     _summary_findings(ctx, g, items)
     _conclusions(ctx, g, items)
     _prose_recommendations(ctx, g, items)
     _mentions(ctx, g, items)
+    _footnotes(ctx, g, items)
 
 
 def _chapter(ctx: Context, source: str) -> str:
@@ -175,6 +185,12 @@ def _numbered(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]], file
         _labels(g, item, nl, en)
 
 
+def _summary_paragraphs(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    """The seven paragraphs of the Samenvatting: the report's findings in brief, claims like the conclusions."""
+    _numbered(ctx, g, items, "summary-paragraphs.csv", "summary-paragraph", (SDO.Claim,),
+              ("Alinea {number} van de samenvatting", "Paragraph {number} of the summary"))
+
+
 def _summary_findings(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
     """The numbered summary after Tabel 6 ("Samengevat vallen drie dingen op."): claims, like the conclusions."""
     _numbered(ctx, g, items, "summary-findings.csv", "summary-finding", (SDO.Claim,),
@@ -196,8 +212,8 @@ def _mentions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> N
         path = row.required("item")
         if path not in items:
             raise row.fail(f"column 'item' names {path!r}, which is no item of the lists built here "
-                           "(research-question/, business-type/, rd-form/, summary-finding/, conclusion/, "
-                           "prose-recommendation/)")
+                           "(research-question/, business-type/, rd-form/, spatial-pattern/, summary-paragraph/, "
+                           "summary-finding/, conclusion/, prose-recommendation/)")
         item, text = items[path]
         ref = row.required("mentions")
         if sum(ref in kind for kind in (orgs, clusters, publications)) > 1:
@@ -213,3 +229,25 @@ def _mentions(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> N
         g.add((item, DCTERMS.references if ref in publications else SDO.mentions, thing))
         ctx.register("row", f"mentions.csv|{path}", item, row)
         ctx.trace(item, row)
+
+
+def _footnotes(ctx: Context, g: Graph, items: dict[str, tuple[URIRef, str]]) -> None:
+    """A footnote whose mark stands in an item's text: its own text, attached to that item (footnotes.csv)."""
+    for row in ctx.read("footnotes.csv", ("number", "item", "text", "source")):
+        number = row.integer("number")
+        path = row.required("item")
+        if path not in items:
+            raise row.fail(f"column 'item' names {path!r}, which is no item of the lists built here")
+        item, text = items[path]
+        mark = str(number).translate(SUPERSCRIPT)
+        if mark not in text:
+            raise row.fail(f"{path} does not print the mark {mark} of footnote {number}")
+        note = ctx.id("footnote", str(number), row)
+        g.add((note, RDF.type, ctx.term("Footnote")))
+        g.add((note, SDO.text, ctx.nl(row.required("text"))))
+        g.add((note, SDO.position, ctx.integer(number)))
+        g.add((note, SDO.isPartOf, ctx.source(row.required("source"))))
+        _labels(g, note, f"Voetnoot {number}", f"Footnote {number}")
+        g.add((item, ctx.term("hasFootnote"), note))
+        ctx.register("row", f"footnotes.csv|{number}", note, row)
+        ctx.trace(note, row)

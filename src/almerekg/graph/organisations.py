@@ -199,51 +199,74 @@ def build_relations(ctx: Context) -> None:
 
 # A qualifier whose first part (before "; ") is this word keeps a printed value that a note doubts.
 UNCERTAIN = "onzeker"
+# Kinds of fact whose value names a place: the statement points at the place as well as printing its name.
+PLACE_FACTS = {"locations", "headquarters", "moved-from", "serves", "focus-region", "imports-from", "active-in"}
+STATEMENT_FILES = (
+    # file, column naming the subject, the index the subject must be in
+    ("firm-facts.csv", "firm", "organisation"),
+    ("network-facts.csv", "network", "network"),
+)
 
 
 def build_firm_facts(ctx: Context) -> None:
-    """Facts about firms from the text. Each statement sits in the graph of the report part it cites
-    (bijlage-3 for most, h2-stad for a footnote of chapter 2, ...): a graph named after a part holds only
-    what that part prints, which is how a reader of the graph (and its web pages) tells where it stands."""
+    """Facts the text states about a firm or organisation (firm-facts.csv) and about a network (network-facts.csv).
+
+    Each statement sits in the graph of the report part it cites (bijlage-3 for most, h2-stad for a footnote of
+    chapter 2, ...): a graph named after a part holds only what that part prints. A statement's IRI counts the
+    subject's statements in file order, so rows are only ever added at the end.
+    """
     counter: dict[str, int] = {}
-    for row in ctx.read("firm-facts.csv", ("firm", "fact", "value", "unit", "qualifier", "source", "quote")):
-        source = row.required("source")
-        if source not in ctx.index.get("source", {}):
-            raise row.fail(f"source {source!r} is not an id in sources.csv")
-        firm_key = row.required("firm")
-        firm = ctx.lookup("organisation", firm_key, row, "firm")
-        counter[firm_key] = counter.get(firm_key, 0) + 1
-        st = ctx.id("statement", f"{firm_key}/{counter[firm_key]}", row)
-        _statement(ctx, ctx.graph(source), st, firm, row)
-        ctx.register("row", f"firm-facts.csv|{firm_key}|{row['fact'].strip()}|{row['value'].strip()}", st, row)
+    for file, column, index in STATEMENT_FILES:
+        for row in ctx.read(file, (column, "fact", "value", "unit", "qualifier", "source", "quote")):
+            source = row.required("source")
+            if source not in ctx.index.get("source", {}):
+                raise row.fail(f"source {source!r} is not an id in sources.csv")
+            _statement(ctx, ctx.graph(source), file, column, index, row, counter)
 
 
-def _statement(ctx: Context, g, st: URIRef, firm: URIRef, row: Row) -> None:
-    fact, value = row.required("fact"), row.required("value")
+def _statement(ctx: Context, g, file: str, column: str, index: str, row: Row, counter: dict[str, int]) -> None:
+    key = row.required(column)
+    subject = ctx.lookup(index, key, row, column)
+    fact = row.required("fact")
+    counter[key] = counter.get(key, 0) + 1
+    st = ctx.id("statement", f"{key}/{counter[key]}", row)
     g.add((st, RDF.type, ctx.term("Statement")))
-    g.add((st, ctx.term("about"), firm))
+    g.add((st, ctx.term("about"), subject))
     g.add((st, ctx.term("fact"), ctx.id("fact-kind", fact, row)))
+    value = row.required("value")
     g.add((st, RDF.value, _fact_value(value)))
+    if fact in PLACE_FACTS:
+        g.add((st, ctx.term("valuePlace"), _place_named(ctx, value, row)))
     if row.get("unit").strip():
         g.add((st, ctx.term("unit"), Literal(row["unit"].strip())))
     qualifier = row.get("qualifier").strip()
     if qualifier:
         g.add((st, ctx.term("qualifier"), Literal(qualifier)))
-    if qualifier.split(";")[0].strip() == UNCERTAIN:
+    doubted = qualifier.split(";")[0].strip() == UNCERTAIN
+    if doubted:
         # Kept as printed, but not a plain fact: a note (SHACL requires one) says why it is doubted.
         g.add((st, ctx.term("certainty"), ctx.id("certainty", "uncertain")))
     g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
     g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
     ctx.trace(st, row)
-    # The most asked-for facts also as plain properties of the firm, for simple queries (never a doubted one).
-    if (st, ctx.term("certainty"), None) in g:
+    ctx.register("row", f"{file}|{key}|{fact}|{value}", st, row)
+    if doubted:
         return
+    # The most asked-for facts also as plain properties of the firm, for simple queries (never a doubted one).
     if fact == "founded" and value.isdigit():
-        g.add((firm, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
+        g.add((subject, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
     elif fact in ("legal-name", "appendix-name", "abbreviation"):
-        g.add((firm, SKOS.altLabel, Literal(value, lang="nl")))
+        g.add((subject, SKOS.altLabel, Literal(value, lang="nl")))
     elif fact == "website":
-        g.add((firm, ctx.term("websiteAsPrinted"), Literal(value)))
+        g.add((subject, ctx.term("websiteAsPrinted"), Literal(value)))
+
+
+def _place_named(ctx: Context, name: str, row: Row) -> URIRef:
+    """The place of data/places.csv (or a country an organisation names) that a value prints the name of."""
+    place = ctx.index.get("place:name", {}).get(name)
+    if place is None:
+        raise row.fail(f"fact {row['fact'].strip()!r} names a place, but no place in places.csv is called {name!r}")
+    return place
 
 
 def _fact_value(value: str) -> Literal:

@@ -18,7 +18,19 @@ from ..settings import DEFAULT_BASE, Settings
 from ..store import BuildInfo, EmbeddedStore
 from ..validate import ValidationResult, validate
 from ..vocab import Iris
-from . import clusters, codes, cubes, findings, linksets, notes, organisations, registers, report, translations
+from . import (
+    citations,
+    clusters,
+    codes,
+    cubes,
+    findings,
+    linksets,
+    notes,
+    organisations,
+    registers,
+    report,
+    translations,
+)
 from .context import Context
 from .provenance import build_provenance
 from .rows import DataError
@@ -33,8 +45,10 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     codes.build_code_lists,
     codes.build_code_labels,
     codes.build_sectors,
+    codes.build_sector_notes,
     codes.build_size_classes,
     codes.build_places,
+    codes.build_place_parts,
     codes.build_partner_kinds,
     organisations.build_firms,
     organisations.build_organisations,
@@ -43,10 +57,13 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     organisations.build_firm_facts,
     clusters.build_clusters,
     report.build_report,
+    clusters.build_specialisations,
     findings.build_findings,
     cubes.build_sector_tables,
     cubes.build_partner_tables,
     cubes.build_figures,
+    # After every family whose things a footnote or source line can be cited for.
+    citations.build_citations,
     # Codes of other registers come from data/registers/; what `almerekg link` fetched comes from linksets/,
     # each into graphs of its own so the report's graphs stay as the report states them.
     registers.build_registers,
