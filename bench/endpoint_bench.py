@@ -227,7 +227,7 @@ def _started(target: Target, probe: str, timeout: float = 120.0) -> None:
 def start_ours(store: Path, workers: int, log: Path, timeout: float) -> Target:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port),
+        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port),
          "--query-timeout", str(timeout), "--workers", str(workers), "--max-result-bytes", str(512 * 1024 * 1024)],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"),  # noqa: SIM115
     )

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/soak.py --seconds 300 [--clients 8] [--store PATH] [--workers 2]
 
-Without --store it builds data/ into a temporary store first. It starts `python -m almerekg.web.serve` on a
+Without --store it builds data/ into a temporary store first. It starts `almerekg serve` on a
 free loopback port, runs client threads that mix saved queries (table, CSV, JSON, with parameters), /sparql
 (cached texts and texts that differ every time, so the engine answers), linked-data pages, search and a
 runaway query now and then, and reports every --report seconds and at the end: requests served, errors
@@ -125,7 +125,7 @@ def main() -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
         log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
-            [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--host", "127.0.0.1",
+            [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
              "--port", str(port), "--workers", str(args.workers), "--query-timeout", str(args.query_timeout)],
             stdout=subprocess.DEVNULL, stderr=log, env=env)
         deadline = time.monotonic() + 120

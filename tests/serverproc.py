@@ -86,12 +86,12 @@ class Server:
 
 
 def start_server(store: Path, log_dir: Path) -> Server:
-    """`python -m almerekg.web.serve` on a free loopback port, as in production."""
+    """`almerekg serve` on a free loopback port, as in production."""
     port = free_port()
     log = log_dir / f"server-{port}.log"
     env = clean_env()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), "--query-workers", "2"],
+        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), "--query-workers", "2"],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process
     )
     server = Server(proc, port, log)

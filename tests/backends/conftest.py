@@ -1,7 +1,7 @@
 """Three backends, one set of end-to-end checks: embedded, `oxigraph serve` and Virtuoso.
 
 Each backend gets the real data/ built into it (`almerekg build --store ...`) and a real web server
-in front (`python -m almerekg.web.serve --store ...`), both as separate processes, as in production.
+in front (`almerekg serve --store ...`), both as separate processes, as in production.
 A backend that cannot be started here is skipped with the reason, never imitated.
 """
 
@@ -53,7 +53,7 @@ def build_into(store: str, env: dict[str, str]) -> None:
 def serve(backend: str, store: str, env: dict[str, str], log: Path, *args: str) -> tuple[str, subprocess.Popen]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.web.serve", "--store", store, "--port", str(port), "--query-workers", "2", *args],
+        [sys.executable, "-m", "almerekg.cli", "serve", "--store", store, "--port", str(port), "--query-workers", "2", *args],
         env=clean_env(env), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

@@ -1,6 +1,6 @@
 """Fixtures for the endpoint tests: a small store with known values, and real server processes.
 
-The servers are started as separate processes (`python -m almerekg.web.serve`) on free loopback
+The servers are started as separate processes (`almerekg serve`) on free loopback
 ports, exactly as in production, and driven over HTTP.
 """
 
@@ -197,7 +197,7 @@ class Server:
 def start_server(store: Path, log_dir: Path, *extra: str, expect_ready: bool = True) -> Server:
     port = free_port()
     log_path = log_dir / f"server-{port}.log"
-    args = [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(port), *extra]
+    args = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), *extra]
     env = clean_env()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"), env=env)  # noqa: SIM115
     server = Server(proc=proc, port=port, store=store, log_path=log_path, args=args)

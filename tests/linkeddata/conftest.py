@@ -1,7 +1,7 @@
 """Fixtures for the linked-data tests: the real build served by a real server process, a small store
 holding hostile literals, and Debian's headless chromium.
 
-Servers are started as `python -m almerekg.web.serve` on free loopback ports, as in production.
+Servers are started as `almerekg serve` on free loopback ports, as in production.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Fixtures for the robustness battery: real server processes on loopback, driven over HTTP.
 
-The servers are the production entry point (`python -m almerekg.web.serve`) with small limits so that
+The servers are the production entry point (`almerekg serve`) with small limits so that
 each limit can be hit quickly: a 2 s query timeout, a 64 KiB request body, two query workers.
 """
 

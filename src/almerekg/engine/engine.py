@@ -27,11 +27,12 @@ from pathlib import Path
 from ..errors import AppError, unavailable
 from ..settings import Settings
 from ..store import BuildInfo, EmbeddedStore, StoreError, StoreUnavailable
-from ..store.remote import RemoteRunner, RemoteStore
+from ..store.remote import RemoteStore
 from . import formats, guard, sandbox
 from .cache import CachedAnswer, ResultCache
 from .jobs import Job, Outcome
 from .pool import PoolError, WorkerOptions, WorkerPool
+from .remote import RemoteRunner
 
 log = logging.getLogger("almerekg.engine")
 

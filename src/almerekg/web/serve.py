@@ -14,7 +14,7 @@ granian does for the endpoint's guarantees, with the settings that control it:
   buffers, never a temporary file.
 
 The settings reach the web processes as ALMEREKG_* environment variables (settings.to_environment),
-so each process builds the same Settings as this one. `python -m almerekg.web.serve` is `almerekg serve`.
+so each process builds the same Settings as this one. `almerekg serve` (cli.py) is the one way to start it.
 """
 
 from __future__ import annotations
@@ -84,8 +84,3 @@ def serve(settings: Settings) -> int:
     log.info("stopped")
     return 0
 
-
-if __name__ == "__main__":
-    from ..cli import main
-
-    sys.exit(main(["serve", *sys.argv[1:]]))
