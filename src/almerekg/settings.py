@@ -1,9 +1,11 @@
 """Every setting, declared once: its default, unit, flag, environment variable, help, and who uses it.
 
 The `Settings` dataclass is the table. The command line builds its flags from it (cli.py), the web
-server and the engine read their limits from it, README's tables are checked against it
-(tests/test_settings.py), and nothing else reads the environment. A value comes from, in this order:
-the flag, the environment variable, the default.
+server and the engine read their limits from it, and README's table is checked against it
+(tests/test_settings.py). A value comes from, in this order: the flag, the environment variable, the
+default. Secrets are not settings: the credentials of a remote store (ALMEREKG_STORE_USER,
+ALMEREKG_STORE_PASSWORD, store/adapters.py) and the KvK API key (KVK_API_KEY, link/kvk.py) are read from
+the environment only, where they are needed, and never logged, printed or passed on a command line.
 """
 
 from __future__ import annotations
@@ -236,6 +238,8 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 def _shown_default(name: str, default: Any, meta: dict[str, Any]) -> str:
     if default in (None, "", (), 0) or name == "store":
         return "var/store of the checkout" if name == "store" else ""
+    if meta["unit"] == "bytes" and isinstance(default, int) and default >= 1024 * MiB and default % (1024 * MiB) == 0:
+        return f"{default // (1024 * MiB)} GiB"
     if meta["unit"] == "bytes" and isinstance(default, int) and default >= MiB and default % MiB == 0:
         return f"{default // MiB} MiB"
     if meta["unit"] == "bytes" and isinstance(default, int) and default % 1024 == 0:
@@ -284,3 +288,17 @@ def to_environment(settings: Settings) -> dict[str, str]:
 def from_values(**values: Any) -> Settings:
     """Settings from keyword values (as the flags would give them), then the environment, then defaults."""
     return load(values)
+
+
+def markdown_table() -> str:
+    """The settings as README's table (tests/test_settings.py checks that README holds exactly this)."""
+    lines = ["| setting | flag | environment | default | commands | what |", "|---|---|---|---|---|---|"]
+    for name, meta, default in declared():
+        flag = f"`{meta['flag']}`" if meta["flag"] else "—"
+        env = f"`{meta['env']}`" if meta["env"] else "—"
+        shown = _shown_default(name, default, meta) or "—"
+        if meta["choices"]:
+            shown += f" ({' / '.join(meta['choices'])})"
+        commands = ", ".join(meta["commands"]) if meta["commands"] != ALL_COMMANDS else "all"
+        lines.append(f"| {name} | {flag} | {env} | {shown} | {commands} | {meta['help']} |")
+    return "\n".join(lines)

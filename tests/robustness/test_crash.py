@@ -109,10 +109,14 @@ def test_a_query_that_kills_its_process_is_answered_clearly_and_quarantined(serv
         finally:
             short.stop()
         return
+    # The engine panics on it, or (on a larger graph) its sort runs out of the memory a query may use first:
+    # either way its process ends, the client gets 422 and the text is quarantined.
     assert r.status_code == 422, r.text
-    assert r.text.startswith("the query was stopped: the query engine stopped on this query with an internal error")
+    reason = "internal error" if "internal error" in r.text else "of memory a query may use"
+    assert r.text.startswith("the query was stopped: the query "), r.text
+    assert reason in r.text
     assert wait_until(lambda: killed(server) == before + 1)
-    _check_quarantine(server, PANIC, 422, "internal error")
+    _check_quarantine(server, PANIC, 422, reason)
 
 
 def _check_quarantine(server, query: str, status: int, words: str) -> None:  # noqa: ANN001
@@ -136,7 +140,8 @@ def test_a_process_that_died_while_idle_is_replaced_before_a_query_meets_it(serv
     assert len(pids) == 2
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
-    # The next queries are answered (by replacements), never a 500.
+    # The next queries are answered (by replacements), never a 500 or a 422: a process killed from outside is
+    # not the query's doing.
     for i in range(6):
         r = http.get(server.sparql, params={"query": f"ASK {{ ?s ?p ?o }} # {i}"}, timeout=60)
         assert r.status_code == 200, r.text

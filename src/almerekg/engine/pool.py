@@ -39,6 +39,7 @@ RETRY_START_AFTER = 1.0  # seconds before starting a failed worker again; double
 MAX_RETRY_START_AFTER = 30.0
 IDLE_CHECK_EVERY = 1.0  # seconds between looks at idle workers (one may have been killed from outside)
 STDERR_KEPT = 8192  # bytes of a worker's stderr kept to tell why it died
+KILLED_FROM_OUTSIDE = "killed from outside (SIGKILL, nothing on stderr)"
 
 
 class PoolError(Exception):
@@ -149,9 +150,20 @@ class WorkerPool:
         """Run a job within `timeout` seconds (waiting for a free worker counts)."""
         started = time.monotonic()
         deadline = started + timeout
-        w = self._take(deadline)
-        if isinstance(w, Outcome):
-            return w
+        for attempt in (1, 2):
+            w = self._take(deadline)
+            if isinstance(w, Outcome):
+                return w
+            outcome = self._exchange(w, job, started, deadline)
+            # Killed from outside (the OOM killer, an operator's kill -9) while it had this query: not the query's
+            # doing (its own excesses end in an allocation failure first, see worker.cap_query_memory). The query
+            # gets one more process.
+            if attempt == 1 and outcome.detail == KILLED_FROM_OUTSIDE:
+                continue
+            return outcome
+        raise AssertionError("unreachable")
+
+    def _exchange(self, w: _Worker, job: Job, started: float, deadline: float) -> Outcome:
         try:
             w.conn.send(job)
             if not w.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -181,7 +193,9 @@ class WorkerPool:
                 return Outcome("closed")
             if w.retired:
                 continue
-            if w.proc.poll() is not None:
+            # A live idle process has nothing to say: a readable pipe means it has closed its end (died).
+            if w.proc.poll() is not None or w.conn.poll(0):
+                w.proc.poll()
                 self._replace(w, reason=f"died while idle (exit {w.proc.returncode})")
                 continue
             return w
@@ -204,6 +218,9 @@ class WorkerPool:
             return Outcome("crashed", seconds=seconds, detail=tail,
                            message="the query engine stopped on this query with an internal error (a defect of "
                                    "the engine, not of the query): " + _panic_reason(tail))
+        if code == -signal.SIGKILL and not tail.strip():
+            return Outcome("crashed", seconds=seconds, detail=KILLED_FROM_OUTSIDE,
+                           message="the query process was killed from outside (exit status -9)")
         if code == -signal.SIGSEGV:
             return Outcome("crashed", seconds=seconds, detail=tail,
                            message="the query engine crashed on this query (most likely it nests too deeply)")

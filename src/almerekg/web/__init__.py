@@ -52,9 +52,10 @@ def create_app(settings: Settings) -> Flask:
 
 def app_from_environment() -> Flask:
     """The app for a web server process: settings from the environment `almerekg serve` prepared."""
-    from .serve import configure_logging
+    from .serve import configure_logging, tune_malloc
 
     configure_logging()
+    tune_malloc()
     app = create_app(load_settings(environ=os.environ))
     # Load the build in the background: the process takes traffic (and signals) at once, and the first
     # requests wait for the load instead of meeting a process that is still starting.

@@ -53,6 +53,27 @@ def configure_logging(level: int = logging.INFO) -> None:
         logger.propagate = False
 
 
+def tune_malloc() -> None:
+    """Give large blocks back to the system when they are freed (call in each web process).
+
+    glibc serves a large allocation from the heap once a larger one was freed (its mmap threshold grows with
+    every free), and keeps the freed heap: the memory of an answer of tens of megabytes would stay with the
+    process after the answer was sent. Fixed thresholds stop that. glibc only; elsewhere nothing happens.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-3, 1024 * 1024)  # M_MMAP_THRESHOLD: blocks from 1 MiB up are mapped (and unmapped on free)
+        libc.mallopt(-1, 4 * 1024 * 1024)  # M_TRIM_THRESHOLD: the heap is trimmed when 4 MiB at its top are free
+    except (OSError, AttributeError):
+        return
+
+
 def serve(settings: Settings) -> int:
     """Serve until SIGINT/SIGTERM."""
     from granian.constants import Interfaces
