@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from endpoint.conftest import publish
 
-from almerekg.engine import pool as runner
+from almerekg.engine import pool as pool_module
 from almerekg.engine.jobs import Job
 from almerekg.engine.pool import WorkerPool
 
@@ -27,7 +27,7 @@ def build_dir(tmp_path: Path) -> Path:
 
 def test_failed_replacement_is_retried_until_the_build_can_be_read(build_dir: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "RETRY_START_AFTER", 0.2)
+    monkeypatch.setattr(pool_module, "RETRY_START_AFTER", 0.2)
     pool = WorkerPool(build_dir, size=1).start()
     try:
         assert pool.run(job("ASK { ?s ?p ?o }"), timeout=10).status == "ok"
@@ -53,7 +53,7 @@ def test_failed_replacement_is_retried_until_the_build_can_be_read(build_dir: Pa
 
 
 def test_a_closed_pool_stops_retrying(build_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(runner, "RETRY_START_AFTER", 0.1)
+    monkeypatch.setattr(pool_module, "RETRY_START_AFTER", 0.1)
     pool = WorkerPool(build_dir, size=1).start()
     (build_dir / "oxigraph").rename(build_dir / "oxigraph.hidden")
     assert pool.run(job(CROSS), timeout=0.5).status == "timeout"

@@ -33,7 +33,7 @@ from pathlib import Path
 from . import guard, sandbox
 from .jobs import Job, Outcome
 
-log = logging.getLogger("almerekg.runner")
+log = logging.getLogger("almerekg.engine.pool")
 
 RETRY_START_AFTER = 1.0  # seconds before starting a failed worker again; doubles up to the maximum
 MAX_RETRY_START_AFTER = 30.0
@@ -165,11 +165,11 @@ class WorkerPool:
 
     def _exchange(self, w: _Worker, job: Job, started: float, deadline: float) -> Outcome:
         try:
-            w.conn.send(job)
+            w.conn.send_bytes(job.to_wire())
             if not w.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(w, reason="timeout")
                 return Outcome("timeout", seconds=time.monotonic() - started)
-            outcome: Outcome = w.conn.recv()
+            outcome = Outcome.from_wire(w.conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             return self._died(w, started)
         except BaseException:

@@ -303,7 +303,7 @@ def _serve(conn: Connection, args: argparse.Namespace, sandbox_state: str) -> No
     conn.send(("ready", os.getpid(), sandbox_state))
     while True:
         try:
-            job = conn.recv()
+            job = Job.from_wire(conn.recv_bytes())
         except (EOFError, OSError):
             return
         started = time.perf_counter()
@@ -314,7 +314,7 @@ def _serve(conn: Connection, args: argparse.Namespace, sandbox_state: str) -> No
                               detail=f"{type(exc).__name__}: {exc}")
         outcome.seconds = time.perf_counter() - started
         try:
-            conn.send(outcome)
+            conn.send_bytes(outcome.to_wire())
         except (BrokenPipeError, OSError):
             return
 
@@ -332,7 +332,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    # Run from the imported module, not __main__, so pickled Outcomes name almerekg.engine.jobs.Outcome.
-    from almerekg.engine import worker
-
-    worker.main()
+    main()
