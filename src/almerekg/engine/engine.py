@@ -298,14 +298,17 @@ class Engine:
                 p.kill_all()
 
     # -- queries ----------------------------------------------------------------------------------
-    def prepare(self, request: QueryRequest) -> Ticket:
-        """Read the query, pick the build, compute the answer's cache key and ETag; nothing runs yet."""
+    def prepare(self, request: QueryRequest, hints: guard.Hints | None = None) -> Ticket:
+        """Read the query, pick the build, compute the answer's cache key and ETag; nothing runs yet.
+
+        `hints`: guard.hints(request.text), when the caller has read them already.
+        """
         text = request.text
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > self.settings.max_query_bytes:
             raise AppError(413, f"the query is {size} bytes long; this endpoint accepts queries of at most "
                                 f"{self.settings.max_query_bytes} bytes")
-        hints = guard.hints(text)
+        hints = hints or guard.hints(text)
         if hints.update_verb:
             raise AppError(403, READ_ONLY)
         self.quarantine.check(text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...engine import formats
 
@@ -42,10 +43,19 @@ class Range:
         return 0
 
 
-def parse_accept(header: str | None) -> list[Range]:
-    """The media ranges of an Accept header, at most MAX_RANGES of them; malformed ones are skipped."""
+def parse_accept(header: str | None) -> tuple[Range, ...]:
+    """The media ranges of an Accept header, at most MAX_RANGES of them; malformed ones are skipped.
+
+    Clients send a handful of distinct headers over and over: the last 256 readings are kept (each at most
+    MAX_HEADER characters long, so the memory is bounded too).
+    """
+    return _parse_accept((header or "")[:MAX_HEADER])
+
+
+@lru_cache(maxsize=256)
+def _parse_accept(header: str) -> tuple[Range, ...]:
     out: list[Range] = []
-    for part in (header or "")[:MAX_HEADER].split(",")[:MAX_RANGES]:
+    for part in header.split(",")[:MAX_RANGES]:
         fields = [f.strip() for f in part.split(";")]
         media = fields[0].lower()
         kind, slash, sub = media.partition("/")
@@ -60,7 +70,7 @@ def parse_accept(header: str | None) -> list[Range]:
             elif name == "charset":
                 charset = value
         out.append(Range(kind, sub, q, charset))
-    return out
+    return tuple(out)
 
 
 def _quality(value: str) -> float:
@@ -71,7 +81,7 @@ def _quality(value: str) -> float:
     return q if 0.0 <= q <= 1.0 else 0.0
 
 
-def quality(ranges: list[Range], media_type: str) -> float:
+def quality(ranges: tuple[Range, ...], media_type: str) -> float:
     """The q a client gives a media type: that of the most specific matching range (0 when none)."""
     best, q = 0, 0.0
     for r in ranges:
@@ -108,7 +118,7 @@ def choose(accept: str | None, offer: tuple[str, ...], format_values: Iterable[s
     return chosen
 
 
-def _exact_quality(ranges: list[Range], media_type: str) -> float:
+def _exact_quality(ranges: tuple[Range, ...], media_type: str) -> float:
     return max((r.q for r in ranges if r.matches(media_type) == 3), default=0.0)
 
 

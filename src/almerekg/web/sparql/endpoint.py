@@ -49,7 +49,8 @@ def sparql() -> Response:
     if editor.wanted(req, accept):
         note(page="editor")
         return editor.run(req)
-    form = hints(req.query).form
+    read = hints(req.query)
+    form = read.form
     results_type = negotiation.choose(accept, RESULTS, req.formats) if form in ("SELECT", "ASK", "") else None
     graph_type = negotiation.choose(accept, GRAPHS, req.formats) if form in ("CONSTRUCT", "DESCRIBE", "") else None
     if results_type is None and graph_type is None:
@@ -58,7 +59,7 @@ def sparql() -> Response:
                          default_graphs=req.default_graphs, named_graphs=req.named_graphs)
     engine = state.engine
     try:
-        ticket = engine.prepare(query)
+        ticket = engine.prepare(query, read)
     except AppError as exc:
         note(outcome="refused" if exc.status in (403, 413) else "error")
         raise
