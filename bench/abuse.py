@@ -1,0 +1,275 @@
+"""What a hostile client can make the server spend: the figures of the robustness battery, before and after.
+
+    .venv/bin/python bench/abuse.py                          # this checkout
+    git worktree add /tmp/old f3dba7f                        # an older checkout, run with this venv
+    .venv/bin/python bench/abuse.py --old /tmp/old           # the same measurements on it
+
+Each measurement starts a fresh server on a build of data/ (2 query processes, loopback) and reports:
+
+1. CPU in the web process: eight 13 KB queries at once (a 2,000-item object list inside a visible
+   SERVICE, which the old check parsed with rdflib in a web thread); the slowest /healthz meanwhile.
+2. Memory: the web processes' resident memory after 300 distinct 1 MB queries with a tiny answer, after 300
+   distinct 200 KB ones, after 28 distinct answers of ~45 MB, and with 20 clients that never read a ~40 MB
+   answer (and how many deleted temporary files the server holds open then).
+3. Connections and headers: /healthz with 110 idle connections open; one request with a 200 KB Accept header.
+
+The old checkout is started the way it was started then (`python -m almerekg.web.serve --workers 2`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree(pid: int) -> set[int]:
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                pass
+    out, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - out
+        out |= frontier
+    return out
+
+
+def web_pids(pid: int) -> list[int]:
+    """The server's processes that are not query processes (those of either version)."""
+    out = []
+    for p in tree(pid):
+        try:
+            cmd = Path(f"/proc/{p}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"almerekg.engine.worker" not in cmd and b"almerekg.runner" not in cmd:
+            out.append(p)
+    return out
+
+
+def rss_mib(pid: int) -> float:
+    total = 0
+    for p in web_pids(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def deleted_files(pid: int) -> int:
+    n = 0
+    for p in web_pids(pid):
+        try:
+            for fd in os.listdir(f"/proc/{p}/fd"):
+                if os.readlink(f"/proc/{p}/fd/{fd}").endswith("(deleted)"):
+                    n += 1
+        except OSError:
+            pass
+    return n
+
+
+class Server:
+    def __init__(self, store: Path, old: Path | None, log: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
+        if old is not None:
+            env["PYTHONPATH"] = str(old / "src")
+            cmd = [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(self.port),
+                   "--workers", "2"]
+        else:
+            cmd = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(self.port),
+                   "--query-workers", "2"]
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "ab"))  # noqa: SIM115
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+    def rss(self) -> float:
+        return rss_mib(self.proc.pid)
+
+
+def worst_health_during(server: Server, work) -> tuple[float, list]:  # noqa: ANN001
+    stop = threading.Event()
+    worst = [0.0]
+
+    def probe() -> None:
+        while not stop.is_set():
+            t0 = time.monotonic()
+            try:
+                requests.get(server.base + "/healthz", timeout=120)
+            except requests.RequestException:
+                pass
+            worst[0] = max(worst[0], time.monotonic() - t0)
+            time.sleep(0.05)
+
+    t = threading.Thread(target=probe)
+    t.start()
+    try:
+        result = work()
+    finally:
+        stop.set()
+        t.join()
+    return worst[0], result
+
+
+def cpu(server: Server) -> str:
+    big = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p " + ", ".join(
+        f"?o{i}" for i in range(2000)) + " } }"
+
+    def eight() -> list[tuple[int, float]]:
+        def one(i: int) -> tuple[int, float]:
+            t0 = time.monotonic()
+            r = requests.post(server.sparql, data={"query": big + f" # {i}"}, timeout=300)
+            return r.status_code, time.monotonic() - t0
+
+        with ThreadPoolExecutor(8) as pool:
+            return list(pool.map(one, range(8)))
+
+    server.sparql = server.base + "/sparql"
+    worst, answers = worst_health_during(server, eight)
+    slowest = max(s for _c, s in answers)
+    return (f"8 x 13 KB queries at once: answered {sorted({c for c, _s in answers})} in at most {slowest:.2f} s; "
+            f"slowest /healthz meanwhile {worst * 1000:.0f} ms")
+
+
+def distinct_keys(server: Server, size: int, n: int = 300) -> str:
+    padding = "#" + "x" * size + "\n"
+    before = server.rss()
+    statuses = set()
+    with ThreadPoolExecutor(4) as pool:
+        for status in pool.map(lambda i: requests.post(server.base + "/sparql", data={"query": f"ASK {{}} #{i}\n"
+                                                                                                  + padding},
+                                                       timeout=60).status_code, range(n)):
+            statuses.add(status)
+    grown = server.rss() - before
+    return f"{n} distinct {size // 1024} KB queries (answered {sorted(statuses)}): web RSS {grown:+.0f} MiB"
+
+
+def large_answers(server: Server, rows: int, n: int = 28) -> str:
+    values = " ".join(str(i) for i in range(1, rows + 1))
+    before = server.rss()
+    sizes, statuses = [], set()
+    for i in range(n):
+        q = f"SELECT * WHERE {{ ?s ?p ?o . VALUES ?n {{ {values} }} }} # {i}"
+        r = requests.get(server.base + "/sparql", params={"query": q}, headers={"Accept": "text/csv"}, timeout=300)
+        sizes.append(len(r.content))
+        statuses.add(r.status_code)
+    return (f"{n} distinct answers of {max(sizes) / 2**20:.0f} MiB (answered {sorted(statuses)}): web RSS "
+            f"{server.rss() - before:+.0f} MiB")
+
+
+def slow_readers(server: Server, rows: int, n: int = 20) -> str:
+    values = " ".join(str(i) for i in range(1, rows + 1))
+    q = f"SELECT * WHERE {{ ?s ?p ?o . VALUES ?n {{ {values} }} }} # slow readers"
+    before = server.rss()
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.sendall(f"GET /sparql?query={urllib.parse.quote(q)} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())
+        socks.append(s)
+    time.sleep(20)
+    grown, files = server.rss() - before, deleted_files(server.proc.pid)
+    for s in socks:
+        s.close()
+    return f"{n} clients not reading a ~40 MiB answer: web RSS {grown:+.0f} MiB, {files} deleted temporary files held"
+
+
+def idle_connections(server: Server) -> str:
+    socks = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(110)]
+    try:
+        t0 = time.monotonic()
+        try:
+            status = requests.get(server.base + "/healthz", timeout=120).status_code
+        except requests.RequestException as exc:
+            status = type(exc).__name__
+        return f"110 idle connections: /healthz {status} in {(time.monotonic() - t0) * 1000:.0f} ms"
+    finally:
+        for s in socks:
+            s.close()
+
+
+def big_accept(server: Server) -> str:
+    accept = "text/html;q=0.1, " * 12_000  # 200 KB
+    t0 = time.monotonic()
+    try:
+        status = requests.get(server.base + "/sparql", params={"query": "ASK {}"}, headers={"Accept": accept},
+                              timeout=60).status_code
+    except requests.RequestException as exc:
+        status = type(exc).__name__
+    return f"a 200 KB Accept header: {status} in {(time.monotonic() - t0) * 1000:.0f} ms"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--old", help="an older checkout to measure instead (run with this venv)")
+    ap.add_argument("--store", help="a built store (default: a fresh build of data/)")
+    ap.add_argument("--rows", type=int, default=14, help="VALUES rows of the large answers (~3 MiB each per row)")
+    args = ap.parse_args()
+    old = Path(args.old).resolve() if args.old else None
+    tmp = Path(tempfile.mkdtemp(prefix="almerekg-abuse-"))
+    try:
+        if args.store:
+            store = Path(args.store)
+        else:
+            from almerekg.graph.pipeline import run_build
+            from almerekg.settings import from_values
+
+            store = tmp / "store"
+            run_build(from_values(store=str(store)), progress=lambda _m: None)
+        print(f"# {'checkout ' + str(old) if old else 'this checkout'}; build {store}")
+        for measure in (cpu, lambda s: distinct_keys(s, 1024 * 1024 - 4096), lambda s: distinct_keys(s, 200 * 1024),
+                        lambda s: large_answers(s, args.rows), lambda s: slow_readers(s, args.rows),
+                        idle_connections, big_accept):
+            server = Server(store, old, tmp / "server.log")
+            try:
+                print("-", measure(server), flush=True)
+            finally:
+                server.stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
