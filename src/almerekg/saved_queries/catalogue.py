@@ -519,6 +519,13 @@ class Catalogue:
         return out
 
 
+def listing_order(queries: tuple[SavedQuery, ...] | list[SavedQuery], graphs: object) -> list[SavedQuery]:
+    """The order in which pages list the queries: the catalogue's, but a comparison with CBS (tag `cbs`) comes
+    last while the build has no CBS figures linked (no graph `linkset-cbs-...`): it would show empty columns."""
+    linked = any("/id/graph/linkset-cbs-" in str(g) for g in graphs)  # type: ignore[attr-defined]
+    return sorted(queries, key=lambda q: not linked and "cbs" in q.tags)
+
+
 def _sort_key(q: SavedQuery) -> tuple:
     # Numbered tables first, in number order; then the lists and questions by name.
     m = re.match(r"tabel-(\d+)$", q.name)

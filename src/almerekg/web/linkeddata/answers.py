@@ -36,7 +36,8 @@ class Cell:
 
 @dataclass
 class FigureRow:
-    label: str
+    label: str  # the table's number ("Tabel 1"): short enough for a column heading on a phone
+    measure: str  # what its figures count ("aantal vestigingen")
     href: str | None
     cells: list[Cell]
     cites: list[Cite] = field(default_factory=list)
@@ -159,16 +160,16 @@ def figure_tables(index: GraphIndex, iri: str, lang: str, queries: dict[str, str
     for dim, rows in by_dim.items():
         columns = sorted({c for _d, cells in rows for c in cells}, key=lambda c: _order(index, c))
         name = index.display(iri, lang)
-        tables.append(FigureTable(
-            datasets={d for d, _c in rows},
-            caption=(f"{name}: {'cijfers uit' if lang == 'nl' else 'figures from'} "
-                     + (" en " if lang == "nl" else " and ").join(_short(index, d, lang) for d, _c in rows)),
-            corner=index.display(dim, lang),
-            columns=[index.display(c, lang) for c in columns],
-            rows=[FigureRow(index.display(d, lang), queries.get(d),
-                            [_cell(index, cells[c], lang) if c in cells else Cell("") for c in columns],
-                            cites(index, d, lang))
-                  for d, cells in rows]))
+        figure_rows = [FigureRow(_short(index, d, lang), index.display(index.measures[d], lang)
+                                 if d in index.measures else "", queries.get(d),
+                                 [_cell(index, cells[c], lang) if c in cells else Cell("") for c in columns],
+                                 cites(index, d, lang))
+                       for d, cells in rows]
+        what = (" en " if lang == "nl" else " and ").join(f"{r.measure} ({r.label})" if r.measure else r.label
+                                                          for r in figure_rows)
+        tables.append(FigureTable(datasets={d for d, _c in rows}, caption=f"{name}: {what}",
+                                  corner=index.display(dim, lang), columns=[index.display(c, lang) for c in columns],
+                                  rows=figure_rows))
     return tables
 
 

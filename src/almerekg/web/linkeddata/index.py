@@ -223,6 +223,7 @@ class GraphIndex:
     observations: dict[str, Observation] = field(default_factory=dict)
     titles: dict[str, dict[str, str]] = field(default_factory=dict)  # relationship -> lang -> title in words
     totals: set[str] = field(default_factory=set)  # codes that stand for a table's total row or column
+    measures: dict[str, str] = field(default_factory=dict)  # data set -> the property its cells' figure is in
     # (relationship, kind, organisation, partner, share): every ak:Relationship, for the network picture
     relationships: list[tuple[str, str, str, str, str | None]] = field(default_factory=list)
     ontology: Graph | None = None
@@ -545,6 +546,7 @@ def _load_observations(state: AppState, build: ActiveBuild, index: GraphIndex) -
         SELECT DISTINCT ?ds ?m WHERE {{ GRAPH ?g {{ ?ds <{QB}structure> ?dsd . ?dsd <{QB}component> ?c .
           ?c <{QB}measure> ?m }} }}"""):
         measures.setdefault(row["ds"].value, row["m"].value)
+    index.measures = measures
     for row in select(state, build, f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{index.def_prefix}isTotal> true }} }}"):
         index.totals.add(row["s"].value)
     every_dim = {d for found in dims.values() for _o, d in found}

@@ -42,6 +42,7 @@ from ...saved_queries import (
     engine_executor,
     exact_labels,
     labels_query,
+    listing_order,
     notes_query,
     parse_results,
     pick_labels,
@@ -175,7 +176,12 @@ def _param_query(binding: Binding, **extra: Any) -> str:
 def index() -> Response:
     lang = pick_lang()
     cat = _catalogue()
-    body, status, headers = render_page("queries_index.html", lang=lang, chapters=cat.by_chapter(),
+    try:
+        graphs = app_state().engine.build().info.graphs
+    except AppError:
+        graphs = {}  # without a build nothing is linked either
+    chapters = [(key, titles, listing_order(members, graphs)) for key, titles, members in cat.by_chapter()]
+    body, status, headers = render_page("queries_index.html", lang=lang, chapters=chapters,
                                         lang_suffix=_lang_suffix(lang))
     resp = Response(body, status=status, headers=headers, mimetype="text/html")
     try:

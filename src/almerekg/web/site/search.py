@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from flask import current_app
 
 from ...engine import ActiveBuild
-from ...saved_queries import Catalogue, catalogue, signature
+from ...saved_queries import Catalogue, catalogue, listing_order, signature
 from ..linkeddata.index import GraphIndex, fold, select
 from ..report import text as report_text
 from ..state import AppState
@@ -154,18 +154,20 @@ def _passages(doc: report_text.ReportText) -> list[Doc]:
     for b in doc.blocks:
         if b.kind in ("toc", "front"):
             continue
-        text = b.text if b.kind != "table" else "\n".join("  ".join(c for c in row if c) for row in b.rows)
         heading = doc.heading_at(b.line)
         where = f"{heading.title}, blz. {heading.page}" if heading else "Het rapport"
         titles = {"nl": where, "en": where.replace(", blz. ", ", p. ")}
-        out.append(_doc("passage", str(b.line), titles, {}, [], [text], (b.line,), "nl", b.line))
+        # A table's lines are passages of their own: a hit leads to the line that holds the words.
+        texts = [(b.line, b.text)] if b.kind != "table" else \
+            [(line, "  ".join(c for c in row if c)) for line, row in zip(b.lines, b.rows, strict=True)]
+        for line, text in texts:
+            out.append(_doc("passage", str(line), titles, {}, [], [text], (line,), "nl", line))
     return out
 
 
 def ordered_queries(cat: Catalogue, index: GraphIndex) -> list:
-    """The catalogue's order, but a comparison with CBS that has nothing linked yet comes last of all."""
-    linked = any("/id/graph/linkset-cbs-" in g for g in index.graphs)
-    return sorted(cat.queries, key=lambda q: not linked and "cbs" in q.tags)
+    """The catalogue in the order pages list it (a comparison with nothing linked yet comes last)."""
+    return listing_order(cat.queries, index.graphs)
 
 
 class SearchIndex:
