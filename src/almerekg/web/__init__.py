@@ -6,7 +6,9 @@
 - `saved_queries/`  /queries: the saved queries as pages and APIs, their charts, /openapi.json
 - `linkeddata/`     /id, /doc, /def: every IRI dereferenced, the ontology documented
 - `dataset/`        /dataset, /.well-known/void, /downloads: VoID + DCAT, the dumps, the validation report
-- `site/`           /, /search, /healthz: the home page, search, health; page rendering and languages
+- `site/`           /, /search, /healthz: the home page, search, health; page rendering, languages, numbers
+- `report/`         /report: the report's text, where every citation leads, the quoted words marked
+- `network/`        /network: the partnerships as an SVG picture beside a list
 """
 
 from __future__ import annotations
