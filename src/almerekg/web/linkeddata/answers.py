@@ -138,6 +138,12 @@ def _order(index: GraphIndex, iri: str) -> tuple:
     return (index.row_order(iri), iri)
 
 
+def _dataset_order(index: GraphIndex, dataset: str) -> tuple:
+    """The report's own tables first (a data set named as a part of the report), then what was linked to them."""
+    own = index.id_prefix + "report-part/" + dataset.rsplit("/", 1)[-1] in index.parts
+    return (not own, *_order(index, dataset))
+
+
 def _cell(index: GraphIndex, obs: Observation, lang: str) -> Cell:
     note = ""
     if obs.printed is not None and obs.value is not None and obs.printed not in ("-", obs.value.value) and \
@@ -150,7 +156,7 @@ def figure_tables(index: GraphIndex, iri: str, lang: str, queries: dict[str, str
     """Data sets in which the thing's cells vary along one dimension (a sector: by size class) as one table,
     one row per data set; data sets sharing that dimension share the table (Tabel 1 and 2)."""
     by_dim: dict[str, list[tuple[str, dict[str, Observation]]]] = defaultdict(list)
-    for dataset, cells in sorted(cells_about(index, iri).items(), key=lambda kv: _order(index, kv[0])):
+    for dataset, cells in sorted(cells_about(index, iri).items(), key=lambda kv: _dataset_order(index, kv[0])):
         varying = _varying(cells, iri)
         if len(varying) != 1 or len(cells) > CAP:
             continue
@@ -184,11 +190,11 @@ def cell_groups(index: GraphIndex, iri: str, lang: str, queries: dict[str, str],
     labelled by what else they are about, the total cell first where the table has one, in the table's
     order, at most CAP unless all are asked for."""
     groups = []
-    for dataset, cells in sorted(cells_about(index, iri).items(), key=lambda kv: _order(index, kv[0])):
+    for dataset, cells in sorted(cells_about(index, iri).items(), key=lambda kv: _dataset_order(index, kv[0])):
         if dataset in skip:
             continue
         varying = _varying(cells, iri)
-        ordered = sorted(cells, key=lambda o: (not _is_total(index, o, iri), _dim_order(index, o, varying)))
+        ordered = sorted(cells, key=lambda o: (not _is_total(index, o, varying), _dim_order(index, o, varying)))
         shown = ordered if show_all else ordered[:CAP]
         groups.append(CellGroup(
             key=dataset.rsplit("/", 1)[-1], title=index.display(dataset, lang), href=queries.get(dataset),
@@ -208,9 +214,10 @@ def _dim_order(index: GraphIndex, obs: Observation, varying: list[str]) -> tuple
     return tuple(_order(index, t.value) for p, t in obs.dims if p in varying)
 
 
-def _is_total(index: GraphIndex, obs: Observation, iri: str) -> bool:
-    others = [t.value for _p, t in obs.dims if t.value != iri and t.is_iri]
-    return bool(others) and all(v in index.totals for v in others)
+def _is_total(index: GraphIndex, obs: Observation, varying: list[str]) -> bool:
+    """A cell in the total row and column of its table (as far as the cells shown differ)."""
+    values = [t.value for p, t in obs.dims if p in varying]
+    return bool(values) and all(v in index.totals for v in values)
 
 
 def _cell_label(index: GraphIndex, obs: Observation, varying: list[str], lang: str) -> str:

@@ -289,6 +289,9 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         "part_text": index.cite(index.parts[iri], lang) if iri in index.parts else None,
         "network_href": f"/network/{iri[len(index.id_prefix):]}" + lang_suffix(lang) if relations else None,
         "quote": index.quotes.get(iri),
+        # A sector's page says plainly when no CBS figures are linked to set beside the report's.
+        "cbs_missing": index.def_prefix + "Sector" in types
+        and not any("/id/graph/linkset-cbs-" in g for g in index.graphs),
     }
 
 

@@ -65,6 +65,7 @@ from ...saved_queries.tables import (
 from ...vocab import link_for
 from ..http.responses import answer, caching_headers, etag_for, not_modified
 from ..linkeddata.phrases import format_number
+from ..report.links import cite_href
 from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
@@ -553,7 +554,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
             params=_form(query, binding, lang), binding=binding,
             downloads=_downloads(query, binding, lang),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
-            source_href=doc_link(f"{base.rstrip('/')}/id/report-part/{query.source.part}", base, lang),
+            source_href=cite_href(query.source.part, None, lang),
             lang_suffix=_lang_suffix(lang), param_qs=qs,
             facets=_facets(state, build, query, binding, lang),
             sort_links=_sort_links(query, binding, lang, sort) if table.kind == "table" else None,
