@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ...engine import ActiveBuild
 from ..state import AppState
 from .index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
-from .phrases import fact_sentence, format_number, relation_parts
+from .phrases import fact_sentence, relation_parts
 
 CAP = 12  # cells, facts or links shown per group before "show all"
 
@@ -302,7 +302,3 @@ def establishment(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         qualifier = f"{'rang in Tabel 3' if nl else 'rank in Table 3'}: {marker}" if marker else ""
         out.append(Fact(sentence, qualifier, None, cites(index, site, lang), index.link(site, lang)))
     return out
-
-
-def number(value: object, lang: str) -> str:
-    return format_number(value, lang)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, request
 
 from ...errors import AppError
+from ...settings import Settings
 from ...saved_queries import catalogue
 from ..linkeddata import representations as ldhttp
 from ..linkeddata.views import context, lang_suffix
@@ -31,7 +32,7 @@ class Piece:
     anchor: str = ""  # "mark" on the cited occurrence
 
 
-def report_of(settings) -> report_text.ReportText:  # noqa: ANN001 - almerekg.settings.Settings
+def report_of(settings: Settings) -> report_text.ReportText:
     try:
         return report_text.load(settings.data_dir)
     except (OSError, ValueError) as exc:
