@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, request
 
 from ...errors import AppError
-from ...settings import Settings
 from ...saved_queries import catalogue
+from ...settings import Settings
 from ..linkeddata import representations as ldhttp
 from ..linkeddata.views import context, lang_suffix
 from ..site.i18n import pick_lang
