@@ -117,6 +117,8 @@ def test_pages_fit_a_phone(site: str, browser, path: str) -> None:  # noqa: ANN0
             assert region.get_attribute("tabindex") == "0" or not region.evaluate(
                 "e => e.scrollWidth > e.clientWidth"), path
         name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+        if "part=" in path:
+            name += "-" + path.split("part=")[1].split("&")[0]
         p.screenshot(path=str(screenshot_path(f"phone-{name}")))
     finally:
         context.close()
