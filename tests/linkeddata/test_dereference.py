@@ -75,7 +75,8 @@ def test_doc_page_in_english(site: str) -> None:
 def test_doc_links_stay_on_this_server(site: str) -> None:
     page = read_html(get(site + "/doc/firm/usg-people").text)
     assert "/doc/establishment/usg-people" in page.links
-    assert "/doc/report-part/tabel-3" in page.links
+    # A citation leads to the passage in the report's text (the part's own page is linked from there).
+    assert "/report?part=tabel-3#tabel-3" in page.links
     assert "/def/about" in page.links
     assert not [link for link in page.links if link.startswith(BASE)]
 
@@ -170,7 +171,10 @@ def test_every_kind_of_thing_resolves(site: str, store_quads: list[ox.Quad]) -> 
 def test_report_part_page_lists_what_derives_from_it(site: str) -> None:
     r = get(site + "/doc/report-part/tabel-3?lang=nl")
     assert "Tabel 3: Staalkaart van bedrijvigheid in Almere" in r.text
-    assert "/doc/firm/usg-people" in read_html(r.text).links
+    # The page lists a capped number per property and links to the full list, which has every firm.
+    assert "/doc/report-part/tabel-3?all=1#in-h" in read_html(r.text).links
+    full = get(site + "/doc/report-part/tabel-3?all=1&lang=nl")
+    assert "/doc/firm/usg-people" in read_html(full.text).links
 
 
 def test_graph_page_has_statistics(site: str, store_quads: list[ox.Quad]) -> None:

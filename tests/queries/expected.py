@@ -61,6 +61,38 @@ def tabel(n: int) -> list[list[str]]:
     raise ValueError(n)
 
 
+# The three cells of Tabel 6 that follow from the totals rather than from a printed figure:
+# (row, column) -> (what the extraction prints there, the value used).
+TABEL_6_RECONSTRUCTED = {("Almere", "Onderzoek"): ("", "1"), ("Europa", "Moeder"): ("7", "2"),
+                         ("Totaal", "Onderzoek"): ("", "1")}
+
+
+def used_beside_printed(used: str, printed: str) -> str:
+    """How a download writes a value the data use where the report prints another (or nothing)."""
+    return f"{used} (gedrukt: {printed or 'niets'})"
+
+
+def download(n: int) -> list[list[str]]:
+    """The printed table as the downloads write it, losing nothing: list items one per line in their cell
+    (Tabel 3), a place without a printed count as the 1 it counts for beside the empty print (Tabel 5, by the
+    rule its description states), a reconstructed cell as its value beside the print (Tabel 6)."""
+    grid = [[cli_number(c) for c in row] for row in tabel(n)]
+    if n == 3:
+        return [grid[0]] + [[row[0]] + ["\n".join(entries(c)) for c in row[1:]] for row in grid[1:]]
+    if n == 5:
+        body = [[used_beside_printed("1", "") if i % 2 == 1 and not c and row[i - 1] else c
+                 for i, c in enumerate(row)] for row in grid[1:]]
+        return [grid[0]] + body
+    if n == 6:
+        header = grid[0]
+        body = []
+        for row in grid[1:]:
+            body.append([used_beside_printed(c, TABEL_6_RECONSTRUCTED[(row[0], header[i])][0])
+                         if (row[0], header[i]) in TABEL_6_RECONSTRUCTED else c for i, c in enumerate(row)])
+        return [header] + body
+    return grid
+
+
 def tabel_6_printed() -> list[list[str]]:
     return _tsv("tabel-6-printed.tsv")
 

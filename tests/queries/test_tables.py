@@ -53,29 +53,34 @@ def test_tabel_1_and_2(capsysbinary, built_store: Path, n: int) -> None:  # noqa
 
 def test_tabel_3(capsysbinary, built_store: Path) -> None:  # noqa: ANN001
     got = cli_csv(capsysbinary, built_store, "tabel-3")
-    assert got == exp.tabel(3)
-    assert sum(len(exp.entries(c)) for row in got[1:] for c in row[1:]) == 49
+    # The firms the print runs together stand one per line in their cell.
+    assert got == exp.download(3)
+    assert sum(len(c.splitlines()) for row in got[1:] for c in row[1:]) == 49
 
 
 def test_tabel_4(capsysbinary, built_store: Path) -> None:  # noqa: ANN001
     got = cli_csv(capsysbinary, built_store, "tabel-4")
     # Tabel 4 prints no column headers; the layout's own (not printed) come first.
     assert got[0] == ["Focus", "Netwerken"]
-    assert [(r[0], r[1].split("; ")) for r in got[1:]] == exp.tabel_4()
+    assert [(r[0], r[1].split("\n")) for r in got[1:]] == exp.tabel_4()
 
 
 def test_tabel_5(capsysbinary, built_store: Path) -> None:  # noqa: ANN001
-    assert cli_csv(capsysbinary, built_store, "tabel-5") == exp.tabel(5)
+    got = cli_csv(capsysbinary, built_store, "tabel-5")
+    assert got == exp.download(5)
+    # Every place counts: the downloaded counts add up to the partners the graph holds.
+    counts = [int(c.split(" ")[0]) for row in got[1:] for c in row[1::2] if c]
+    rows = cli_json(capsysbinary, built_store, "tabel-5")["rows"]
+    assert sum(counts) == sum(r["partnerCount"] for r in rows) and len(counts) == len(rows)
 
 
 def test_tabel_6(capsysbinary, built_store: Path) -> None:  # noqa: ANN001
-    assert cli_csv(capsysbinary, built_store, "tabel-6") == exp.tabel(6)
+    got = cli_csv(capsysbinary, built_store, "tabel-6")
+    assert got == exp.download(6)
+    assert got[7][1] == "2 (gedrukt: 7)"  # Europa, Moeder: the value used beside the one printed
 
 
-# The three cells of Tabel 6 that follow from the totals rather than from a printed figure:
-# (row, column) -> (what the extraction prints there, the value used).
-RECONSTRUCTED = {("Almere", "Onderzoek"): ("", "1"), ("Europa", "Moeder"): ("7", "2"),
-                 ("Totaal", "Onderzoek"): ("", "1")}
+RECONSTRUCTED = exp.TABEL_6_RECONSTRUCTED
 
 
 def test_tabel_6_reconstruction_follows_the_printed_text() -> None:
@@ -114,7 +119,7 @@ def test_tabel_6_marks_exactly_the_reconstructed_cells(capsysbinary, built_store
 def test_pbl_lists(capsysbinary, built_store: Path, basis: str) -> None:  # noqa: ANN001
     args = () if basis == "vestigingen" else ("--param", f"basis={basis}")  # vestigingen is the default
     got = cli_csv(capsysbinary, built_store, "pbl-specialisatie", *args)
-    assert [(r[0], r[1].split("; ")) for r in got[1:]] == exp.pbl(basis)
+    assert [(r[0], r[1].split("\n")) for r in got[1:]] == exp.pbl(basis)
 
 
 def test_soorten_partners(capsysbinary, built_store: Path) -> None:  # noqa: ANN001
@@ -200,7 +205,7 @@ def test_the_installed_command(built_store: Path) -> None:
     done = subprocess.run([str(exe), "query", "tabel-5", "--format", "csv", "--store", str(built_store)],
                           capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode()
-    assert list(csv.reader(io.StringIO(done.stdout.decode("utf-8")))) == exp.tabel(5)
+    assert list(csv.reader(io.StringIO(done.stdout.decode("utf-8")))) == exp.download(5)
 
 
 def test_every_saved_query_answers_quickly(built_store: Path) -> None:

@@ -19,6 +19,7 @@ from .catalogue import (
     engine_executor,
     exact_labels,
     labels_query,
+    listing_order,
     load_catalogue,
     notes_query,
     parse_results,
@@ -31,4 +32,5 @@ from .catalogue import (
 
 __all__ = ["RESERVED", "STANDARD_PREFIXES", "Binding", "Catalogue", "CatalogueError", "ParamError", "Result",
            "SavedQuery", "Value", "catalogue", "describe_query", "engine_executor", "exact_labels", "labels_query",
-           "load_catalogue", "notes_query", "parse_results", "pick_labels", "prologue", "run", "run_page", "signature"]
+           "listing_order", "load_catalogue", "notes_query", "parse_results", "pick_labels", "prologue", "run",
+           "run_page", "signature"]

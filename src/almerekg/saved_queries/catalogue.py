@@ -47,7 +47,7 @@ CODE_PREFIX_RE = re.compile(r"^id/[a-z0-9-]+/$")
 INTEGER_RE = re.compile(r"^-?[0-9]{1,12}$")
 
 # Request parameters the web layer uses itself; a saved query cannot declare them.
-RESERVED = frozenset({"lang", "page", "per_page", "dialect", "layout", "format", "query"})
+RESERVED = frozenset({"lang", "page", "per_page", "dialect", "layout", "format", "query", "sort", "sort_desc"})
 PARAM_TYPES = ("code", "integer", "string", "boolean")
 LAYOUT_KINDS = ("pivot", "table", "side-by-side")
 LANGS = ("nl", "en")
@@ -129,6 +129,9 @@ class Param:
     maximum: int | None = None
     max_length: int = 200
     description: dict[str, str] = field(default_factory=dict)
+    # The result variable that holds this parameter's value in every row: the page counts the rows per
+    # value (a facet) with the parameter left out, and links each value.
+    facet: str | None = None
 
     @property
     def variable(self) -> str:
@@ -238,7 +241,11 @@ def _param(raw: Any, where: str) -> Param:
         minimum=raw.get("minimum"), maximum=raw.get("maximum"),
         max_length=int(raw.get("max_length", 200)),
         description=_texts(raw.get("description"), f"{where} description", required=False),
+        facet=raw.get("facet"),
     )
+    if param.facet is not None and (not isinstance(param.facet, str) or (kind != "integer" and not values)):
+        raise CatalogueError(f"{where}: a facet names a result variable, on a parameter with listed values or "
+                             "an integer")
     if default is not None:
         try:
             param.check(default)
@@ -484,6 +491,9 @@ def load_query(path: Path) -> SavedQuery:
     if _projection(draft.sparql(base, draft.bind(full)), where) != variables:
         raise CatalogueError(f"{where}: binding parameters changes the projection")
     layout = _check_layout(header.get("layout"), variables, where)
+    for p in params:
+        if p.facet is not None and p.facet not in variables:
+            raise CatalogueError(f"{where}: parameter {p.name}: facet ?{p.facet} is not in the SELECT")
     chart = header.get("chart")
     if chart is not None and (not isinstance(chart, dict) or chart.get("kind") not in ("stacked-bars", "bars")):
         raise CatalogueError(f"{where}: chart.kind must be stacked-bars or bars")
@@ -507,6 +517,13 @@ class Catalogue:
             if members:
                 out.append((key, titles, members))
         return out
+
+
+def listing_order(queries: tuple[SavedQuery, ...] | list[SavedQuery], graphs: object) -> list[SavedQuery]:
+    """The order in which pages list the queries: the catalogue's, but a comparison with CBS (tag `cbs`) comes
+    last while the build has no CBS figures linked (no graph `linkset-cbs-...`): it would show empty columns."""
+    linked = any("/id/graph/linkset-cbs-" in str(g) for g in graphs)  # type: ignore[attr-defined]
+    return sorted(queries, key=lambda q: not linked and "cbs" in q.tags)
 
 
 def _sort_key(q: SavedQuery) -> tuple:

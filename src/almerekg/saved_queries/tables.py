@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..vocab import slug
 from .catalogue import Result, SavedQuery, Value
 
 # A number as the report prints it: digits, with dots between groups of three (Dutch style).
@@ -56,13 +57,36 @@ class Cell:
     def is_list(self) -> bool:
         return bool(self.entries)
 
-    def plain(self) -> str:
+    def plain(self, joiner: str | None = None) -> str:
         """The text for CSV and the terminal: list entries joined, numbers without separators."""
         if self.entries:
-            return self.joiner.join(e.text for e in self.entries)
+            return (self.joiner if joiner is None else joiner).join(e.text for e in self.entries)
         if self.value is not None and PRINTED_NUMBER.match(self.text or ""):
             return plain_number(self.value)
         return self.text
+
+    def differs_from_print(self) -> str | None:
+        """What the report prints here, when the value the data use is another ('7' where 2 is used, '' where
+        a blank counts 1); None when the print is the value (a printed '-' is nihil: 0)."""
+        if not self.numeric or self.value is None or self.entries:
+            return None
+        printed = self.printed if self.printed is not None else (self.text or "")
+        if printed.strip() == "-" and self.value == 0:
+            return None
+        as_printed = printed.replace(".", "") if PRINTED_NUMBER.match(printed) else None
+        if as_printed is not None and as_printed.lstrip("-").isdigit() and int(as_printed) == self.value:
+            return None
+        return printed
+
+    def loss_free(self) -> str:
+        """The cell for the downloads: list entries one per line, and where the data use another value than
+        the report prints, that value with the print beside it: '2 (gedrukt: 7)', '1 (gedrukt: niets)'."""
+        if self.entries:
+            return self.plain("\n")
+        printed = self.differs_from_print()
+        if printed is None:
+            return self.plain()
+        return f"{plain_number(self.value)} (gedrukt: {printed if printed.strip() else 'niets'})"
 
 
 @dataclass
@@ -83,16 +107,37 @@ class Table:
     def column_count(self) -> int:
         return sum(c.span for c in self.header)
 
-    def grid(self) -> list[list[str]]:
-        """Header row and body rows as plain texts (spans expanded), the report's layout."""
+    def grid(self, loss_free: bool = False) -> list[list[str]]:
+        """Header row and body rows as plain texts (spans expanded), the report's layout. `loss_free`: as the
+        downloads write it (Cell.loss_free: separate items apart, a value used beside the value printed)."""
         head: list[str] = []
         for c in self.header:
             head.append(c.text)
             head.extend([""] * (c.span - 1))
         out = [head]
         for r in self.rows:
-            line = ([r.header.plain()] if r.header is not None else []) + [c.plain() for c in r.cells]
-            out.append(line)
+            cells = ([r.header] if r.header is not None else []) + r.cells
+            out.append([c.loss_free() if loss_free else c.plain() for c in cells])
+        return out
+
+    def json_grid(self) -> list[list[Any]]:
+        """The body rows for JSON: a list cell as a list of its items, every other cell as in the CSV."""
+        return [[[e.text for e in c.entries] if c.entries else c.loss_free()
+                 for c in ([r.header] if r.header is not None else []) + r.cells] for r in self.rows]
+
+    def column_names(self) -> list[str]:
+        """A name per column of the grid, from its header: unique slugs ('sbi-code-en-sectie', '2-4'); the
+        second column of a pair printed side by side is the first one's count ('noordvleugel-aantal')."""
+        names: list[str] = []
+        for c in self.header:
+            base = _slug(c.text) or ("label" if not names else f"col{len(names) + 1}")
+            names.append(base)
+            names.extend(f"{base}-aantal" for _ in range(c.span - 1))
+        seen: dict[str, int] = {}
+        out = []
+        for n in names:
+            seen[n] = seen.get(n, 0) + 1
+            out.append(n if seen[n] == 1 else f"{n}-{seen[n]}")
         return out
 
     def cells(self) -> list[Cell]:
@@ -102,6 +147,10 @@ class Table:
                 out.append(r.header)
             out.extend(r.cells)
         return out
+
+
+def _slug(text: str) -> str:
+    return slug(re.sub(r"<[^>]+>", "", text))
 
 
 def plain_number(n: int | Decimal | float) -> str:
@@ -255,6 +304,24 @@ def _table(spec: dict[str, Any], result: Result, lang: str) -> Table:
     return Table("table", header, body, printed_header=spec.get("printed_header", True))
 
 
+def sort_rows(result: Result, var: str, descending: bool = False) -> Result:
+    """The result with its rows ordered by one variable: numbers as numbers, text ignoring case, rows
+    without a value last in either direction. Stable, so rows that tie keep the query's order."""
+    def key(row: dict[str, Value]) -> tuple:
+        v = row.get(var)
+        if v is None or v.value == "":
+            return (0, 0, "")
+        n = v.number()
+        return (1, 1, n) if n is not None else (1, 2, v.value.casefold())
+
+    present = [r for r in result.rows if key(r)[0]]
+    missing = [r for r in result.rows if not key(r)[0]]
+    numbers = sorted((r for r in present if key(r)[1] == 1), key=key, reverse=descending)
+    texts = sorted((r for r in present if key(r)[1] == 2), key=key, reverse=descending)
+    ordered = numbers + texts if not descending else texts + numbers
+    return Result(list(result.variables), ordered + missing)
+
+
 # ---------------------------------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------------------------------
@@ -296,7 +363,9 @@ def write_csv(grid: list[list[str]], dialect: str = "rfc4180") -> bytes:
 
 
 def report_grid(table: Table, dialect: str = "rfc4180") -> list[list[str]]:
-    grid = table.grid()
+    """The table as printed, for a CSV that loses nothing: list items one per line in their cell, a value the
+    data use beside the value the report prints ('2 (gedrukt: 7)')."""
+    grid = table.grid(loss_free=True)
     if dialect != "excel-nl":
         return grid
     out = [grid[0]]
@@ -342,6 +411,72 @@ def csvw_datatype(result: Result, var: str) -> str:
         else:
             kinds.add("string")
     return kinds.pop() if len(kinds) == 1 else "string"
+
+
+INTEGER_TEXT = re.compile(r"^-?\d+$")
+NIHIL = ("-", "'-")  # a printed '-' (nihil), as the RFC 4180 and the Excel downloads write it
+BLANK_NOTE = {
+    "nl": "Een lege cel: het rapport drukt hier niets en de gegevens hebben hier geen waarde.",
+    "en": "An empty cell: the report prints nothing here and the data hold no value here.",
+}
+NIHIL_NOTE = {
+    "nl": "'-' is nihil (0), zoals het rapport het drukt; CSVW leest het als geen waarde.",
+    "en": "'-' is nil (0), as the report prints it; CSVW reads it as no value.",
+}
+USED_NOTE = {
+    "nl": "'x (gedrukt: y)': de gegevens gebruiken x waar het rapport y drukt ('niets': het rapport drukt hier "
+          "geen getal); de noten bij de tabel zeggen waarom.",
+    "en": "'x (gedrukt: y)': the data use x where the report prints y ('niets': the report prints no number "
+          "here); the notes of the table say why.",
+}
+LIST_NOTE = {"nl": "Meer items in één cel staan elk op een eigen regel.",
+             "en": "Several items in one cell stand each on a line of their own."}
+
+
+def _notes(*notes: dict[str, str]) -> list[dict[str, str]]:
+    return [{"@value": " ".join(n[lang] for n in notes), "@language": lang} for lang in ("nl", "en")]
+
+
+def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, Any]]:
+    """CSVW columns of the table as printed: names from its headers, integer where every cell that holds a
+    value is a whole number, and what a blank, a '-', a list and a value beside the print mean."""
+    columns = []
+    for i, (name, title) in enumerate(zip(table.column_names(), grid[0], strict=True)):
+        values = [row[i] for row in grid[1:]]
+        filled = [v for v in values if v not in ("", *NIHIL)]
+        nulls = [""] + [n for n in NIHIL if n in values]
+        col: dict[str, Any] = {"name": name, "titles": title or name, "null": nulls if len(nulls) > 1 else ""}
+        notes = [BLANK_NOTE] if "" in values else []
+        if any(n in values for n in NIHIL):
+            notes.append(NIHIL_NOTE)
+        if filled and all(INTEGER_TEXT.match(v) for v in filled):
+            col["datatype"] = "integer"
+        else:
+            col["datatype"] = "string"
+            if any(" (gedrukt: " in v for v in filled):
+                notes.append(USED_NOTE)
+            if any("\n" in v for v in filled):
+                notes.append(LIST_NOTE)
+        if notes:
+            col["dc:description"] = _notes(*notes)
+        columns.append(col)
+    return columns
+
+
+def csvw_row_columns(result: Result, dialect: str, headers: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """CSVW columns of the result rows: the variables, their datatypes from the values, a decimal comma in
+    the Dutch Excel dialect, and the page's column header as a description where the page shows the column."""
+    columns = []
+    for var in result.variables:
+        kind = csvw_datatype(result, var)
+        datatype: Any = kind
+        if dialect == "excel-nl" and kind in ("decimal", "double", "float"):
+            datatype = {"base": kind, "format": {"decimalChar": ","}}
+        col: dict[str, Any] = {"name": var, "titles": var, "datatype": datatype, "null": ""}
+        if var in headers:
+            col["dc:description"] = [{"@value": headers[var][lang], "@language": lang} for lang in ("nl", "en")]
+        columns.append(col)
+    return columns
 
 
 def text_table(table: Table) -> str:

@@ -6,7 +6,9 @@
 - `saved_queries/`  /queries: the saved queries as pages and APIs, their charts, /openapi.json
 - `linkeddata/`     /id, /doc, /def: every IRI dereferenced, the ontology documented
 - `dataset/`        /dataset, /.well-known/void, /downloads: VoID + DCAT, the dumps, the validation report
-- `site/`           /, /search, /healthz: the home page, search, health; page rendering and languages
+- `site/`           /, /search, /healthz: the home page, search, health; page rendering, languages, numbers
+- `report/`         /report: the report's text, where every citation leads, the quoted words marked
+- `network/`        /network: the partnerships as an SVG picture beside a list
 """
 
 from __future__ import annotations
@@ -28,8 +30,10 @@ from .state import AppState
 def create_app(settings: Settings) -> Flask:
     from .dataset import views as dataset
     from .linkeddata import views as linkeddata
+    from .network import views as network
+    from .report import views as report
     from .saved_queries import views as saved_queries
-    from .site import health, home
+    from .site import health, home, numbers
     from .sparql import endpoint
 
     app = Flask(__name__)
@@ -42,7 +46,8 @@ def create_app(settings: Settings) -> Flask:
     app.url_map.strict_slashes = False
     engine = Engine(settings)
     app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
-    for module in (errors, security, cors, health, endpoint, linkeddata, dataset, home, saved_queries):
+    for module in (errors, security, cors, health, endpoint, linkeddata, dataset, home, saved_queries, report, network,
+                   numbers):
         app.register_blueprint(module.bp)
     # Outermost the access log (every request, replayed or not), then slashes, then the replay of answers.
     replay = AnswerReplay(app.wsgi_app, engine, max_bytes=settings.cache_bytes // 4)

@@ -24,7 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 from ...dumps import CONTEXT_FILE, Download, jsonld_context, load_manifest, prefixes
 from ...engine import ActiveBuild
 from ...engine import formats as registry
-from ...saved_queries import SavedQuery, catalogue, signature
+from ...saved_queries import SavedQuery, catalogue, listing_order, signature
 from ..http.responses import text_error
 from ..linkeddata import representations as ldhttp
 from ..linkeddata.index import SCHEMA, GraphIndex, Term, format_date, select
@@ -114,7 +114,7 @@ def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Descript
         onto_license = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
     return Description(
         index=index, build=build, downloads=load_manifest(build.folder),
-        queries=list(catalogue(s.queries_dir).queries),
+        queries=listing_order(catalogue(s.queries_dir).queries, index.graphs),
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
         license=str(s.license or onto_license or DEFAULT_LICENSE),

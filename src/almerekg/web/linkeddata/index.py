@@ -25,7 +25,9 @@ from rdflib import Graph
 from ...dumps import prefixes
 from ...engine import ActiveBuild, QueryRequest
 from ...vocab import link_for
+from ..report.links import cite_href
 from ..state import AppState
+from .phrases import format_number, relation_phrase
 
 SPARQL_JSON = "application/sparql-results+json"
 INTERNAL_MAX_BYTES = 1024 * 1024 * 1024
@@ -38,6 +40,7 @@ PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 DCT_TYPE = "http://purl.org/dc/terms/type"
 ORG_ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 QB_OBSERVATION = "http://purl.org/linked-data/cube#Observation"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 # Which label wins when a thing has several (lower is better).
 LABEL_RANK = {RDFS_LABEL: 0, SKOS + "prefLabel": 1, SCHEMA + "name": 2}
@@ -96,6 +99,24 @@ class GraphStats:
     objects: int = 0
     classes: int = 0
     entities: int = 0
+
+
+@dataclass
+class Observation:
+    """A table cell (qb:Observation): its data set, its dimension values in the table's order, its figure."""
+
+    iri: str
+    dataset: str
+    dims: list[tuple[str, Term]]
+    value: Term | None = None
+    printed: str | None = None
+    unit: str | None = None
+    status: str | None = None
+
+
+QB = "http://purl.org/linked-data/cube#"
+SDMX_UNIT = "http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"
+SDMX_STATUS = "http://purl.org/linked-data/sdmx/2009/attribute#obsStatus"
 
 
 @dataclass
@@ -198,6 +219,13 @@ class GraphIndex:
     report_iri: str = ""
     search_entries: list[SearchEntry] = field(default_factory=list)
     made_labels: dict[str, tuple[str, str]] = field(default_factory=dict)  # statement -> (fact kind, value)
+    quotes: dict[str, str] = field(default_factory=dict)  # thing -> the report's words it was made from (ak:quote)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # relationship -> lang -> title in words
+    totals: set[str] = field(default_factory=set)  # codes that stand for a table's total row or column
+    measures: dict[str, str] = field(default_factory=dict)  # data set -> the property its cells' figure is in
+    # (relationship, kind, organisation, partner, share): every ak:Relationship, for the network picture
+    relationships: list[tuple[str, str, str, str, str | None]] = field(default_factory=list)
     ontology: Graph | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _diagram: list | None = field(default=None, repr=False)
@@ -241,6 +269,9 @@ class GraphIndex:
 
     # -- labels -----------------------------------------------------------------------------------
     def label(self, iri: str, lang: str = "nl") -> str | None:
+        titled = self.titles.get(iri)
+        if titled:
+            return titled.get(lang) or titled.get("nl")
         found = self.labels.get(iri)
         if not found:
             return None
@@ -251,7 +282,7 @@ class GraphIndex:
 
     def display(self, iri: str, lang: str = "nl") -> str:
         """A label, or a short form of the IRI when the graph has no label for it."""
-        found = self.label(iri, lang) or self.fallback_label(iri, lang)
+        found = self.label(iri, lang) or self.fallback_label(iri, lang) or self.obs_title(iri, lang)
         if found:
             return found
         if iri.startswith(self.id_prefix):
@@ -265,6 +296,28 @@ class GraphIndex:
             return None
         kind, value = made
         return f"{self.label(kind, lang) or kind.rsplit('/', 1)[-1]}: {value}"
+
+    # -- table cells ------------------------------------------------------------------------------
+    def obs_title(self, iri: str, lang: str, skip: str | None = None) -> str | None:
+        """'Tabel 1: Informatie en communicatie, 2-4': the table and the cell's row and column (not `skip`)."""
+        obs = self.observations.get(iri)
+        if obs is None:
+            return None
+        table = self.display(obs.dataset, lang)
+        short = table.split(":", 1)[0] if ":" in table else table
+        dims = [self.display(t.value, lang) if t.is_iri else t.value for p, t in obs.dims if t.value != skip]
+        return f"{short}: {', '.join(dims)}" if dims else short
+
+    def obs_value(self, iri: str, lang: str) -> str:
+        """The figure of a cell as the reader's language writes it, with its unit ('1.174', '46 procent')."""
+        obs = self.observations.get(iri)
+        if obs is None or obs.value is None:
+            return ""
+        if obs.printed == "-":
+            return "-"
+        text = format_number(obs.value.value, lang) if obs.value.datatype.startswith(XSD) else obs.value.value
+        unit = self.label(obs.unit, lang) if obs.unit else None
+        return f"{text} {unit}" if unit else text
 
     def row_order(self, iri: str) -> tuple[str, int]:
         """Where a thing's first data row is: the order in which data/ (and the report) list things."""
@@ -293,6 +346,13 @@ class GraphIndex:
         derived = [p for p in self.derived.get(subject, []) if p in self.parts]
         outside = [p for p in derived if p not in self.graph_parts.values()]
         return [self.parts[p] for p in (outside or derived)]
+
+    def cite(self, part: ReportPart, lang: str, quote: str | None = None) -> str | None:
+        """The link of a citation: the passage in /report, with the quoted words highlighted when given."""
+        prefix = self.id_prefix + "report-part/"
+        if not part.iri.startswith(prefix):
+            return self.link(part.iri, lang)
+        return cite_href(part.iri[len(prefix):], quote, lang)
 
     # -- search -----------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 100) -> list[tuple[SearchEntry, str]]:
@@ -449,6 +509,13 @@ def _load(state: AppState, build: ActiveBuild) -> GraphIndex:
           <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?v }} }}"""):
         index.made_labels[row["s"].value] = (row["fact"].value, row["v"].value)
 
+    for row in select(state, build, f"""
+        SELECT ?s ?quote WHERE {{ GRAPH ?g {{ ?s <{q['ak']}quote> ?quote }} }} ORDER BY ?s ?quote"""):
+        index.quotes.setdefault(row["s"].value, row["quote"].value)
+
+    _load_observations(state, build, index)
+    _load_relationship_titles(state, build, index)
+
     nt = construct(state, build, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {q['onto']} {{ ?s ?p ?o }} }}",
                    "application/n-triples")
     index.ontology = Graph()
@@ -464,6 +531,58 @@ def _load(state: AppState, build: ActiveBuild) -> GraphIndex:
                 ordered = [display] + [n for n in names[iri] if n != display]
                 index.search_entries.append(SearchEntry(iri, key, ordered, [fold(n) for n in ordered]))
     return index
+
+
+def _load_observations(state: AppState, build: ActiveBuild, index: GraphIndex) -> None:
+    """Every table cell with its dimension values in the order of its data set's structure."""
+    dims: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row in select(state, build, f"""
+        SELECT DISTINCT ?ds ?dim ?order WHERE {{ GRAPH ?g {{ ?ds <{QB}structure> ?dsd . ?dsd <{QB}component> ?c .
+          ?c <{QB}dimension> ?dim OPTIONAL {{ ?c <{QB}order> ?order }} }} }}"""):
+        order = row.get("order")
+        dims[row["ds"].value].append((int(order.value) if order and order.value.isdigit() else 99, row["dim"].value))
+    measures: dict[str, str] = {}
+    for row in select(state, build, f"""
+        SELECT DISTINCT ?ds ?m WHERE {{ GRAPH ?g {{ ?ds <{QB}structure> ?dsd . ?dsd <{QB}component> ?c .
+          ?c <{QB}measure> ?m }} }}"""):
+        measures.setdefault(row["ds"].value, row["m"].value)
+    index.measures = measures
+    for row in select(state, build, f"SELECT ?s WHERE {{ GRAPH ?g {{ ?s <{index.def_prefix}isTotal> true }} }}"):
+        index.totals.add(row["s"].value)
+    every_dim = {d for found in dims.values() for _o, d in found}
+    props: dict[str, dict[str, Term]] = defaultdict(dict)
+    for row in select(state, build, f"""
+        SELECT ?obs ?p ?o WHERE {{ GRAPH ?g {{ ?obs a <{QB}Observation> ; ?p ?o }} }}"""):
+        props[row["obs"].value].setdefault(row["p"].value, row["o"])
+    for iri, have in props.items():
+        dataset = have.get(QB + "dataSet")
+        if dataset is None:
+            continue
+        order = [d for _o, d in sorted(dims.get(dataset.value, []))] or sorted(p for p in have if p in every_dim)
+        measure = measures.get(dataset.value)
+        printed = have.get(index.def_prefix + "printedValue")
+        unit, status = have.get(SDMX_UNIT), have.get(SDMX_STATUS)
+        index.observations[iri] = Observation(
+            iri, dataset.value, [(d, have[d]) for d in order if d in have],
+            value=have.get(measure) if measure else None, printed=printed.value if printed else None,
+            unit=unit.value if unit else None, status=status.value if status else None)
+
+
+def _load_relationship_titles(state: AppState, build: ActiveBuild, index: GraphIndex) -> None:
+    """'Emotional Brain: onderzoekssamenwerking met Turing Institute Almere', for every relationship."""
+    ak = index.def_prefix
+    for row in select(state, build, f"""
+        SELECT ?rel ?kind ?who ?partner ?share WHERE {{ GRAPH ?g {{ ?rel <{ak}relationKind> ?kind ;
+          <{ak}organisation> ?who ; <{ak}partner> ?partner OPTIONAL {{ ?rel <{ak}sharePercent> ?share }} }} }}
+        ORDER BY ?rel"""):
+        kind = row["kind"].value
+        share = row["share"].value if "share" in row else None
+        index.relationships.append((row["rel"].value, kind, row["who"].value, row["partner"].value, share))
+        index.titles[row["rel"].value] = {
+            lang: f"{index.display(row['who'].value, lang)}: " + relation_phrase(
+                kind.rsplit("/", 1)[-1], index.display(kind, lang), True, index.display(row["partner"].value, lang),
+                share, lang)
+            for lang in ("nl", "en")}
 
 
 def diagram_edges(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[tuple[str, str, str, int]]:

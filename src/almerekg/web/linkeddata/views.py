@@ -16,13 +16,15 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, current_app, redirect, request
 
 from ...engine import ActiveBuild
+from ...saved_queries import catalogue
 from ..http.responses import text_error
 from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
-from . import ontology
+from . import answers, ontology
 from . import representations as ldhttp
 from .index import (
+    ORG_ORGANIZATION,
     RDF_TYPE,
     GraphIndex,
     IndexHolder,
@@ -126,6 +128,7 @@ class Statement:
     graph_href: str
     graph_name: str
     sources: list[ReportPart]
+    quote: str | None = None  # the report's words the statement's subject was made from: its citation marks them
 
 
 @dataclass
@@ -135,6 +138,7 @@ class PropertyGroup:
     label: str
     curie: str
     statements: list[Statement] = field(default_factory=list)
+    total: int = 0  # statements before a list was capped
 
 
 def describe_value(index: GraphIndex, term: Term, lang: str) -> Value:
@@ -165,7 +169,7 @@ def group_statements(index: GraphIndex, rows: list[tuple[str, str, Term, str]], 
         g.statements.append(Statement(
             value=describe_value(index, value, lang), graph=graph,
             graph_href=index.link(graph, lang), graph_name=graph_name(index, graph),
-            sources=index.sources(graph, subject)))
+            sources=index.sources(graph, subject), quote=index.quotes.get(subject)))
     return sorted(groups.values(), key=lambda g: (g.iri != RDF_TYPE, g.label.casefold()))
 
 
@@ -194,18 +198,20 @@ def document(path: str) -> Response:
     if media is None:
         return text_error(406, "this description is available as: " + ", ".join(ldhttp.OFFER))
     lang = pick_lang() if media == ldhttp.HTML else ""
-    etag, not_modified = ldhttp.revalidate(build, ("doc", ref, media, lang), state.max_age)
+    show_all = media == ldhttp.HTML and request.args.get("all") == "1"
+    etag, not_modified = ldhttp.revalidate(build, ("doc", ref, media, lang, show_all), state.max_age)
     if not_modified is not None:
         return not_modified
     location = None if forced else "/doc/" + ref + ldhttp.EXTENSION_OF[media]
     if media != ldhttp.HTML:
         body = rdf_body(state, build, index, describe_query(iri), media, ("describe", iri))
         return ldhttp.send(body, media, build, etag, state.max_age, content_location=location)
-    html = doc_page(state, build, index, iri, ref, lang)
+    html = doc_page(state, build, index, iri, ref, lang, show_all)
     return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)
 
 
-def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, ref: str, lang: str) -> str:
+def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, ref: str, lang: str,
+             show_all: bool = False) -> str:
     subject = iri_ref(iri)
     out_rows = select(state, build, f"SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ {subject} ?p ?o }} }} "
                                     "ORDER BY ?p ?o ?g", cache_key=("out", iri))
@@ -214,48 +220,79 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     prov = index.provenance_graph
     # Provenance statements are shown in their own box, not among the thing's properties.
     own = [(iri, r["p"].value, r["o"], r["g"].value) for r in out_rows if r["g"].value != prov]
+    # Table cells that have this thing as a row or column are shown as figures, grouped by table.
+    cells = {o.iri for group in answers.cells_about(index, iri).values() for o in group}
     incoming = [(r["s"].value, r["p"].value, Term("uri", r["s"].value), r["g"].value)
-                for r in in_rows[:MAX_INCOMING]]
+                for r in in_rows[:MAX_INCOMING] if r["s"].value not in cells]
     types = [t for t in index.types.get(iri, [])]
     parts = [index.parts[p] for p in index.derived.get(iri, []) if p in index.parts]
-    title = index.label(iri, lang) or index.fallback_label(iri, lang) or observation_title(index, iri, own, lang) or ref
+    title = index.label(iri, lang) or index.fallback_label(iri, lang) or index.obs_title(iri, lang) or ref
     other_labels = sorted({(lng, text) for lng, text in index.labels.get(iri, {}).items() if text != title})
     formats = [(ldhttp.FORMAT_NAMES[m], "/doc/" + ref + ldhttp.EXTENSION_OF[m], m)
                for m in ldhttp.OFFER if m != ldhttp.HTML]
     sparql_link = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}, quote_via=quote)
     graph_stats = index.stats.get(iri) if iri in index.graphs else None
     graph_part = index.parts.get(index.graph_parts.get(iri, ""))
+    incoming_groups = group_statements(index, incoming, lang)
+    for g in incoming_groups:
+        g.total = len(g.statements)
+        if not show_all:
+            g.statements = g.statements[:answers.CAP]
     return render_page(
         "doc.html", lang=lang, index=index, iri=iri, title=title, other_labels=other_labels,
         types=[describe_value(index, Term("uri", t), lang) for t in types],
         groups=group_statements(index, own, lang),
-        incoming=group_statements(index, incoming, lang), incoming_truncated=len(in_rows) > MAX_INCOMING,
+        incoming=incoming_groups, incoming_truncated=len(in_rows) > MAX_INCOMING,
         max_incoming=MAX_INCOMING, parts=parts, rows=index.rows.get(iri, []), formats=formats,
         sparql_link=sparql_link, graph_stats=graph_stats, graph_part=graph_part,
-        lang_suffix=lang_suffix(lang),
+        lang_suffix=lang_suffix(lang), answer=thing_answers(state, build, index, iri, lang, show_all),
+        show_all=show_all, all_href=_all_href(ref, lang), cap=answers.CAP,
     )[0]
 
 
-QB = "http://purl.org/linked-data/cube#"
+def _all_href(ref: str, lang: str) -> str:
+    return "/doc/" + ref + "?" + urlencode([("all", "1")] + ([("lang", "en")] if lang == "en" else []))
 
 
-def observation_title(index: GraphIndex, iri: str, own: list[tuple[str, str, Term, str]], lang: str) -> str | None:
-    """'Tabel 2 …: Industrie, 50-99' for a table cell, from its data set and dimension values."""
-    if QB + "Observation" not in index.types.get(iri, []):
-        return None
-    dataset = next((o.value for _s, p, o, _g in own if p == QB + "dataSet"), None)
-    dims = []
-    # The table's own dimensions (sector, size class) first, then where and when.
-    for _s, p, o, _g in sorted(own, key=lambda r: not r[1].startswith(index.def_prefix)):
-        dimension = p.startswith("http://purl.org/linked-data/sdmx/2009/dimension#") or (
-            QB + "DimensionProperty" in index.types.get(p, []))
-        if dimension and o.is_iri and p != QB + "dataSet":
-            dims.append(index.display(o.value, lang))
-        elif dimension:
-            dims.append(o.value)
-    if dataset is None or not dims:
-        return None
-    return f"{index.display(dataset, lang)}: {', '.join(dims)}"
+def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]:
+    """Data set or report part -> the saved query page that shows it as the report prints it."""
+    out: dict[str, str] = {}
+    for q in catalogue(state.settings.queries_dir).queries:
+        href = f"/queries/{q.name}" + lang_suffix(lang)
+        if q.dataset:
+            out.setdefault(index.id_prefix + "dataset/" + q.dataset, href)
+        for part in q.source.parts:
+            out.setdefault(index.id_prefix + "report-part/" + part, href)
+    return out
+
+
+def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str,
+                  show_all: bool) -> dict:
+    """What the page answers for this kind of thing (see answers.py); empty lists where nothing applies."""
+    types = index.types.get(iri, [])
+    queries = query_pages(state, index, lang)
+    organisation = ORG_ORGANIZATION in types
+    relations = answers.relations(state, build, index, iri, lang) if organisation else []
+    obs = index.observations.get(iri)
+    figures = answers.figure_tables(index, iri, lang, queries)
+    shown = {d for t in figures for d in t.datasets}
+    return {
+        "figures": figures,
+        "cells": answers.cell_groups(index, iri, lang, queries, show_all, shown),
+        "facts": answers.facts(state, build, index, iri, lang) if organisation else [],
+        "establishment": answers.establishment(state, build, index, iri, lang)
+        if index.def_prefix + "Firm" in types else [],
+        "networks": [r for r in relations if r.network],
+        "relations": [r for r in relations if not r.network],
+        "value": index.obs_value(iri, lang) if obs else "",
+        "table": queries.get(obs.dataset) if obs else None,
+        "part_text": index.cite(index.parts[iri], lang) if iri in index.parts else None,
+        "network_href": f"/network/{iri[len(index.id_prefix):]}" + lang_suffix(lang) if relations else None,
+        "quote": index.quotes.get(iri),
+        # A sector's page says plainly when no CBS figures are linked to set beside the report's.
+        "cbs_missing": index.def_prefix + "Sector" in types
+        and not any("/id/graph/linkset-cbs-" in g for g in index.graphs),
+    }
 
 
 def not_found(path: str) -> Response:

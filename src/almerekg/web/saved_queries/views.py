@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -41,26 +42,30 @@ from ...saved_queries import (
     engine_executor,
     exact_labels,
     labels_query,
+    listing_order,
     notes_query,
     parse_results,
     pick_labels,
     run,
-    run_page,
 )
 from ...saved_queries.tables import (
     DIALECTS,
     PRINTED_NUMBER,
     Cell,
     Table,
-    csvw_datatype,
+    csvw_report_columns,
+    csvw_row_columns,
     json_rows,
     layout,
     report_grid,
+    sort_rows,
     tidy_grid,
     write_csv,
 )
 from ...vocab import link_for
 from ..http.responses import answer, caching_headers, etag_for, not_modified
+from ..linkeddata.phrases import format_number
+from ..report.links import cite_href
 from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
@@ -71,6 +76,7 @@ bp = Blueprint("queries", __name__)
 log = logging.getLogger("almerekg.web")
 
 SUFFIXES = (".csv-metadata.json", ".csv", ".json", ".ttl")
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -171,7 +177,12 @@ def _param_query(binding: Binding, **extra: Any) -> str:
 def index() -> Response:
     lang = pick_lang()
     cat = _catalogue()
-    body, status, headers = render_page("queries_index.html", lang=lang, chapters=cat.by_chapter(),
+    try:
+        graphs = app_state().engine.build().info.graphs
+    except AppError:
+        graphs = {}  # without a build nothing is linked either
+    chapters = [(key, titles, listing_order(members, graphs)) for key, titles, members in cat.by_chapter()]
+    body, status, headers = render_page("queries_index.html", lang=lang, chapters=chapters,
                                         lang_suffix=_lang_suffix(lang))
     resp = Response(body, status=status, headers=headers, mimetype="text/html")
     try:
@@ -228,12 +239,37 @@ def openapi() -> Response:
 # ---------------------------------------------------------------------------------------------------
 
 
+def _sort(query: SavedQuery) -> tuple[str | None, bool]:
+    """The column asked to order the rows by (?sort=VAR ascending, ?sort_desc=VAR descending)."""
+    asc, desc = request.args.get("sort"), request.args.get("sort_desc")
+    if asc and desc:
+        raise AppError(400, "give sort or sort_desc, not both")
+    var = asc or desc
+    if not var:
+        return None, False
+    if var not in query.variables:
+        raise AppError(400, f"sort: {var[:60]!r} is not a column of {query.name} "
+                            f"(columns: {', '.join(query.variables)})")
+    return var, bool(desc)
+
+
+def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Result:
+    """Every row of the answer, in the order asked for (the engine keeps the answer per build)."""
+    result = run(query, build.info.base, binding, _executor(state, build))
+    var, descending = _sort(query)
+    return sort_rows(result, var, descending) if var else result
+
+
 def _paged(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding
-           ) -> tuple[Result, bool, int, int]:
+           ) -> tuple[Result, bool, int, int, int]:
+    """One page of rows, whether another follows, the page, its size and how many rows there are in all."""
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    result, has_next = run_page(query, build.info.base, binding, _executor(state, build), page, per_page)
-    return result, has_next, page, per_page
+    result = _whole(state, build, query, binding)
+    start = (page - 1) * per_page
+    total = len(result.rows)
+    return Result(result.variables, result.rows[start:start + per_page]), start + per_page < total, page, per_page, \
+        total
 
 
 def _page_links(path: str, page: int, per_page: int, has_next: bool) -> dict[str, str]:
@@ -271,32 +307,35 @@ def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindin
                         produce_report, headers)
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    key = (query.name, binding.key, "csv", shape, dialect, page, per_page)
+    key = (query.name, binding.key, "csv", shape, dialect, page, per_page, _sort(query))
+
     def produce() -> bytes:
-        result, has_next, _, _ = _paged(state, build, query, binding)
-        _remember_has_next(state, build, key, has_next)
+        result, has_next, _, _, total = _paged(state, build, query, binding)
+        _remember_page(state, build, key, has_next, total)
         return write_csv(tidy_grid(result, dialect), dialect)
 
     resp = _respond(state, build, key, media, produce, headers)
-    has_next = _cached_has_next(state, build, key)
+    has_next, total = _cached_page(state, build, key, query, binding)
     resp.headers["Link"] = _link_header(_page_links(base_path, page, per_page, has_next), [describedby])
+    resp.headers["X-Total-Count"] = str(total)
     return resp
 
 
-def _remember_has_next(state: AppState, build: ActiveBuild, key: tuple, has_next: bool) -> None:
-    # Kept beside the cached page, so that a cache hit or a 304 can still send the right Link header.
-    state.engine.cache.put((build.info.build_id, "has-next", *key), CachedAnswer(b"1" if has_next else b"0", ""))
+def _remember_page(state: AppState, build: ActiveBuild, key: tuple, has_next: bool, total: int) -> None:
+    # Kept beside the cached page, so that a cache hit or a 304 can still send the right Link header and count.
+    state.engine.cache.put((build.info.build_id, "page-info", *key),
+                           CachedAnswer(f"{int(has_next)}:{total}".encode(), ""))
 
 
-def _cached_has_next(state: AppState, build: ActiveBuild, key: tuple) -> bool:
-    entry = state.engine.cache.get((build.info.build_id, "has-next", *key))
+def _cached_page(state: AppState, build: ActiveBuild, key: tuple, query: SavedQuery, binding: Binding
+                 ) -> tuple[bool, int]:
+    entry = state.engine.cache.get((build.info.build_id, "page-info", *key))
     if entry is not None:
-        return entry.body == b"1"
-    # The cache dropped the flag: ask the store again (cheap; one row more than the page).
-    query = _catalogue().get(key[0])
-    assert query is not None
-    _, has_next, _, _ = _paged(state, build, query, _params(query))
-    return has_next
+        flag, _sep, total = entry.body.decode().partition(":")
+        return flag == "1", int(total)
+    # The cache dropped the note: count again (the engine keeps the answer itself).
+    _, has_next, _, _, total = _paged(state, build, query, binding)
+    return has_next, total
 
 
 def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
@@ -312,27 +351,31 @@ def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
         def produce_report() -> bytes:
             result = run(query, build.info.base, binding, _executor(state, build))
             table = layout(query, result, "nl")
-            grid = table.grid()
             doc.update({"layout": table.kind, "printed_header": table.printed_header,
-                        "header": grid[0], "rows": grid[1:]})
+                        "header": table.grid()[0], "columns": table.column_names(), "rows": table.json_grid()})
             return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
         return _respond(state, build, (query.name, binding.key, "json", shape), "application/json",
                         produce_report)
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    key = (query.name, binding.key, "json", shape, page, per_page)
+    sort = _sort(query)
+    key = (query.name, binding.key, "json", shape, page, per_page, sort)
+
     def produce() -> bytes:
-        result, has_next, _, _ = _paged(state, build, query, binding)
-        _remember_has_next(state, build, key, has_next)
+        result, has_next, _, _, total = _paged(state, build, query, binding)
+        _remember_page(state, build, key, has_next, total)
         links = _page_links(base_path, page, per_page, has_next)
-        doc.update({"page": page, "per_page": per_page, "next": links.get("next"), "prev": links.get("prev"),
+        doc.update({"total": total, "sort": ({"column": sort[0], "order": "desc" if sort[1] else "asc"}
+                                             if sort[0] else None),
+                    "page": page, "per_page": per_page, "next": links.get("next"), "prev": links.get("prev"),
                     "columns": result.variables, "rows": json_rows(result)})
         return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
     resp = _respond(state, build, key, "application/json", produce)
-    has_next = _cached_has_next(state, build, key)
+    has_next, total = _cached_page(state, build, key, query, binding)
     resp.headers["Link"] = _link_header(_page_links(base_path, page, per_page, has_next))
+    resp.headers["X-Total-Count"] = str(total)
     return resp
 
 
@@ -346,12 +389,12 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
         url = f"{query.name}.csv" + _param_query(binding, layout="report" if shape == "report" else None,
                                                   dialect=dialect if dialect != "rfc4180" else None)
         if shape == "report":
-            grid = layout(query, result, "nl").grid()
-            columns = [{"name": f"col{i + 1}", "titles": title or f"col{i + 1}", "datatype": "string"}
-                       for i, title in enumerate(grid[0])]
+            table = layout(query, result, "nl")
+            columns = csvw_report_columns(table, report_grid(table, dialect))
         else:
-            columns = [{"name": var, "titles": var, "datatype": csvw_datatype(result, var)}
-                       for var in result.variables]
+            headers = {c["var"]: c["header"] for c in query.layout.get("columns", [])
+                       if isinstance(c.get("header"), dict)}
+            columns = csvw_row_columns(result, dialect, headers)
         meta = {
             "@context": ["http://www.w3.org/ns/csvw", {"@language": "nl"}],
             "url": url,
@@ -362,7 +405,7 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
             "dc:source": {"@id": f"{base}/id/report-part/{query.source.part}"},
             "dc:hasVersion": build.info.build_id,
             "dialect": {"header": True, "delimiter": ";" if dialect == "excel-nl" else ",",
-                        "encoding": "utf-8"},
+                        "encoding": "utf-8", "lineTerminators": ["\r\n"]},
             "tableSchema": {"columns": columns},
         }
         return json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
@@ -397,14 +440,14 @@ def doc_link(iri: str | None, base: str, lang: str) -> str | None:
 
 
 def display(cell: Cell, lang: str) -> str:
-    """A cell's text on the page: as printed in Dutch; English number style on the English page."""
+    """A cell's text on the page: as printed, a number written the way the page's language writes it
+    (1.325 / 1,325); a printed '-' (nihil) and any text stay as they are."""
     if cell.entries:
         return ""
-    if lang == "en" and cell.value is not None and PRINTED_NUMBER.match(cell.text or ""):
-        return f"{int(cell.value):,}" if float(cell.value) == int(cell.value) else str(cell.value)
-    if lang == "nl" and cell.value is not None and cell.numeric and (cell.text or "").isdigit() and len(cell.text) > 3:
-        return f"{int(cell.value):,}".replace(",", ".")
-    return cell.text
+    text = cell.text or ""
+    if cell.value is not None and (PRINTED_NUMBER.match(text) or PLAIN_NUMBER.match(text)):
+        return format_number(cell.value, lang)
+    return text
 
 
 def _notes(state: AppState, build: ActiveBuild, query: SavedQuery, result: Result, lang: str
@@ -485,9 +528,10 @@ def _relabel(state: AppState, build: ActiveBuild, table: Table, lang: str) -> No
 def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     lang = pick_lang()
     base = build.info.base
+    sort = _sort(query)
 
     def produce() -> bytes:
-        result = run(query, base, binding, _executor(state, build))
+        result = _whole(state, build, query, binding)
         table = layout(query, result, lang)
         notes, by_target = _notes(state, build, query, result, lang)
         _mark(table, by_target)
@@ -510,15 +554,83 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
             params=_form(query, binding, lang), binding=binding,
             downloads=_downloads(query, binding, lang),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
-            source_href=doc_link(f"{base.rstrip('/')}/id/report-part/{query.source.part}", base, lang),
+            source_href=cite_href(query.source.part, None, lang),
             lang_suffix=_lang_suffix(lang), param_qs=qs,
+            facets=_facets(state, build, query, binding, lang),
+            sort_links=_sort_links(query, binding, lang, sort) if table.kind == "table" else None,
+            cbs=_cbs_state(state, build, query),
         )
         return body.encode("utf-8")
 
-    key = (query.name, binding.key, "html", lang)
+    key = (query.name, binding.key, "html", lang, sort)
     resp = _respond(state, build, key, "text/html", produce, {"Content-Language": lang})
     resp.headers["Vary"] = "Accept, Accept-Encoding, Accept-Language"
     return resp
+
+
+def _href(query: SavedQuery, values: list[tuple[str, str]], lang: str, sort: tuple[str | None, bool] = (None, False)
+          ) -> str:
+    """A link to the query's page with these parameter values (and the order and language kept)."""
+    args = list(values)
+    if sort[0]:
+        args.append(("sort_desc" if sort[1] else "sort", sort[0]))
+    if lang == "en":
+        args.append(("lang", "en"))
+    return f"/queries/{query.name}" + ("?" + urlencode(args) if args else "")
+
+
+def _explicit(binding: Binding, leave_out: str | None = None) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in binding.values if k in binding.explicit and k != leave_out]
+
+
+def _sort_links(query: SavedQuery, binding: Binding, lang: str, sort: tuple[str | None, bool]
+                ) -> list[dict[str, str]]:
+    """For each column of a list: the link that orders the rows by it (again: the other way round)."""
+    out = []
+    for col in query.layout["columns"]:
+        var = col["var"]
+        state = ("desc" if sort[1] else "asc") if sort[0] == var else ""
+        out.append({"href": _href(query, _explicit(binding), lang, (var, state == "asc")), "state": state,
+                    "aria": {"asc": "ascending", "desc": "descending"}.get(state, "none")})
+    return out
+
+
+def _facets(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, lang: str
+            ) -> list[dict[str, Any]]:
+    """Per parameter that declares a facet: its values with how many rows each would give, as links
+    (counted with that parameter left out and the others as chosen)."""
+    out = []
+    base = build.info.base.rstrip("/")
+    chosen = {k: v for k, v in _explicit(binding)}
+    sort = _sort(query)
+    for p in query.params:
+        if p.facet is None:
+            continue
+        others = _explicit(binding, p.name)
+        rows = run(query, base, query.bind(dict(others)), _executor(state, build)).rows
+        found = [row[p.facet] for row in rows if p.facet in row]
+        if p.type == "integer":
+            numbers = sorted({int(v.number() or 0) for v in found if v.number() is not None})
+            options = [(str(n), f"≥ {n}", sum(1 for v in found if (v.number() or 0) >= n)) for n in numbers]
+        else:
+            prefix = f"{base}/{p.code_prefix}"
+            codes = [v.value[len(prefix):] if p.type == "code" and v.value.startswith(prefix) else v.value
+                     for v in found]
+            options = [(v, p.value_label(v, lang), codes.count(v)) for v in p.values]
+        out.append({
+            "name": p.name, "label": p.label[lang],
+            "options": [{"value": v, "label": label, "count": n, "chosen": chosen.get(p.name) == v,
+                         "href": _href(query, [*others, (p.name, v)], lang, sort)} for v, label, n in options],
+            "clear": _href(query, others, lang, sort) if p.name in chosen else None,
+        })
+    return out
+
+
+def _cbs_state(state: AppState, build: ActiveBuild, query: SavedQuery) -> dict[str, Any] | None:
+    """For the comparison with CBS: whether any CBS figures have been linked into this build."""
+    if "cbs" not in query.tags:
+        return None
+    return {"linked": any("/id/graph/linkset-cbs-" in g for g in build.info.graphs)}
 
 
 def _form(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, Any]]:
@@ -536,24 +648,29 @@ def _form(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, Any]
 
 
 def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, str]]:
+    """Every download of the table, each CSV variant with its CSV on the Web description beside it."""
     n = query.name
     nl = lang == "nl"
 
     def href(suffix: str, **extra: Any) -> str:
         return f"/queries/{n}{suffix}" + _param_query(binding, **extra)
 
+    def csv(label: str, **extra: Any) -> dict[str, str]:
+        return {"href": href(".csv", **extra), "type": "text/csv", "label": label,
+                "meta": href(".csv-metadata.json", **extra)}
+
     return [
-        {"href": href(".csv", layout="report"), "type": "text/csv",
-         "label": "De tabel zoals gedrukt (CSV)" if nl else "The table as printed (CSV)"},
-        {"href": href(".csv", layout="report", dialect="excel-nl"), "type": "text/csv",
-         "label": "Idem, voor Nederlandse Excel (puntkomma's, decimale komma)" if nl
-         else "The same, for Dutch Excel (semicolons, decimal comma)"},
-        {"href": href(".csv"), "type": "text/csv",
-         "label": "Alle resultaatregels (CSV)" if nl else "All result rows (CSV)"},
-        {"href": href(".csv-metadata.json"), "type": "application/csvm+json",
-         "label": "Beschrijving van die CSV (CSV on the Web)" if nl else "Description of that CSV (CSV on the Web)"},
+        csv("De tabel zoals gedrukt (CSV)" if nl else "The table as printed (CSV)", layout="report"),
+        csv("De tabel zoals gedrukt, voor Nederlandse Excel (puntkomma's, decimale komma)" if nl
+            else "The table as printed, for Dutch Excel (semicolons, decimal comma)", layout="report",
+            dialect="excel-nl"),
+        csv("Alle resultaatregels (CSV)" if nl else "All result rows (CSV)"),
+        csv("Alle resultaatregels, voor Nederlandse Excel" if nl else "All result rows, for Dutch Excel",
+            dialect="excel-nl"),
         {"href": href(".json"), "type": "application/json",
          "label": "Alle resultaatregels (JSON)" if nl else "All result rows (JSON)"},
+        {"href": href(".json", layout="report"), "type": "application/json",
+         "label": "De tabel zoals gedrukt (JSON)" if nl else "The table as printed (JSON)"},
         {"href": href(".ttl"), "type": "text/turtle",
          "label": "De onderliggende gegevens als RDF (Turtle)" if nl else "The underlying data as RDF (Turtle)"},
     ]

@@ -1,42 +1,27 @@
-"""The home page and the search over names of firms, networks, organisations, sectors, places, clusters.
+"""The home page and /search (search.py: tables, names, relationships, notes and the report's text).
 
-Search runs in Python over the label index of the build being served: the text a person types is
-compared with names, never put into a SPARQL query, and the template escapes it on the way out.
+Search runs in Python over an index of the build being served: the text a person types is compared with
+text, never put into a SPARQL query, and the template escapes it on the way out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
 from ...saved_queries import catalogue, signature
 from ..linkeddata import representations as ldhttp
-from ..linkeddata.index import (
-    ORG_ORGANIZATION,
-    QB_OBSERVATION,
-    SCHEMA,
-    SEARCH_KINDS,
-    GraphIndex,
-    format_date,
-)
+from ..linkeddata.index import ORG_ORGANIZATION, QB_OBSERVATION, SCHEMA, GraphIndex, format_date
 from ..linkeddata.views import context, lang_suffix
+from . import search as search_index
 from .i18n import pick_lang
 from .render import render_page
 
 bp = Blueprint("pages", __name__)
 
 MAX_QUERY_CHARS = 200
-
-KIND_NAMES = {
-    "firm": {"nl": "Bedrijven", "en": "Firms"},
-    "network": {"nl": "Netwerken", "en": "Networks"},
-    "organisation": {"nl": "Andere organisaties", "en": "Other organisations"},
-    "sector": {"nl": "Sectoren", "en": "Sectors"},
-    "place": {"nl": "Plaatsen en regio's", "en": "Places and regions"},
-    "cluster": {"nl": "Clusters", "en": "Clusters"},
-}
-
 
 @dataclass
 class Count:
@@ -57,12 +42,12 @@ def counts(index: GraphIndex) -> list[Count]:
         Count(len(firms), "bedrijven", "firms", "/def/Firm"),
         Count(len(networks), "netwerken", "networks", "/def/Network"),
         Count(len(others), "andere organisaties (moeders, partners, overheden)",
-              "other organisations (parents, partners, government)", "/def"),
+              "other organisations (parents, partners, government)", "/search?kind=organisation"),
         Count(c.get(ak + "Relationship", 0), "relaties tussen organisaties", "relationships between organisations",
-              "/def/Relationship"),
+              "/network"),
         Count(c.get(ak + "Sector", 0), "sectoren", "sectors", "/def/Sector"),
         Count(c.get(ak + "Cluster", 0), "clusters", "clusters", "/def/Cluster"),
-        Count(c.get(SCHEMA + "Place", 0), "plaatsen en regio's", "places and regions", "/def"),
+        Count(c.get(SCHEMA + "Place", 0), "plaatsen en regio's", "places and regions", "/search?kind=place"),
         Count(c.get(QB_OBSERVATION, 0), "tabelcellen (waarnemingen)", "table cells (observations)", "/queries"),
         Count(c.get(ak + "Statement", 0), "beweringen uit de tekst, met citaat", "statements from the text, quoted",
               "/def/Statement"),
@@ -97,7 +82,8 @@ def home() -> Response:
     }
     html = render_page(
         "home.html", lang=lang, index=index, report=report, counts=counts(index), info=build.info,
-        queries=catalogue(state.settings.queries_dir).queries, lang_suffix=lang_suffix(lang),
+        queries=search_index.ordered_queries(catalogue(state.settings.queries_dir), index),
+        lang_suffix=lang_suffix(lang),
         graphs=len(index.stats),
     )[0]
     return ldhttp.send(html, ldhttp.HTML, build, etag, state.max_age, lang=lang)
@@ -108,14 +94,23 @@ def search() -> Response:
     state, build, index = context()
     lang = pick_lang()
     text = request.args.get("q", "")[:MAX_QUERY_CHARS]
-    hits = index.search(text) if text.strip() else []
-    groups = []
-    for key, _cls in SEARCH_KINDS:
-        members = [(entry, matched) for entry, matched in hits if entry.kind == key]
-        if members:
-            groups.append((KIND_NAMES[key][lang], members))
+    kind = request.args.get("kind", "")
+    kind = kind if kind in search_index.KINDS else ""
+    found = search_index.holder().get(state, build, index)
+    if text.strip():
+        hits, counts = found.search(text, lang, kind or None)
+    elif kind:
+        hits, counts = found.browse(kind, lang), {}
+    else:
+        hits, counts = [], {}
+    suggestions = [] if hits else [(q.title[lang], f"/queries/{q.name}{lang_suffix(lang)}")
+                                   for q in search_index.ordered_queries(catalogue(state.settings.queries_dir), index)]
     body, status, headers = render_page(
-        "search.html", lang=lang, index=index, q=text, groups=groups, total=len(hits),
+        "search.html", lang=lang, index=index, q=text, kind=kind, hits=hits, counts=counts,
+        total=sum(counts.values()) if text.strip() else len(hits), kinds=search_index.KINDS,
+        plurals=search_index.KIND_PLURALS, suggestions=suggestions, max_hits=search_index.MAX_HITS,
+        kind_href=lambda k: "/search?" + urlencode([("q", text), ("kind", k)] + ([("lang", "en")] if lang == "en"
+                                                                                else [])),
         lang_suffix=lang_suffix(lang),
     )
     resp = Response(body, status=status, content_type="text/html; charset=utf-8")

@@ -1,0 +1,304 @@
+"""What a thing's page answers before it lists triples: a sector's figures in Tabel 1 and 2, a place's figures
+by table, a firm's facts as sentences with the report's words and page, its relationships said in words, its
+networks; and the long lists of table cells grouped by table, labelled and capped.
+
+Everything comes from the build being served: table cells from the index (GraphIndex.observations), facts and
+relationships from one query each (the thing's IRI is one the build minted, see index.resource_path). The
+phrasing is phrases.py's; the quotes are the report's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ...engine import ActiveBuild
+from ..state import AppState
+from .index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
+from .phrases import fact_sentence, relation_parts
+
+CAP = 12  # cells, facts or links shown per group before "show all"
+
+
+@dataclass
+class Cite:
+    text: str
+    href: str | None
+    title: str = ""
+
+
+@dataclass
+class Cell:
+    text: str
+    href: str | None = None
+    note: str = ""  # e.g. "gedrukt: 7" where the value used differs from the print
+
+
+@dataclass
+class FigureRow:
+    label: str  # the table's number ("Tabel 1"): short enough for a column heading on a phone
+    measure: str  # what its figures count ("aantal vestigingen")
+    href: str | None
+    cells: list[Cell]
+    cites: list[Cite] = field(default_factory=list)
+
+
+@dataclass
+class FigureTable:
+    """One table of figures about a thing: rows are data sets, columns the values of the one dimension left."""
+
+    datasets: set[str]
+    caption: str
+    corner: str
+    columns: list[str]
+    rows: list[FigureRow]
+
+
+@dataclass
+class CellGroup:
+    """The cells of one data set that name the thing, labelled, capped."""
+
+    key: str
+    title: str
+    href: str | None  # the saved query that shows the whole table
+    total: int
+    cells: list[CellItem]
+    cites: list[Cite] = field(default_factory=list)
+
+
+@dataclass
+class CellItem:
+    label: str
+    figure: str
+    href: str | None
+    quote: str | None = None  # the report's words, where the figure comes from the running text
+    cites: list[Cite] = field(default_factory=list)
+
+
+@dataclass
+class Fact:
+    sentence: str
+    qualifier: str
+    quote: str | None
+    cites: list[Cite]
+    href: str | None
+
+
+@dataclass
+class Relation:
+    before: str
+    other: str
+    other_href: str | None
+    after: str
+    details: list[str]
+    quote: str | None
+    cites: list[Cite]
+    href: str | None
+    network: bool
+
+
+def cites(index: GraphIndex, thing: str, lang: str, quote: str | None = None) -> list[Cite]:
+    parts = [index.parts[p] for p in index.derived.get(thing, []) if p in index.parts]
+    if not parts and thing.startswith(index.id_prefix + "dataset/"):
+        # A data set reproduces the report part of the same name (the build's convention, as for graphs).
+        same = index.id_prefix + "report-part/" + thing.rsplit("/", 1)[-1]
+        parts = [index.parts[same]] if same in index.parts else []
+    return [cite(index, p, lang, quote) for p in parts]
+
+
+def cite(index: GraphIndex, part: ReportPart, lang: str, quote: str | None = None) -> Cite:
+    return Cite(part.short(lang), index.cite(part, lang, quote), part.cite(lang))
+
+
+# -------------------------------------------------------------------------------------------------
+# Table cells
+# -------------------------------------------------------------------------------------------------
+
+
+def cells_about(index: GraphIndex, iri: str) -> dict[str, list[Observation]]:
+    """The table cells that have the thing as one of their dimension values, by data set."""
+    found: dict[str, list[Observation]] = defaultdict(list)
+    for obs in index.observations.values():
+        if any(t.value == iri for _p, t in obs.dims):
+            found[obs.dataset].append(obs)
+    return found
+
+
+def _varying(cells: list[Observation], iri: str) -> list[str]:
+    """The dimensions whose values differ between the cells (the thing's own dimension excluded)."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for obs in cells:
+        for p, t in obs.dims:
+            if t.value != iri:
+                values[p].add(t.value)
+    return [p for p, vs in values.items() if len(vs) > 1]
+
+
+def _order(index: GraphIndex, iri: str) -> tuple:
+    return (index.row_order(iri), iri)
+
+
+def _dataset_order(index: GraphIndex, dataset: str) -> tuple:
+    """The report's own tables first (a data set named as a part of the report), then what was linked to them."""
+    own = index.id_prefix + "report-part/" + dataset.rsplit("/", 1)[-1] in index.parts
+    return (not own, *_order(index, dataset))
+
+
+def _cell(index: GraphIndex, obs: Observation, lang: str) -> Cell:
+    note = ""
+    if obs.printed is not None and obs.value is not None and obs.printed not in ("-", obs.value.value) and \
+            obs.printed.replace(".", "") != obs.value.value:
+        note = f"{'gedrukt' if lang == 'nl' else 'printed'}: {obs.printed or ('niets' if lang == 'nl' else 'nothing')}"
+    return Cell(index.obs_value(obs.iri, lang), index.link(obs.iri, lang), note)
+
+
+def figure_tables(index: GraphIndex, iri: str, lang: str, queries: dict[str, str]) -> list[FigureTable]:
+    """Data sets in which the thing's cells vary along one dimension (a sector: by size class) as one table,
+    one row per data set; data sets sharing that dimension share the table (Tabel 1 and 2)."""
+    by_dim: dict[str, list[tuple[str, dict[str, Observation]]]] = defaultdict(list)
+    for dataset, cells in sorted(cells_about(index, iri).items(), key=lambda kv: _dataset_order(index, kv[0])):
+        varying = _varying(cells, iri)
+        if len(varying) != 1 or len(cells) > CAP:
+            continue
+        dim = varying[0]
+        by_dim[dim].append((dataset, {t.value: obs for obs in cells for p, t in obs.dims if p == dim}))
+    tables = []
+    for dim, rows in by_dim.items():
+        columns = sorted({c for _d, cells in rows for c in cells}, key=lambda c: _order(index, c))
+        name = index.display(iri, lang)
+        figure_rows = [FigureRow(_short(index, d, lang), index.display(index.measures[d], lang)
+                                 if d in index.measures else "", queries.get(d),
+                                 [_cell(index, cells[c], lang) if c in cells else Cell("") for c in columns],
+                                 cites(index, d, lang))
+                       for d, cells in rows]
+        what = (" en " if lang == "nl" else " and ").join(f"{r.measure} ({r.label})" if r.measure else r.label
+                                                          for r in figure_rows)
+        tables.append(FigureTable(datasets={d for d, _c in rows}, caption=f"{name}: {what}",
+                                  corner=index.display(dim, lang), columns=[index.display(c, lang) for c in columns],
+                                  rows=figure_rows))
+    return tables
+
+
+def _short(index: GraphIndex, dataset: str, lang: str) -> str:
+    label = index.display(dataset, lang)
+    return label.split(":", 1)[0] if ":" in label else label
+
+
+def cell_groups(index: GraphIndex, iri: str, lang: str, queries: dict[str, str], show_all: bool,
+                skip: set[str] = frozenset()) -> list[CellGroup]:
+    """Every data set with cells about the thing (but those in `skip`, shown as figure tables): the cells
+    labelled by what else they are about, the total cell first where the table has one, in the table's
+    order, at most CAP unless all are asked for."""
+    groups = []
+    for dataset, cells in sorted(cells_about(index, iri).items(), key=lambda kv: _dataset_order(index, kv[0])):
+        if dataset in skip:
+            continue
+        varying = _varying(cells, iri)
+        ordered = sorted(cells, key=lambda o: (not _is_total(index, o, varying), _dim_order(index, o, varying)))
+        shown = ordered if show_all else ordered[:CAP]
+        groups.append(CellGroup(
+            key=dataset.rsplit("/", 1)[-1], title=index.display(dataset, lang), href=queries.get(dataset),
+            total=len(cells),
+            cells=[_item(index, o, varying, lang) for o in shown],
+            cites=cites(index, dataset, lang)))
+    return groups
+
+
+def _item(index: GraphIndex, obs: Observation, varying: list[str], lang: str) -> CellItem:
+    quote = index.quotes.get(obs.iri)
+    return CellItem(_cell_label(index, obs, varying, lang), index.obs_value(obs.iri, lang), index.link(obs.iri, lang),
+                    quote, cites(index, obs.iri, lang, quote) if quote else [])
+
+
+def _dim_order(index: GraphIndex, obs: Observation, varying: list[str]) -> tuple:
+    return tuple(_order(index, t.value) for p, t in obs.dims if p in varying)
+
+
+def _is_total(index: GraphIndex, obs: Observation, varying: list[str]) -> bool:
+    """A cell in the total row and column of its table (as far as the cells shown differ)."""
+    values = [t.value for p, t in obs.dims if p in varying]
+    return bool(values) and all(v in index.totals for v in values)
+
+
+def _cell_label(index: GraphIndex, obs: Observation, varying: list[str], lang: str) -> str:
+    """What sets a cell apart from the others of its group: its values of the dimensions that vary."""
+    shown = [index.display(t.value, lang) if t.is_iri else t.value for p, t in obs.dims if p in varying]
+    if shown:
+        return ", ".join(shown)
+    title = index.obs_title(obs.iri, lang) or obs.iri
+    return title.split(": ", 1)[1] if ": " in title else title
+
+
+# -------------------------------------------------------------------------------------------------
+# Facts and relationships
+# -------------------------------------------------------------------------------------------------
+
+
+def facts(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str) -> list[Fact]:
+    """The statements about the thing (firm facts of Bijlage 3 and the text) as sentences, in data order."""
+    ak, thing = index.def_prefix, iri_ref(iri)
+    rows = select(state, build, f"""
+        SELECT ?st ?fact ?value ?unit ?qualifier WHERE {{ GRAPH ?g {{ ?st <{ak}about> {thing} ; <{ak}fact> ?fact ;
+          <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?value .
+          OPTIONAL {{ ?st <{ak}unit> ?unit }} OPTIONAL {{ ?st <{ak}qualifier> ?qualifier }} }} }}""",
+                  cache_key=("facts", iri))
+    out = []
+    for r in sorted(rows, key=lambda r: (index.row_order(r["st"].value), r["st"].value)):
+        st, kind = r["st"].value, r["fact"].value
+        quote = index.quotes.get(st)
+        out.append(Fact(
+            sentence=fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), r["value"].value,
+                                   r["unit"].value if "unit" in r else "", lang),
+            qualifier=r["qualifier"].value if "qualifier" in r else "", quote=quote,
+            cites=cites(index, st, lang, quote), href=index.link(st, lang)))
+    return out
+
+
+def relations(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str) -> list[Relation]:
+    """The thing's relationships said from its side: 'onderzoekssamenwerking met Turing Institute Almere'."""
+    ak, thing = index.def_prefix, iri_ref(iri)
+    rows = select(state, build, f"""
+        SELECT ?rel ?kind ?who ?partner ?share ?year ?qualifier WHERE {{
+          {{ GRAPH ?g {{ ?rel <{ak}organisation> {thing} }} }} UNION {{ GRAPH ?g {{ ?rel <{ak}partner> {thing} }} }}
+          GRAPH ?h {{ ?rel <{ak}relationKind> ?kind ; <{ak}organisation> ?who ; <{ak}partner> ?partner .
+            OPTIONAL {{ ?rel <{ak}sharePercent> ?share }} OPTIONAL {{ ?rel <https://schema.org/startDate> ?year }}
+            OPTIONAL {{ ?rel <{ak}qualifier> ?qualifier }} }} }}""", cache_key=("relations", iri))
+    network = index.def_prefix + "Network"
+    out = []
+    for r in sorted(rows, key=lambda r: (index.row_order(r["rel"].value), r["rel"].value)):
+        rel, kind = r["rel"].value, r["kind"].value
+        own = r["who"].value == iri
+        other = r["partner"].value if own else r["who"].value
+        share = r["share"].value if "share" in r else None
+        before, after = relation_parts(kind.rsplit("/", 1)[-1], index.display(kind, lang), own, share, lang)
+        details = [d for d in (_year(r.get("year")), r["qualifier"].value if "qualifier" in r else "") if d]
+        quote = index.quotes.get(rel)
+        out.append(Relation(before, index.display(other, lang), index.link(other, lang), after, details, quote,
+                            cites(index, rel, lang, quote), index.link(rel, lang),
+                            network in index.types.get(other, []) or network in index.types.get(iri, [])))
+    return out
+
+
+def _year(term: Term | None) -> str:
+    return term.value if term is not None else ""
+
+
+def establishment(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str) -> list[Fact]:
+    """A firm's entry in Tabel 3 as sentences: its kind of establishment, what it does in Almere, its rank."""
+    ak, thing = index.def_prefix, iri_ref(iri)
+    rows = select(state, build, f"""
+        SELECT ?site ?category ?activity ?marker WHERE {{
+          GRAPH ?g {{ {thing} <http://www.w3.org/ns/org#hasSite> ?site }}
+          GRAPH ?h {{ ?site <{ak}establishmentCategory> ?category ; <{ak}activity> ?activity .
+            OPTIONAL {{ ?site <{ak}printedRankMarker> ?marker }} }} }}""", cache_key=("establishment", iri))
+    nl = lang == "nl"
+    out = []
+    for r in rows:
+        site = r["site"].value
+        marker = r["marker"].value if "marker" in r else ""
+        sentence = (f"{'Soort vestiging in Almere' if nl else 'Kind of establishment in Almere'}: "
+                    f"{index.display(r['category'].value, lang)}; {'doet' if nl else 'does'}: "
+                    f"{index.display(r['activity'].value, lang)}")
+        qualifier = f"{'rang in Tabel 3' if nl else 'rank in Table 3'}: {marker}" if marker else ""
+        out.append(Fact(sentence, qualifier, None, cites(index, site, lang), index.link(site, lang)))
+    return out

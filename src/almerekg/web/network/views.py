@@ -1,0 +1,133 @@
+"""/network: the report's partnerships (firms, parents, partners, customers, networks) as a picture and as a list;
+/network/{type}/{ref}: the same around one organisation (the group it belongs to, drawn from it).
+
+The picture is drawn on the server (layout.py), needs no JavaScript and holds no links; beside it the page lists
+the same relationships in words, each a link, grouped as the picture groups them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response
+
+from ..linkeddata import representations as ldhttp
+from ..linkeddata.index import ORG_ORGANIZATION, GraphIndex
+from ..linkeddata.phrases import relation_parts
+from ..linkeddata.views import context, lang_suffix, not_found, resolve
+from ..site.i18n import pick_lang
+from ..site.render import render_page
+from . import layout
+
+bp = Blueprint("network", __name__)
+
+
+@dataclass
+class Line:
+    """One relationship in words, for the list beside the picture."""
+
+    who: str
+    who_href: str | None
+    before: str
+    other: str
+    other_href: str | None
+    after: str
+    href: str | None
+
+
+@dataclass
+class Group:
+    root: str
+    root_href: str | None
+    lines: list[Line]
+
+
+def _edges(index: GraphIndex, lang: str) -> list[layout.Edge]:
+    return [layout.Edge(rel, index.display(kind, lang), who, partner)
+            for rel, kind, who, partner, _share in index.relationships]
+
+
+def _kind(index: GraphIndex, node: str) -> str:
+    types = index.types.get(node, [])
+    if index.def_prefix + "Network" in types:
+        return "network"
+    return "firm" if index.def_prefix + "Firm" in types else "organisation"
+
+
+def _lines(index: GraphIndex, group: set[str], lang: str) -> list[Line]:
+    out = []
+    for rel, kind, who, partner, share in index.relationships:
+        if who not in group:
+            continue
+        before, after = relation_parts(kind.rsplit("/", 1)[-1], index.display(kind, lang), True, share, lang)
+        out.append(Line(index.display(who, lang), index.link(who, lang), before, index.display(partner, lang),
+                        index.link(partner, lang), after, index.link(rel, lang)))
+    return sorted(out, key=lambda line: (line.who.casefold(), line.other.casefold()))
+
+
+def _root(index: GraphIndex, group: set[str], edges: list[layout.Edge]) -> str:
+    degree = {n: sum(1 for e in edges if n in (e.source, e.target)) for n in group}
+    return min(group, key=lambda n: (-degree[n], index.display(n).casefold()))
+
+
+def drawing(index: GraphIndex, lang: str, focus: str | None = None) -> tuple[list[layout.Box], list[Group]]:
+    """The trees to draw and the list beside them: every group, or only the focus's group drawn from it."""
+    edges = _edges(index, lang)
+    nodes = {e.source for e in edges} | {e.target for e in edges}
+    name = {n: index.display(n, lang) for n in nodes}
+    kind = {n: _kind(index, n) for n in nodes}
+    groups = layout.components(nodes, edges)
+    if focus is not None:
+        groups = [g for g in groups if focus in g]
+    groups.sort(key=lambda g: (-len(g), index.display(_root(index, g, edges), lang).casefold()))
+    trees, lists = [], []
+    for g in groups:
+        root = focus if focus in g else _root(index, g, edges)
+        trees.append(layout.tree(root, g, edges, name, kind, focus))
+        lists.append(Group(name[root], index.link(root, lang), _lines(index, g, lang)))
+    return trees, lists
+
+
+def _page(index: GraphIndex, lang: str, focus: str | None) -> str:
+    nl = lang == "nl"
+    trees, groups = drawing(index, lang, focus)
+    count = sum(len(g.lines) for g in groups)
+    if focus is None:
+        title = "Het netwerk van samenwerkingsrelaties" if nl else "The network of partnerships"
+    else:
+        title = (f"{index.display(focus, lang)}: " + ("relaties en netwerk" if nl else "relationships and network"))
+    desc = (f"{count} relaties tussen {sum(len(layout.flat(t)) for t in trees)} vakjes in {len(trees)} groepen; "
+            "de lijst naast de tekening noemt ze allemaal, met links." if nl else
+            f"{count} relationships between {sum(len(layout.flat(t)) for t in trees)} boxes in {len(trees)} "
+            "groups; the list beside the drawing names them all, with links.")
+    picture = layout.svg(trees, title, desc, "net") if trees else None
+    return render_page("network.html", lang=lang, index=index, title=title, picture=picture, groups=groups,
+                       count=count, focus=focus, focus_href=index.link(focus, lang) if focus else None,
+                       lang_suffix=lang_suffix(lang))[0]
+
+
+@bp.route("/network", methods=["GET", "HEAD"])
+def whole() -> Response:
+    state, build, index = context()
+    lang = pick_lang()
+    etag, not_modified = ldhttp.revalidate(build, ("network", lang), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    return ldhttp.send(_page(index, lang, None), ldhttp.HTML, build, etag, state.max_age, lang=lang)
+
+
+@bp.route("/network/<path:path>", methods=["GET", "HEAD"])
+def around(path: str) -> Response:
+    thing = resolve(path)
+    if isinstance(thing, Response):
+        return thing
+    index, build, state = thing.index, thing.build, thing.state
+    types = index.types.get(thing.iri, [])
+    involved = any(thing.iri in (who, partner) for _r, _k, who, partner, _s in index.relationships)
+    if ORG_ORGANIZATION not in types or not involved or thing.extension:
+        return not_found("network/" + path)
+    lang = pick_lang()
+    etag, not_modified = ldhttp.revalidate(build, ("network", thing.ref, lang), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    return ldhttp.send(_page(index, lang, thing.iri), ldhttp.HTML, build, etag, state.max_age, lang=lang)

@@ -1,0 +1,256 @@
+"""The report's own text, read into chapters, sections and blocks with stable anchors, so that a citation can
+open the passage it cites.
+
+The text is the copy the checkout carries (`data/report/`, byte for byte, with its checksum): it is the
+single source of the facts in `data/`, so showing it is showing the evidence. It has no page numbers; its
+table of contents gives the page each section starts on, and that is the page shown (as `data/sources.csv`
+cites it). Every part of the report the data cite (`sources.csv`) is placed at the line its column
+`opens_with` names; every line of the file keeps its number as an anchor (`#r-123`), which never moves because
+the file never changes.
+
+Nothing here changes the text: headings, tables and lists are recognised only to lay the lines out, and
+the words are printed as the extraction gives them (markup left by the extraction shows as text).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REPORT_FILE = Path("report") / "groei-door-samenwerking-in-almere-2011.txt"
+SOURCES_FILE = "sources.csv"
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_TOC_ENTRY = re.compile(r"^(?P<title>.+?)\.*\t(?P<page>\d+)$")
+_NUMBERED = re.compile(r"^\d+\.\s")
+_ANCHOR_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the report that data rows cite (a row of sources.csv) and where it opens in the text."""
+
+    id: str
+    kind: str
+    label: str
+    section: str
+    page: int | None
+    line: int | None  # 1-based line of the text where it opens; None when `opens_with` is not found
+
+
+@dataclass(frozen=True)
+class Heading:
+    """An entry of the report's table of contents, found in the text."""
+
+    title: str
+    page: int
+    level: int  # 1: chapter (or Samenvatting, Bijlagen), 2: section or appendix
+    line: int | None
+    anchor: str
+
+
+@dataclass
+class Block:
+    """What one line (or a run of tab-separated lines) of the text is, for laying it out."""
+
+    line: int
+    kind: str  # front | toc | heading | subheading | para | item | footnote | caption | table
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)  # a table's cells, one list per line
+    level: int = 0
+    page: int | None = None  # the page of the section the block is in (its first page, from the TOC)
+    anchor: str = ""  # the element's id: a part or heading anchor, or r-LINE
+    parts: list[str] = field(default_factory=list)  # ids of the parts opening at this block
+    lines: list[int] = field(default_factory=list)  # every line the block holds (tables hold several)
+
+
+@dataclass
+class ReportText:
+    lines: list[str]
+    toc: list[Heading]
+    parts: dict[str, Part]
+    blocks: list[Block]
+
+    def line_of(self, words: str, part: str | None = None) -> int | None:
+        """The line where `words` occur (exactly, else ignoring case): the first at or after the cited part's
+        start, else the first in the text. Quotes never span lines in this text."""
+        if not words.strip():
+            return None
+        start = self.parts[part].line if part in self.parts else None
+        for match in (lambda line: words in line, lambda line: words.casefold() in line.casefold()):
+            found = [n for n, text in enumerate(self.lines, start=1) if match(text)]
+            if found:
+                after = [n for n in found if start is not None and n >= start]
+                return (after or found)[0]
+        return None
+
+    def part_at(self, line: int) -> Part | None:
+        """The part of the report a line belongs to: the last one opening at or before it."""
+        best = None
+        for p in self.parts.values():
+            if p.line is not None and p.line <= line and (best is None or p.line >= best.line):
+                best = p
+        return best
+
+    def heading_at(self, line: int) -> Heading | None:
+        found = [h for h in self.toc if h.line is not None and h.line <= line]
+        return max(found, key=lambda h: h.line) if found else None
+
+
+def anchor_for(title: str) -> str:
+    return "h-" + _ANCHOR_CHARS.sub("-", title.casefold()).strip("-")
+
+
+def _plain(text: str) -> str:
+    """A line without footnote marks, spaces collapsed: how a heading reads in the table of contents."""
+    text = "".join(c for c in text if c not in SUPERSCRIPTS)
+    return " ".join(text.split()).rstrip(".")
+
+
+def _toc_span(lines: list[str]) -> tuple[int, int]:
+    """First and last line (1-based) of the table of contents: 'Inhoudsopgave' up to the blank after it."""
+    start = lines.index("Inhoudsopgave") + 1
+    end = start + 1
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    return start, end
+
+
+def _read_toc(lines: list[str], span: tuple[int, int]) -> list[tuple[str, int, int]]:
+    entries = []
+    appendices = False
+    for text in lines[span[0]:span[1]]:
+        m = _TOC_ENTRY.match(text.strip())
+        if not m:
+            continue
+        title = m.group("title").rstrip(". ")
+        numbered = bool(_NUMBERED.match(title))
+        level = 1 if title in ("Samenvatting", "Bijlagen") or (numbered and not appendices) else 2
+        appendices = appendices or title == "Bijlagen"
+        entries.append((title, int(m.group("page")), level))
+    return entries
+
+
+def _outside(span: tuple[int, int]):  # noqa: ANN202 - a tiny predicate
+    return lambda n: not span[0] <= n <= span[1]
+
+
+def _find_headings(lines: list[str], span: tuple[int, int], toc: list[tuple[str, int, int]]) -> list[Heading]:
+    outside = _outside(span)
+    found: list[Heading] = []
+    pos = 1
+    for title, page, level in toc:
+        at = next((n for n in range(pos, len(lines) + 1) if outside(n) and _plain(lines[n - 1]) == title), None)
+        if at is not None:
+            pos = at + 1
+        found.append(Heading(title, page, level, at, anchor_for(title)))
+    return found
+
+
+def _read_parts(path: Path, lines: list[str], span: tuple[int, int]) -> dict[str, Part]:
+    outside = _outside(span)
+    parts = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            opens = (row.get("opens_with") or "").strip()
+            line = next((n for n, text in enumerate(lines, start=1) if opens and outside(n)
+                         and text.startswith(opens)), None)
+            page = row.get("page", "")
+            parts[row["id"]] = Part(row["id"], row.get("kind", ""), row.get("label", ""), row.get("section", ""),
+                                    int(page) if page.isdigit() else None, line)
+    return parts
+
+
+def _kind(text: str, following: str) -> str:
+    stripped = text.strip()
+    if stripped[:1] in SUPERSCRIPTS:
+        return "footnote"
+    if re.match(r"^(Tabel|Schema|Figuur)\s*\d+\s*:", stripped) or stripped.startswith("Bron:"):
+        return "caption"
+    if stripped.startswith("- ") or _NUMBERED.match(stripped):
+        return "item"
+    short = len(stripped) <= 80 and not re.search(r"[.:;,]$", stripped)
+    if short and len(following) > 120 and stripped[:1].isupper():
+        return "subheading"
+    return "para"
+
+
+def _blocks(lines: list[str], span: tuple[int, int], toc: list[Heading], parts: dict[str, Part]) -> list[Block]:
+    headings = {h.line: h for h in toc if h.line is not None}
+    opening: dict[int, list[str]] = {}
+    for p in parts.values():
+        if p.line is not None:
+            opening.setdefault(p.line, []).append(p.id)
+    first_heading = min(headings) if headings else len(lines) + 1
+    blocks: list[Block] = []
+    page: int | None = None
+    n = 0
+    while n < len(lines):
+        number, text = n + 1, lines[n]
+        n += 1
+        if not text.strip():
+            continue
+        if span[0] <= number <= span[1]:
+            if not blocks or blocks[-1].kind != "toc":
+                blocks.append(Block(number, "toc", anchor="inhoudsopgave", lines=[]))
+            blocks[-1].lines.append(number)
+            continue
+        if number in headings:
+            h = headings[number]
+            page = h.page
+            blocks.append(Block(number, "heading", text, level=h.level, page=page, lines=[number]))
+        elif number < first_heading:
+            blocks.append(Block(number, "front", text, page=None, lines=[number]))
+        elif "\t" in text:
+            if blocks and blocks[-1].kind == "table":  # tab lines in a row (blank lines between) form one table
+                blocks[-1].rows.append(text.split("\t"))
+                blocks[-1].lines.append(number)
+            else:
+                blocks.append(Block(number, "table", rows=[text.split("\t")], page=page, lines=[number]))
+            continue
+        else:
+            following = next((t for t in lines[n:n + 3] if t.strip()), "")
+            blocks.append(Block(number, _kind(text, following), text, page=page, lines=[number]))
+    for b in blocks:
+        ids = [pid for line in b.lines for pid in opening.get(line, [])]
+        b.parts = ids
+        heading = headings.get(b.line) if b.kind == "heading" else None
+        own = [pid for pid in ids if parts[pid].kind in ("section", "appendix")]
+        b.anchor = b.anchor or (own[0] if own else ids[0] if ids else heading.anchor if heading else f"r-{b.line}")
+    return blocks
+
+
+def load(data_dir: Path) -> ReportText:
+    """The report's text as blocks; raises OSError when the checkout does not carry it."""
+    path = Path(data_dir) / REPORT_FILE
+    return _load(str(path), str(Path(data_dir) / SOURCES_FILE), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, sources: str, _stamp: int) -> ReportText:
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    span = _toc_span(lines)
+    toc = _find_headings(lines, span, _read_toc(lines, span))
+    parts = _read_parts(Path(sources), lines, span)
+    return ReportText(lines, toc, parts, _blocks(lines, span, toc, parts))
+
+
+def segments(text: str, words: str | None) -> list[tuple[str, bool]]:
+    """A text cut into (piece, marked) pieces: every occurrence of `words` marked (exactly, else ignoring case)."""
+    if not words or not words.strip():
+        return [(text, False)]
+    pattern = re.compile(re.escape(words)) if words in text else re.compile(re.escape(words), re.IGNORECASE)
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((m.group(0), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out or [(text, False)]

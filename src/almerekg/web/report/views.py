@@ -1,0 +1,96 @@
+"""/report: the report's text by chapter, section and page, where every citation on the site leads.
+
+A citation links to `/report?part=ID&mark=WORDS#mark`: the part of the report the statement cites and the
+report's own words it quotes. The page marks those words (every occurrence; the one inside the cited part
+carries the anchor `mark`) and says where they stand. Without words a citation links to the part's anchor
+(`/report#tabel-3`). The words are looked up as text in the report, never put into a query or a pattern
+unescaped, and printed through Jinja's escaping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, request
+
+from ...errors import AppError
+from ...saved_queries import catalogue
+from ...settings import Settings
+from ..linkeddata import representations as ldhttp
+from ..linkeddata.views import context, lang_suffix
+from ..site.i18n import pick_lang
+from ..site.render import render_page
+from . import text as report_text
+from .links import MAX_MARK
+
+bp = Blueprint("report", __name__)
+
+@dataclass
+class Piece:
+    text: str
+    marked: bool = False
+    anchor: str = ""  # "mark" on the cited occurrence
+
+
+def report_of(settings: Settings) -> report_text.ReportText:
+    try:
+        return report_text.load(settings.data_dir)
+    except (OSError, ValueError) as exc:
+        raise AppError(404, "this installation carries no text of the report (data/report/)") from exc
+
+
+def _pieces(text: str, words: str, target: bool, state: dict) -> list[Piece]:
+    out = []
+    for piece, marked in report_text.segments(text, words):
+        anchor = ""
+        if marked and target and not state.get("done"):
+            anchor, state["done"] = "mark", True
+        out.append(Piece(piece, marked, anchor))
+    return out
+
+
+def _layout(doc: report_text.ReportText, words: str, target_line: int | None) -> list[dict]:
+    """The blocks as the template shows them, with the marked words cut out."""
+    state: dict = {}
+    out = []
+    for b in doc.blocks:
+        target = target_line in b.lines
+        item = {"block": b, "pieces": _pieces(b.text, words, target, state) if b.text else [],
+                "rows": [[_pieces(cell, words, target and line == target_line, state) for cell in row]
+                         for line, row in zip(b.lines, b.rows, strict=False)],
+                "line_anchor": "" if b.anchor == f"r-{b.line}" else f"r-{b.line}"}
+        out.append(item)
+    return out
+
+
+@bp.route("/report", methods=["GET", "HEAD"])
+def report() -> Response:
+    state, build, index = context()
+    lang = pick_lang()
+    part = request.args.get("part", "")[:80]
+    words = request.args.get("mark", "")[:MAX_MARK]
+    at = request.args.get("at", "")
+    at_line = int(at) if at.isdigit() and len(at) < 7 else None
+    etag, not_modified = ldhttp.revalidate(build, ("report", lang, part, words, at_line), state.max_age)
+    if not_modified is not None:
+        return not_modified
+    doc = report_of(state.settings)
+    target = doc.line_of(words, part or None) if words else None
+    if words and at_line is not None and 0 < at_line <= len(doc.lines) and \
+            report_text.segments(doc.lines[at_line - 1], words) != [(doc.lines[at_line - 1], False)]:
+        target = at_line  # a search hit names the passage it found the words in
+    cited = doc.parts.get(part)
+    where = doc.part_at(target) if target else cited
+    heading = doc.heading_at(target) if target else None
+    tables = {}
+    for q in catalogue(state.settings.queries_dir).queries:
+        for pid in q.source.parts:
+            tables.setdefault(pid, []).append(q)
+    html = render_page(
+        "report.html", lang=lang, index=index, doc=doc, blocks=_layout(doc, words, target), words=words,
+        anchor_at={b.line: b.anchor for b in doc.blocks}, target=target, cited=cited, where=where,
+        heading=heading, tables=tables,
+        part_href=lambda pid: index.link(index.id_prefix + "report-part/" + pid, lang),
+        lang_suffix=lang_suffix(lang),
+    )[0]
+    return ldhttp.send(html, ldhttp.HTML, build, etag, state.max_age, lang=lang)
