@@ -56,8 +56,8 @@ def context() -> tuple[AppState, ActiveBuild, GraphIndex]:
 
 
 def lang_suffix(lang: str) -> str:
-    # Dutch is the default; keep an English reader in English when following links.
-    return "?lang=en" if lang == "en" else ""
+    """`?lang=xx` for links to pages: every link names the language, so a followed link keeps it."""
+    return f"?lang={lang}" if lang in ("nl", "en") else ""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     other_labels = sorted({(lng, text) for lng, text in index.labels.get(iri, {}).items() if text != title})
     formats = [(ldhttp.FORMAT_NAMES[m], "/doc/" + ref + ldhttp.EXTENSION_OF[m], m)
                for m in ldhttp.OFFER if m != ldhttp.HTML]
-    sparql_link = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}, quote_via=quote)
+    sparql_link = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>", "lang": lang}, quote_via=quote)
     graph_stats = index.stats.get(iri) if iri in index.graphs else None
     graph_part = index.parts.get(index.graph_parts.get(iri, ""))
     return render_page(

@@ -387,7 +387,7 @@ def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
 
 
 def _lang_suffix(lang: str) -> str:
-    return "?lang=en" if lang == "en" else ""
+    return f"?lang={lang}" if lang in ("nl", "en") else ""
 
 
 def doc_link(iri: str | None, base: str, lang: str) -> str | None:
@@ -506,7 +506,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
         body, _status, _headers = render_page(
             "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
             rows_count=len(result.rows), sparql=sparql,
-            editor_href="/sparql?" + urlencode({"query": sparql}),
+            editor_href="/sparql?" + urlencode({"query": sparql, "lang": lang}),
             params=_form(query, binding, lang), binding=binding,
             downloads=_downloads(query, binding, lang),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
