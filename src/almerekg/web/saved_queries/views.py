@@ -64,7 +64,7 @@ from ..http.responses import answer, caching_headers, etag_for, not_modified
 from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
-from . import charts
+from . import charts, param_errors
 from .openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
 
 bp = Blueprint("queries", __name__)
@@ -561,9 +561,14 @@ def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str,
 
 def _bad_params(query: SavedQuery, exc: ParamError) -> Response:
     lang = pick_lang()
+    found, good, refused = param_errors.problems(query, request.args, lang)
+    try:
+        binding = query.bind(good)
+    except ParamError:
+        binding = query.bind({})
+    params = param_errors.mark_form(_form(query, binding, lang), found, refused)
     body, _status, headers = render_page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
-                                         params=_form(query, query.bind({}), lang),
-                                         lang_suffix=_lang_suffix(lang))
+                                         problems=found, params=params, lang_suffix=_lang_suffix(lang))
     resp = Response(body, status=400, headers=headers, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp
