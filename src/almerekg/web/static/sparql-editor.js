@@ -103,10 +103,35 @@
     });
     var wrap = document.createElement("div");
     wrap.className = "answer-chart-wrap";
+    // It scrolls sideways on a phone: reachable and scrollable with the keyboard.
+    wrap.setAttribute("tabindex", "0");
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", T.chart);
     wrap.appendChild(svg);
     this.yasr.resultsEl.appendChild(wrap);
   };
   Yasr.registerPlugin("chart", ChartPlugin);
+
+  // Columns of numbers sort as numbers (YASR hands DataTables the text, which sorts 1, 1174, 13539, 5, 98).
+  var Table = Yasr.plugins && Yasr.plugins.table;
+  if (Table && Table.prototype.getColumns) {
+    var columns = Table.prototype.getColumns;
+    Table.prototype.getColumns = function () {
+      var rows = this.yasr.results ? this.yasr.results.getBindings() : [];
+      return columns.call(this).map(function (col) {
+        var numeric = col.name && rows.length && rows.every(function (b) {
+          var t = b[col.name];
+          return !t || (t.type !== "uri" && NUMERIC.test(t.datatype || "") && isFinite(parseFloat(t.value)));
+        });
+        if (!numeric) { return col; }
+        var render = col.render;
+        return Object.assign({}, col, { type: "num", render: function (t, kind, row, meta) {
+          if (kind === "sort" || kind === "type") { return t === "" || !t ? null : parseFloat(t.value); }
+          return render(t, kind, row, meta);
+        } });
+      });
+    };
+  }
   Yasr.defaults.pluginOrder = ["table", "chart", "response"];
   Yasr.defaults.prefixes = cfg.prefixes;
 
