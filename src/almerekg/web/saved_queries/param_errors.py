@@ -32,10 +32,11 @@ def _explain(param: Any, raw: str, lang: str) -> str:
             return f"{label}: {'minstens' if nl else 'at least'} {param.minimum} ({'niet' if nl else 'not'} {number})"
         if param.maximum is not None and number > param.maximum:
             return f"{label}: {'hoogstens' if nl else 'at most'} {param.maximum} ({'niet' if nl else 'not'} {number})"
+    typed = f" ({'niet' if nl else 'not'} “{raw[:60]}”)" if raw else ""
     if param.values:
         allowed = ", ".join(param.value_label(v, lang) for v in param.values)
-        return f"{label}: {'kies een van' if nl else 'choose one of'} {allowed}"
-    return f"{label}: {'deze waarde kan niet' if nl else 'this value is not possible'}"
+        return f"{label}: {'kies een van' if nl else 'choose one of'} {allowed}{typed}"
+    return f"{label}: {'deze waarde kan niet' if nl else 'this value is not possible'}{typed}"
 
 
 def problems(query: SavedQuery, args: Any, lang: str) -> tuple[list[Problem], dict[str, str], dict[str, str]]:
