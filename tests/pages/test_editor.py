@@ -53,6 +53,10 @@ def test_editor_from_a_saved_query_edited_run_sorted_and_linked(browser, site: s
     tab.wait_for_selector(".yasqe .CodeMirror")
     assert urlsplit(tab.url).path == "/sparql"
     assert editor_text(tab) == saved.sparql(BASE, saved.bind({}))
+    # Opened with a query, the editor runs it at once: its answer is every cell of Tabel 1.
+    cells = len(run_json(site, saved.sparql(BASE, saved.bind({}))))
+    tab.wait_for_function("n => document.querySelector('.yasr_response_chip')?.textContent.startsWith(n + ' results')",
+                          arg=cells)
 
     # Edited: the query gets a LIMIT, typed at its end.
     tab.click(".yasqe .CodeMirror-code")
@@ -72,9 +76,11 @@ def test_editor_from_a_saved_query_edited_run_sorted_and_linked(browser, site: s
     # Sorted by a column of numbers: by number, as the endpoint's own answer sorts.
     expected = sorted(int(b["establishments"]["value"]) for b in run_json(site, edited))
     tab.click(".yasr .dataTable thead th:has-text('establishments')")
+    tab.wait_for_function("""() => document.querySelector('.yasr .dataTable thead th.dt-ordering-asc')""")
     shown = [int(json.loads(text.split("^^")[0])) for text in column(tab, "establishments")]
     assert shown == expected and shown != sorted(shown, key=str)
-    tab.screenshot(path=str(shots / "journey-editor-sorted-en.png"), full_page=True)
+    tab.locator(".yasr").scroll_into_view_if_needed()
+    tab.screenshot(path=str(shots / "journey-editor-sorted-en.png"))
 
     # A link copied, which opens the same query (here without JavaScript: the server runs it).
     tab.click("#copy-link")
