@@ -17,7 +17,7 @@ def test_editor_without_query_shows_form_and_description(sparql: str) -> None:
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith("text/html")
     assert '<textarea id="query" name="query"' in r.text
-    assert "Named graph" in r.text or "Benoemde grafen" in r.text
+    assert "(named graphs)" in r.text or "(benoemde grafen)" in r.text
     assert r.headers["Content-Language"] == "nl"
 
 
@@ -27,9 +27,9 @@ def test_editor_runs_the_query_and_shows_a_table(sparql: str) -> None:
     assert r.status_code == 200
     assert "3 rows" in r.text
     cells = re.findall(r"<td>(.*?)</td>", r.text)
-    assert cells[:2] == [f'<a href="/doc/firm/f0">{firm(0)}</a>', '0<span class="muted"></span>']
+    assert cells[:2] == [f'<a href="/doc/firm/f0?lang=en">{firm(0)}</a>', '0<span class="muted"></span>']
     assert html.escape(q, quote=False) in r.text  # the query stays in the textarea, escaped
-    assert 'href="sparql?query=' in r.text and "format=csv" in r.text
+    assert 'href="/sparql?query=' in r.text and "format=csv" in r.text and 'download="answer.csv"' in r.text
 
 
 def test_editor_escapes_literals_and_query_text(sparql: str) -> None:

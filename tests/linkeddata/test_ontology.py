@@ -62,7 +62,7 @@ def test_overview_diagram(def_page: str) -> None:
     svg = def_page[def_page.index("<svg"):def_page.index("</svg>")]
     for cls in ("bedrijf", "vestiging in Almere", "netwerk", "relatie"):
         assert f">{cls}</text>" in svg
-    assert 'href="/def/Firm"' in svg
+    assert 'href="/def/Firm?lang=nl"' in svg
     assert "<script" not in svg
 
 

@@ -27,8 +27,9 @@ def test_home_says_what_this_is(site: str, store_quads: list[ox.Quad]) -> None:
     assert f"<strong>{count_of(store_quads, AK + 'Firm')}</strong> bedrijven" in r.text
     assert f"<strong>{count_of(store_quads, AK + 'Network')}</strong> netwerken" in r.text
     links = read_html(r.text).links
-    for target in ("/queries", "/sparql", "/dataset", "/dataset#downloads", "/def", "/queries/tabel-1"):
-        assert target in links, target
+    for target in ("/queries", "/sparql", "/dataset", "/def", "/queries/tabel-1"):
+        assert f"{target}?lang=nl" in links, target
+    assert "/dataset?lang=nl#downloads" in links
     assert '<form class="search" role="search" action="/search"' in r.text
 
 
@@ -48,14 +49,14 @@ def test_home_in_english(site: str) -> None:
 def test_search_finds_by_name(site: str, q: str, expect: str) -> None:
     r = get(site + "/search", params={"q": q})
     assert r.status_code == 200
-    assert expect in read_html(r.text).links
+    assert expect + "?lang=nl" in read_html(r.text).links
 
 
 @pytest.mark.parametrize("typed,expect", [("oce", "/doc/firm/oce"), ("Océ", "/doc/firm/oce"),
                                            ("groot-brittannie", "/doc/place/groot-brittannie"),
                                            ("OOST-AZIË", "/doc/place/oost-azie")])
 def test_search_ignores_case_and_accents(site: str, typed: str, expect: str) -> None:
-    assert expect in read_html(get(site + "/search", params={"q": typed}).text).links
+    assert expect + "?lang=nl" in read_html(get(site + "/search", params={"q": typed, "lang": "nl"}).text).links
 
 
 @pytest.mark.parametrize("q", [

@@ -1,6 +1,11 @@
-"""Fixtures for the pages that answer (/report, thing pages, /network, /search, table pages): the real build
-served by a real server process, the data files the expected values are computed from, and a headless
-chromium driven by Playwright for the journeys a reader takes."""
+"""Fixtures for the page tests: the real build served by a real server process, the data files the expected
+values are computed from, and Debian's chromium driven by Playwright (clicks, typing, the clipboard, axe-core
+injected into the page) for the journeys a reader takes.
+
+Playwright comes from the `test` extra and drives /usr/bin/chromium (its own browser download is never used);
+axe-core comes from npm (scripts/setup.sh --test). Screenshots go to var/screenshots/ (ALMEREKG_SCREENSHOTS moves
+them), named at the end of the test run.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +21,12 @@ from serverproc import CHROMIUM, TIMEOUT, Server, get, start_server  # noqa: F40
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 BASE = "https://almerekg.example"
-# Where the journeys leave their screenshots (var/ is not committed); ALMEREKG_SCREENSHOTS moves them.
 SCREENSHOTS = Path(os.environ.get("ALMEREKG_SCREENSHOTS", ROOT / "var" / "screenshots"))
+SHOTS = SCREENSHOTS
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1280, 375)
+# WCAG 2.1 A and AA, as axe-core tags them.
+WCAG21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -33,8 +42,30 @@ def pages_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="session")
+def page_server(pages_server: Server) -> Server:
+    return pages_server
+
+
+@pytest.fixture(scope="session")
 def site(pages_server: Server) -> str:
     return pages_server.url
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    assert AXE.is_file(), f"{AXE} is missing: scripts/setup.sh --test installs axe-core from npm"
+    return AXE.read_text(encoding="utf-8")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"page screenshots: {SCREENSHOTS} ({len(list(SCREENSHOTS.iterdir()))} files)")
 
 
 @pytest.fixture(scope="session")

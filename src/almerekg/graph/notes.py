@@ -81,6 +81,7 @@ def build_notes(ctx: Context, files: tuple[str, ...] = ("notes.csv",)) -> None:
             g.add((note, URIRef(OA + "motivatedBy"), URIRef(OA + motive)))
             g.add((note, ctx.term("noteKind"), ctx.id("note-kind", kind)))
             g.add((note, RDFS.label, Literal(f"Noot {key} ({kind})", lang="nl")))
+            g.add((note, RDFS.label, Literal(f"Note {key} ({kind})", lang="en")))
             g.add((note, RDFS.comment, ctx.nl(row.required("text"))))
             g.add((note, DCTERMS.source, ctx.source(row.required("source"))))
             where = "|".join(p for p in (row["file"].strip(), row["row"].strip(), row["column"].strip()) if p)

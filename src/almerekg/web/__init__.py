@@ -2,7 +2,8 @@
 
 - `http/`           plumbing every view shares: negotiation, responses and caching headers, the one error
                     handler, security headers, CORS, the access log, the replay of finished answers
-- `sparql/`         /sparql: the SPARQL 1.1 Protocol, the query editor, the service description
+- `sparql/`         /sparql: the SPARQL 1.1 Protocol, the query editor, the service description; /vendor:
+                    the editor's browser code (YASGUI, installed from npm by scripts/setup.sh)
 - `saved_queries/`  /queries: the saved queries as pages and APIs, their charts, /openapi.json
 - `linkeddata/`     /id, /doc, /def: every IRI dereferenced, the ontology documented
 - `dataset/`        /dataset, /.well-known/void, /downloads: VoID + DCAT, the dumps, the validation report
@@ -34,8 +35,8 @@ def create_app(settings: Settings) -> Flask:
     from .network import views as network
     from .report import views as report
     from .saved_queries import views as saved_queries
-    from .site import health, home, numbers
-    from .sparql import endpoint
+    from .site import health, home, i18n, numbers
+    from .sparql import assets, endpoint
 
     app = Flask(__name__)
     # Bodies above the limit are refused before they are read (the protocol parser says why).
@@ -47,8 +48,8 @@ def create_app(settings: Settings) -> Flask:
     app.url_map.strict_slashes = False
     engine = Engine(settings)
     app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
-    for module in (errors, security, cors, health, endpoint, linkeddata, dataset, home, saved_queries, report, network,
-                   numbers):
+    for module in (errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, home, saved_queries,
+                   report, network, numbers):
         app.register_blueprint(module.bp)
     # Outermost the access log (every request, replayed or not), then slashes, then the replay of answers.
     replay = AnswerReplay(app.wsgi_app, engine, max_bytes=settings.cache_bytes // 4)

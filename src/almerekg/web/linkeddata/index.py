@@ -252,10 +252,10 @@ class GraphIndex:
         return link_for(iri, self.base)
 
     def link(self, iri: str, lang: str) -> str | None:
-        """href, keeping an English reader in English on our own pages."""
+        """href, naming the page's language on our own pages (so that a followed link keeps it)."""
         href = link_for(iri, self.base)
-        if href is not None and lang == "en" and href.startswith("/"):
-            return href + "?lang=en"
+        if href is not None and lang in ("nl", "en") and href.startswith("/"):
+            return href + "?lang=" + lang
         return href
 
     def is_ours(self, iri: str) -> bool:

@@ -176,6 +176,7 @@ POSITIONS: dict[str, tuple[int, int]] = {
     "ak:ClusterSpecialisation": (1000, 185), "ak:Network": (130, 330),
     "qb:Observation": (560, 400), "qb:DataSet": (800, 400),
     "schema:Report": (440, 300), "ak:ReportPart": (330, 460), "ak:Recommendation": (130, 560),
+    "ak:ProseRecommendation": (130, 650),
     "ak:Sector": (470, 550), "ak:SizeClass": (670, 550), "ak:Indicator": (870, 550),
     "ak:Register": (1000, 310), "ak:RegisterCode": (1000, 420),
 }
@@ -202,10 +203,28 @@ def _layout(index: GraphIndex, classes: set[str]) -> dict[str, tuple[float, floa
     return pos
 
 
+CHAR_W = 6.6  # 11px text in the widest common sans (DejaVu Sans): at most about 6.6px a character
+# Where a label may sit along its line (fraction of the way) and above or below it (px), in order.
+ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82, 0.1, 0.9)
+ACROSS = (-5, 12, -16, 23, -27, 34)
+
+
 def _label_box(x: float, y: float, label: str, anchor: str) -> tuple[float, float, float, float]:
-    width = 5.6 * len(label)  # 11px text: about 5.6px a character
+    width = CHAR_W * len(label) + 4
     left = x - width / 2 if anchor == "middle" else x
-    return (left, y - 11, left + width, y + 3)
+    return (left, y - 12, left + width, y + 4)
+
+
+def _place_label(sx: float, sy: float, ex: float, ey: float, label: str, taken: list, width: float
+                 ) -> tuple[float, float] | None:
+    """The first spot along a line where its label covers no box, no other label and stays inside."""
+    for f in ALONG:
+        for dy in ACROSS:
+            spot = (sx + (ex - sx) * f, sy + (ey - sy) * f + dy)
+            box = _label_box(*spot, label, "middle")
+            if box[0] >= 0 and box[2] <= width and not any(_overlap(box, other) for other in taken):
+                return spot
+    return None
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -231,13 +250,15 @@ def diagram_svg(index: GraphIndex, edges: list[tuple[str, str, str, int]], lang:
     height = max(y for c, (_x, y) in pos.items() if c in shown) + 50
     title = ("Klassen en hoe de gegevens ze met elkaar verbinden" if lang == "nl"
              else "Classes and how the data link them")
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1100 {height:.0f}" role="img" '
+    # A group, not an image: its boxes are links (an image's content would be hidden from assistive
+    # technology, and links inside it are nested interactive content).
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1100 {height:.0f}" role="group" '
            'aria-labelledby="diagram-title" class="diagram">',
            f'<title id="diagram-title">{escape(title)}</title>',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
     labels: list[tuple[float, float, str, str]] = []
-    lines: list[tuple[float, float, float, float, str]] = []
+    lines: list[tuple[float, float, float, float, list[str]]] = []
     for (a, b), entry in sorted(pairs.items()):
         names = [index.display(p, lang) for p, _n in sorted(entry["props"].items(), key=lambda x: -x[1])]
         label = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
@@ -255,25 +276,33 @@ def diagram_svg(index: GraphIndex, edges: list[tuple[str, str, str, int]], lang:
         sx, sy, ex, ey = x1 + dx * t, y1 + dy * t, x2 - dx * t, y2 - dy * t
         markers = (' marker-end="url(#arrow)"' if entry["forward"] else "") + (
             ' marker-start="url(#arrow)"' if entry["backward"] else "")
-        out.append(f'<line x1="{sx:.0f}" y1="{sy:.0f}" x2="{ex:.0f}" y2="{ey:.0f}" stroke="#555"{markers}/>')
-        lines.append((sx, sy, ex, ey, label))
-    # Each label goes at the middle of its line unless that covers a box or an earlier label; then it
-    # slides along the line to the first free spot.
-    taken = [(x - BOX_W / 2, y - BOX_H / 2, x + BOX_W / 2, y + BOX_H / 2) for c, (x, y) in pos.items() if c in shown]
+        # The line's title names every property it stands for (shown on hover; its label may be shortened).
+        out.append(f'<line x1="{sx:.0f}" y1="{sy:.0f}" x2="{ex:.0f}" y2="{ey:.0f}" stroke="#555"{markers}>'
+                   f'<title>{escape(", ".join(names))}</title></line>')
+        lines.append((sx, sy, ex, ey, names))
+    # Each label goes near the middle of its line unless that covers a box or an earlier label; then it
+    # moves along the line and to either side of it. Where no spot is free, fewer property names are
+    # shown (the full list is in the tables below), down to the first one.
+    taken = [(x - BOX_W / 2 - 3, y - BOX_H / 2 - 3, x + BOX_W / 2 + 3, y + BOX_H / 2 + 3)
+             for c, (x, y) in pos.items() if c in shown]
     taken += [_label_box(x, y, label, anchor) for x, y, label, anchor in labels]
-    for sx, sy, ex, ey, label in lines:
-        spots = [(sx + (ex - sx) * f, sy + (ey - sy) * f - 5) for f in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)]
-        x, y = next((spot for spot in spots if not any(_overlap(_label_box(*spot, label, "middle"), box)
-                                                         for box in taken)), spots[0])
-        taken.append(_label_box(x, y, label, "middle"))
-        labels.append((x, y, label, "middle"))
+    # The shortest lines first: they have the fewest spots.
+    for sx, sy, ex, ey, names in sorted(lines, key=lambda ln: math.hypot(ln[2] - ln[0], ln[3] - ln[1])):
+        for keep in range(min(3, len(names)), 0, -1):
+            label = ", ".join(names[:keep]) + (", …" if len(names) > keep else "")
+            spot = _place_label(sx, sy, ex, ey, label, taken, 1100)
+            if spot is not None:
+                taken.append(_label_box(*spot, label, "middle"))
+                labels.append((spot[0], spot[1], label, "middle"))
+                break
     for c in sorted(shown):
         x, y = pos[c]
         ours = c.startswith(index.def_prefix)
         name = index.display(c, lang) if ours else index.curie(c)
         if len(name) > 26:
             name = name[:25] + "…"
-        out.append(f'<a href="{escape(index.href(c))}"><rect x="{x - BOX_W / 2:.0f}" y="{y - BOX_H / 2:.0f}" '
+        href = escape(index.link(c, lang) or "")
+        out.append(f'<a href="{href}"><rect x="{x - BOX_W / 2:.0f}" y="{y - BOX_H / 2:.0f}" '
                    f'width="{BOX_W}" height="{BOX_H}" rx="6" class="{"ours" if ours else "reused"}"/>'
                    f'<text x="{x:.0f}" y="{y + 5:.0f}" text-anchor="middle" class="node">{escape(name)}</text></a>')
     # Labels last, so that they sit on top of the lines.

@@ -58,8 +58,8 @@ def context() -> tuple[AppState, ActiveBuild, GraphIndex]:
 
 
 def lang_suffix(lang: str) -> str:
-    # Dutch is the default; keep an English reader in English when following links.
-    return "?lang=en" if lang == "en" else ""
+    """`?lang=xx` for links to pages: every link names the language, so a followed link keeps it."""
+    return f"?lang={lang}" if lang in ("nl", "en") else ""
 
 
 # -------------------------------------------------------------------------------------------------
@@ -111,6 +111,14 @@ def identifier(path: str) -> Response:
 # -------------------------------------------------------------------------------------------------
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PLAIN_DATATYPES = {"", XSD + "string", *(XSD + t for t in ("integer", "decimal", "double", "float", "int", "long",
+                                                            "nonNegativeInteger", "positiveInteger", "gYear",
+                                                            "gYearMonth", "date"))}
+# Names that say what a property means to a reader who does not know RDF; the IRI's short form stays beside.
+PLAIN_PROPERTY_NAMES = {RDF_TYPE: {"nl": "is een", "en": "is a"}}
+
+
 @dataclass
 class Value:
     text: str
@@ -148,8 +156,11 @@ def describe_value(index: GraphIndex, term: Term, lang: str) -> Value:
                      iri=term.value)
     if term.kind == "bnode":
         return Value(text="_:" + term.value)
-    dt = "" if term.lang or term.datatype in ("", "http://www.w3.org/2001/XMLSchema#string") \
-        else index.curie(term.datatype)
+    if term.datatype == XSD + "boolean":  # yes/no, not "true xsd:boolean"
+        yes = term.value.strip().lower() in ("true", "1")
+        return Value(text=("ja" if yes else "nee") if lang == "nl" else ("yes" if yes else "no"))
+    # Numbers, years and dates read as what they are; other datatypes are named (small, after the value).
+    dt = "" if term.lang or term.datatype in PLAIN_DATATYPES else index.curie(term.datatype)
     return Value(text=term.value, lang=term.lang, datatype=dt)
 
 
@@ -164,8 +175,9 @@ def group_statements(index: GraphIndex, rows: list[tuple[str, str, Term, str]], 
     for subject, prop, value, graph in rows:
         g = groups.get(prop)
         if g is None:
-            g = groups[prop] = PropertyGroup(iri=prop, href=index.link(prop, lang), label=index.display(prop, lang),
-                curie=index.curie(prop))
+            label = PLAIN_PROPERTY_NAMES.get(prop, {}).get(lang) or index.display(prop, lang)
+            g = groups[prop] = PropertyGroup(iri=prop, href=index.link(prop, lang), label=label,
+                                             curie=index.curie(prop))
         g.statements.append(Statement(
             value=describe_value(index, value, lang), graph=graph,
             graph_href=index.link(graph, lang), graph_name=graph_name(index, graph),
@@ -230,7 +242,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     other_labels = sorted({(lng, text) for lng, text in index.labels.get(iri, {}).items() if text != title})
     formats = [(ldhttp.FORMAT_NAMES[m], "/doc/" + ref + ldhttp.EXTENSION_OF[m], m)
                for m in ldhttp.OFFER if m != ldhttp.HTML]
-    sparql_link = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>"}, quote_via=quote)
+    sparql_link = "/sparql?" + urlencode({"query": f"DESCRIBE <{iri}>", "lang": lang}, quote_via=quote)
     graph_stats = index.stats.get(iri) if iri in index.graphs else None
     graph_part = index.parts.get(index.graph_parts.get(iri, ""))
     incoming_groups = group_statements(index, incoming, lang)

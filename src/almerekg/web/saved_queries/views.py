@@ -69,7 +69,7 @@ from ..report.links import cite_href
 from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
-from . import charts
+from . import charts, param_errors
 from .openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
 
 bp = Blueprint("queries", __name__)
@@ -430,7 +430,7 @@ def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
 
 
 def _lang_suffix(lang: str) -> str:
-    return "?lang=en" if lang == "en" else ""
+    return f"?lang={lang}" if lang in ("nl", "en") else ""
 
 
 def doc_link(iri: str | None, base: str, lang: str) -> str | None:
@@ -550,7 +550,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
         body, _status, _headers = render_page(
             "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
             rows_count=len(result.rows), sparql=sparql,
-            editor_href="/sparql?" + urlencode({"query": sparql}),
+            editor_href="/sparql?" + urlencode({"query": sparql, "lang": lang}),
             params=_form(query, binding, lang), binding=binding,
             downloads=_downloads(query, binding, lang),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
@@ -678,9 +678,14 @@ def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str,
 
 def _bad_params(query: SavedQuery, exc: ParamError) -> Response:
     lang = pick_lang()
+    found, good, refused = param_errors.problems(query, request.args, lang)
+    try:
+        binding = query.bind(good)
+    except ParamError:
+        binding = query.bind({})
+    params = param_errors.mark_form(_form(query, binding, lang), found, refused)
     body, _status, headers = render_page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
-                                         params=_form(query, query.bind({}), lang),
-                                         lang_suffix=_lang_suffix(lang))
+                                         problems=found, params=params, lang_suffix=_lang_suffix(lang))
     resp = Response(body, status=400, headers=headers, mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"
     return resp

@@ -1,4 +1,8 @@
-"""Rendering an HTML page with what every page shows: language, chrome words, the build it shows."""
+"""Rendering an HTML page with what every page shows: language, chrome words, the build it shows.
+
+Every page gets `u(path)`, which writes a link to a page of this site in the page's language (`?lang=`),
+and the language switch, which remembers the choice (site/i18n.py) and comes back to the same page.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request
 
 from ...errors import AppError
-from .i18n import pick_lang, words
+from .i18n import LANGS, pick_lang, with_lang, words
 
 
 def page_context(lang: str | None = None) -> dict:
-    lang = lang or pick_lang()
+    lang = lang if lang in LANGS else pick_lang()
     other = "en" if lang == "nl" else "nl"
-    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", other)]
+    here = request.path + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
     state = current_app.extensions.get("almerekg")
     build = None
     if state is not None:
@@ -21,7 +25,9 @@ def page_context(lang: str | None = None) -> dict:
             build = state.engine.build().info
         except AppError:
             build = None  # a page still renders (without a build line) when no store is open
-    return {"lang": lang, "w": words(lang), "build": build, "other_lang_query": urlencode(args)}
+    return {"lang": lang, "other_lang": other, "w": words(lang), "build": build,
+            "switch_href": f"/lang/{other}?" + urlencode({"next": with_lang(here, other)}),
+            "u": lambda path: with_lang(path, lang)}
 
 
 def render_page(template: str, status: int = 200, lang: str | None = None, **context):

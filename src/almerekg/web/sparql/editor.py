@@ -4,6 +4,13 @@ Works without JavaScript. It is not a second endpoint: a request reaches it thro
 that prefers text/html over every answer format, or `format=html`), and it runs the query through the
 same engine call as every other client, asking only for the first rows it shows (the rest of the answer
 is never computed). Links in the answer go through the one safe-link function (vocab.link_for).
+
+With JavaScript, and when scripts/setup.sh installed it, YASGUI takes the form's place (assets.py serves
+it from this origin): highlighting, completion of the graph's own prefixes, properties and classes,
+Ctrl+Enter, a sortable, paged table, a chart of numeric answers, downloads, and a button that copies a
+link to the query. Its requests go to this same /sparql with an Accept header that asks for SPARQL results
+(or Turtle), so they get protocol answers, never this page. The page then allows this origin's scripts
+(security.SCRIPT_PAGE_CSP) and nothing else.
 """
 
 from __future__ import annotations
@@ -13,13 +20,17 @@ from urllib.parse import urlencode
 
 from flask import Response
 
+from ...dumps import prefixes
 from ...engine import Answer, QueryRequest, formats
 from ...errors import AppError
+from ...saved_queries import catalogue
 from ...vocab import link_for
 from ..http import negotiation
+from ..http.security import SCRIPT_PAGE_CSP
+from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import app_state
-from . import protocol, service_description
+from . import assets, protocol, service_description
 
 RESULTS_JSON = "application/sparql-results+json"
 GRAPH_TURTLE = "text/turtle"
@@ -36,9 +47,39 @@ SELECT ?sector ?label ?vestigingen WHERE {{
 ORDER BY ?sector"""
 
 
-def _download_formats(kind: str) -> list[tuple[str, str]]:
+def _download_formats(kind: str) -> list[tuple[str, str, str]]:
+    """(format name, label, file extension) of each download an answer of this kind is offered as."""
     wanted = formats.GRAPH if kind == "graph" else formats.RESULTS
-    return [(f.names[0], f.label) for f in formats.of_kind(wanted) if not f.quads]
+    return [(f.names[0], f.label, f.extension) for f in formats.of_kind(wanted) if not f.quads]
+
+
+def examples(base: str, lang: str) -> list[dict[str, str]]:
+    """The saved queries, each as a link that opens it in the editor (with its default parameters)."""
+    out = []
+    for q in catalogue(app_state().settings.queries_dir).queries:
+        text = q.sparql(base, q.bind({}))
+        out.append({"title": q.title[lang], "query": text,
+                    "href": "/sparql?" + urlencode({"query": text, "lang": lang})})
+    return out
+
+
+def vocabulary(base: str) -> dict[str, list[str]]:
+    """The properties and classes the graph uses, for the editor's completion (none when no build)."""
+    from ..linkeddata.views import context
+
+    try:
+        _state, _build, index = context()
+    except AppError:
+        return {"properties": [], "classes": []}
+    return {"properties": sorted(index.property_counts), "classes": sorted(index.class_counts)}
+
+
+def editor_config(base: str, lang: str, query: str, ran: bool, example_list: list[dict[str, str]]) -> dict:
+    """What the page's script needs, as a JSON data block (never executed, escaped by tojson)."""
+    return {
+        "lang": lang, "base": base.rstrip("/"), "query": query, "ran": ran, "prefixes": prefixes(base),
+        **vocabulary(base), "examples": [{"title": e["title"], "query": e["query"]} for e in example_list],
+    }
 
 
 def wanted(req: protocol.ProtocolRequest, accept: str | None, offer: tuple[str, ...] = ANSWER_FORMATS) -> bool:
@@ -56,21 +97,31 @@ def page(query: str | None = None, status: int = 200, error: str | None = None,
     except AppError:
         info = None
     base = info.base if info else state.settings.base
+    lang = pick_lang()
     links = []
     if query:
         kind = result.get("kind") if result else ""
-        links = [(label, "sparql?" + urlencode({"query": query, "format": name}))
-                 for name, label in _download_formats(kind)]
+        # `download` names the file (answer.tsv), which the URL alone (…/sparql?…) would not.
+        links = [(label, "/sparql?" + urlencode({"query": query, "format": name}), f"answer{ext}")
+                 for name, label, ext in _download_formats(kind)]
+    query_text = query if query is not None else EXAMPLE.format(base=base)
+    example_list = examples(base, lang)
+    editor = None
+    if assets.available():
+        editor = {"version": assets.version(),
+                  "config": editor_config(base, lang, query_text, query is not None, example_list)}
     body, _status, headers = render_page(
-        "sparql.html", status,
-        query_text=query if query is not None else EXAMPLE.format(base=base), ran=query is not None,
+        "sparql.html", status, lang=lang,
+        query_text=query_text, ran=query is not None,
         error=error, result=result, downloads=links, endpoint=state.settings.endpoint_iri,
         info=info, graphs=sorted(info.graphs.items()) if info else [],
         limits=service_description.limits_text(state.settings), union_note=service_description.UNION_NOTE,
-        max_rows=state.settings.editor_rows,
+        max_rows=state.settings.editor_rows, examples=example_list, editor=editor,
     )
     resp = Response(body, status=status, mimetype="text/html", headers=headers)
     resp.headers["Cache-Control"] = "no-store"
+    if editor is not None:
+        resp.headers["Content-Security-Policy"] = SCRIPT_PAGE_CSP
     return resp
 
 
@@ -104,7 +155,10 @@ def _cell(term: dict | None, base: str) -> dict:
         return {"text": ""}
     value = term["value"]
     if term["type"] == "uri":
-        return {"text": value, "href": link_for(value, base)}
+        href = link_for(value, base)
+        if href is not None and href.startswith("/"):
+            href += "?lang=" + pick_lang()  # our own pages, in the page's language
+        return {"text": value, "href": href}
     extra = f"@{term['xml:lang']}" if "xml:lang" in term else ""
     return {"text": value, "extra": extra}
 
