@@ -63,7 +63,7 @@ def test_place_page_shows_figures_by_table_capped(site: str, store_quads: list[o
         shown = section.count("<li>")
         assert shown == min(count, 12), table
         if count > 12:
-            assert "/doc/place/almere?all=1#cells-" + table in section
+            assert "/doc/place/almere?all=1&amp;lang=nl#cells-" + table in section
     full = get(site + "/doc/place/almere?all=1&lang=nl").text
     for table, count in per_table.items():
         section = full.split(f'id="cells-{table}"', 1)[1].split("<h3", 1)[0]
@@ -80,7 +80,7 @@ def test_firm_facts_are_sentences_with_quote_and_page(site: str) -> None:
     for fact in facts:
         quote = fact["quote"].replace("&", "&amp;").replace('"', "&#34;").replace("'", "&#39;")
         assert f'<q class="quote" lang="nl">{quote}</q>' in text, fact["quote"]
-        href = "/report?" + urlencode({"part": fact["source"], "mark": fact["quote"]}) + "#mark"
+        href = "/report?" + urlencode({"part": fact["source"], "mark": fact["quote"], "lang": "nl"}) + "#mark"
         assert href in page.links
     assert "Opgericht in 1972" in text and "Bijlage 3, blz. 41" in text
 
@@ -89,7 +89,7 @@ def test_relationships_are_named_in_words(site: str) -> None:
     relation = next(r for r in rows("relations.csv") if r["kind"] == "research")
     name = {r["id"]: r["name"] for r in rows("organisations.csv")} | {r["id"]: r["name"] for r in rows("firms.csv")}
     subject = get(f"{site}/doc/firm/{relation['subject']}?lang=nl").text
-    assert f"onderzoekssamenwerking met <a href=\"/doc/organisation/{relation['object']}\">" \
+    assert f"onderzoekssamenwerking met <a href=\"/doc/organisation/{relation['object']}?lang=nl\">" \
            f"{name[relation['object']]}</a>" in subject
     page = get(f"{site}/doc/relationship/{relation['id']}?lang=nl").text
     assert f"<h1>{name[relation['subject']]}: onderzoekssamenwerking met {name[relation['object']]}</h1>" in page
@@ -107,7 +107,7 @@ def test_network_memberships_on_the_organisation_page(site: str) -> None:
     section = text.split('id="networks-h"', 1)[1].split("</section>", 1)[0]
     assert section.count("<li>") == len(roles)
     for role in roles:
-        assert f'href="/doc/network/{role["network"]}"' in section
+        assert f'href="/doc/network/{role["network"]}?lang=nl"' in section
 
 
 def test_long_lists_of_links_are_capped_with_a_link_to_all(site: str, store_quads: list[ox.Quad]) -> None:
@@ -115,7 +115,7 @@ def test_long_lists_of_links_are_capped_with_a_link_to_all(site: str, store_quad
     cells = sum(1 for q in store_quads if q.object == table
                 and q.predicate.value == "http://purl.org/linked-data/cube#dataSet")
     text = get(site + "/doc/dataset/tabel-1?lang=nl").text
-    assert f"12 van de {cells:,}".replace(",", ".") in text and "/doc/dataset/tabel-1?all=1#in-h" in text
+    assert f"12 van de {cells:,}".replace(",", ".") in text and "/doc/dataset/tabel-1?all=1&amp;lang=nl#in-h" in text
     full = get(site + "/doc/dataset/tabel-1?all=1&lang=nl").text
     assert full.count('href="/doc/observation/tabel-1/') >= cells
     # Cells are named by their row and column, not by their code.

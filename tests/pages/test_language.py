@@ -124,7 +124,8 @@ def test_language_kept_over_three_clicks(browser, site: str, shots: Path) -> Non
     assert html_lang(tab) == "nl"
     assert tab.inner_text("h1").startswith("Tabel 2: ")
     tab.click("p.source a")  # the part of the report the table comes from
-    assert html_lang(tab) == "nl" and "/doc/report-part/tabel-2" in tab.url
+    assert html_lang(tab) == "nl" and "/report?part=tabel-2&lang=nl#tabel-2" in tab.url
+    assert "Tabel 2" in tab.inner_text("main")
     tab.screenshot(path=str(shots / "journey-language-third-click-nl.png"))
     # An address typed without ?lang= follows the remembered choice, not the browser's English.
     tab.goto(site + "/sparql")

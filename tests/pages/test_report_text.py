@@ -91,7 +91,7 @@ def test_doc_page_citations_lead_to_the_quote(site: str) -> None:
     page = read(get(site + "/doc/firm/usg-people?lang=nl").text)
     cites = [link for link in page.links if link.startswith("/report?")]
     for fact in facts:
-        want = "/report?" + urlencode({"part": fact["source"], "mark": fact["quote"]}) + "#mark"
+        want = "/report?" + urlencode({"part": fact["source"], "mark": fact["quote"], "lang": "nl"}) + "#mark"
         assert want in cites, fact["quote"][:40]
     for link in set(cites):
         target = get(site + link.split("#")[0])

@@ -26,12 +26,12 @@ def query_title(name: str, lang: str = "nl") -> str:
 
 
 @pytest.mark.parametrize("q,lang,first", [
-    ("werkgelegenheid", "nl", "/queries/tabel-2"),
-    ("Tabel 2", "nl", "/queries/tabel-2"),
+    ("werkgelegenheid", "nl", "/queries/tabel-2?lang=nl"),
+    ("Tabel 2", "nl", "/queries/tabel-2?lang=nl"),
     ("Table 2", "en", "/queries/tabel-2?lang=en"),
-    ("joint venture", "nl", "/queries/joint-ventures"),
-    ("netwerk", "nl", "/queries/netwerken-buiten-almere"),
-    ("USG", "nl", "/doc/firm/usg-people"),
+    ("joint venture", "nl", "/queries/joint-ventures?lang=nl"),
+    ("netwerk", "nl", "/queries/netwerken-buiten-almere?lang=nl"),
+    ("USG", "nl", "/doc/firm/usg-people?lang=nl"),
 ])
 def test_the_answer_comes_first(site: str, q: str, lang: str, first: str) -> None:
     found = hits(site, q, lang)
@@ -57,23 +57,23 @@ def test_topics_find_tables_and_passages(site: str, q: str, report_text: str) ->
 def test_a_note_is_found_by_its_words(site: str) -> None:
     note = next(r for r in rows("notes.csv") if r["id"] == "n-003")
     words = " ".join(note["text"].split()[2:5])
-    assert ("Noot", "/doc/note/n-003") in hits(site, words)
+    assert ("Noot", "/doc/note/n-003?lang=nl") in hits(site, words)
 
 
 def test_a_passage_hit_opens_the_report_with_the_words_marked(site: str, report_text: str) -> None:
     quote = next(r["quote"] for r in rows("relations.csv") if r["kind"] == "research")
     line = next(n for n, text in enumerate(report_text.split("\n"), start=1) if quote in text)
     href = next(h for k, h in hits(site, quote) if k == "Passage uit het rapport")
-    assert href == "/report?" + urlencode({"mark": quote, "at": line}) + "#mark"
+    assert href == "/report?" + urlencode({"mark": quote, "at": line, "lang": "nl"}) + "#mark"
     target = get(site + href.split("#")[0]).text
     assert f'<mark id="mark">{quote}</mark>' in target
 
 
 def test_nothing_found_suggests_the_tables(site: str) -> None:
-    text = get(site + "/search?" + urlencode({"q": "qqqxxyzzy"})).text
+    text = get(site + "/search?" + urlencode({"q": "qqqxxyzzy", "lang": "nl"})).text
     assert "Niets gevonden" in text
     for q in load_catalogue(Settings().queries_dir).queries:
-        assert f'href="/queries/{q.name}"' in text, q.name
+        assert f'href="/queries/{q.name}?lang=nl"' in text, q.name
 
 
 def test_a_kind_lists_every_thing_of_it(site: str) -> None:
@@ -82,7 +82,7 @@ def test_a_kind_lists_every_thing_of_it(site: str) -> None:
     assert len(found) >= len(places)
     assert all(h.startswith("/doc/place/") for _k, h in found)
     home = get(site + "/?lang=nl").text
-    assert 'href="/search?kind=place"' in home and 'href="/search?kind=organisation"' in home
+    assert 'href="/search?kind=place&amp;lang=nl"' in home and 'href="/search?kind=organisation&amp;lang=nl"' in home
 
 
 def test_search_words_are_data_not_markup(site: str) -> None:

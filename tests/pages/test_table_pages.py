@@ -51,7 +51,10 @@ def test_a_facet_link_narrows_the_table_and_the_api(site: str) -> None:
     assert r.headers["X-Total-Count"] == str(len(firms))
     # Facets of the other parameters now count within category b.
     assert sum(facet_counts(text, "activiteit").values()) == len(firms)
-    assert "categorie=b" not in text.split('id="facet-categorie"', 1)[1].split("</ul>", 1)[0].split("× alle")[-1]
+    # The chosen value is not a link; "× alle" takes the filter off and keeps the language.
+    block = text.split('id="facet-categorie"', 1)[1].split("</ul>", 1)[0]
+    assert '<span aria-current="true">' in block
+    assert re.findall(r'<a href="([^"]+)">× alle</a>', block) == ["/queries/tabel-3?lang=nl"]
 
 
 def test_tabel_4_by_focus(site: str) -> None:
@@ -71,7 +74,7 @@ def test_joint_ventures_sorted_by_share_and_faceted_by_it(site: str) -> None:
     got = [float(r["share"]) for r in csv.DictReader(io.StringIO(asc.text))]
     assert got == sorted(shares) and asc.headers["X-Total-Count"] == str(len(shares))
     text = get(site + "/queries/joint-ventures?sort_desc=share&lang=nl").text
-    assert 'aria-sort="descending"' in text and 'href="/queries/joint-ventures?sort=share"' in text
+    assert 'aria-sort="descending"' in text and 'href="/queries/joint-ventures?sort=share&amp;lang=nl"' in text
     page = read(text)
     table = next(t for caption, t in page.tables.items() if "Joint ventures" in caption)
     assert [float(r[3]) for r in table[1:]] == shares
@@ -117,10 +120,10 @@ def test_cbs_comparison_says_plainly_that_nothing_is_linked(site: str) -> None:
     # Listed after every other table of its chapter while nothing is linked.
     index = get(site + "/queries?lang=nl").text
     chapter = index.split('id="ch-2"', 1)[1].split("<h2", 1)[0]
-    names = re.findall(r'href="/queries/([a-z0-9-]+)"', chapter)
+    names = re.findall(r'href="/queries/([a-z0-9-]+)\?lang=nl"', chapter)
     assert names[-1] == "cbs-vergelijking"
     home = get(site + "/?lang=nl").text
-    listed = re.findall(r'<li><a href="/queries/([a-z0-9-]+)"', home)
+    listed = re.findall(r'<li><a href="/queries/([a-z0-9-]+)\?lang=nl"', home)
     assert listed[-1] == "cbs-vergelijking"
 
 

@@ -221,10 +221,14 @@ def _place_label(sx: float, sy: float, ex: float, ey: float, label: str, taken: 
     for f in ALONG:
         for dy in ACROSS:
             spot = (sx + (ex - sx) * f, sy + (ey - sy) * f + dy)
-            box = _label_box(*spot, label, "middle")
-            if box[0] >= 0 and box[2] <= width and not any(_overlap(box, other) for other in taken):
+            if _free(_label_box(*spot, label, "middle"), taken, width):
                 return spot
     return None
+
+
+def _free(box: tuple[float, float, float, float], taken: list, width: float) -> bool:
+    """Whether a label's box stays inside the canvas and covers no box or label already placed."""
+    return box[0] >= 0 and box[2] <= width and not any(_overlap(box, other) for other in taken)
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -259,6 +263,7 @@ def diagram_svg(index: GraphIndex, edges: list[tuple[str, str, str, int]], lang:
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
     labels: list[tuple[float, float, str, str]] = []
     lines: list[tuple[float, float, float, float, list[str]]] = []
+    loops: list[tuple[float, float, list[str]]] = []
     for (a, b), entry in sorted(pairs.items()):
         names = [index.display(p, lang) for p, _n in sorted(entry["props"].items(), key=lambda x: -x[1])]
         label = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
@@ -268,7 +273,7 @@ def diagram_svg(index: GraphIndex, edges: list[tuple[str, str, str, int]], lang:
             out.append(f'<path d="M{x1 - 40:.0f},{y1 - BOX_H / 2:.0f} C{x1 - 50:.0f},{y1 - 60:.0f} '
                        f'{x1 + 50:.0f},{y1 - 60:.0f} {x1 + 40:.0f},{y1 - BOX_H / 2:.0f}" fill="none" '
                        'stroke="#555" marker-end="url(#arrow)"/>')
-            labels.append((x1 + 60, y1 - 42, label, "start"))
+            loops.append((x1, y1, names))
             continue
         dx, dy = x2 - x1, y2 - y1
         # Start and end the line at the edges of the boxes, not at their centres.
@@ -285,7 +290,16 @@ def diagram_svg(index: GraphIndex, edges: list[tuple[str, str, str, int]], lang:
     # shown (the full list is in the tables below), down to the first one.
     taken = [(x - BOX_W / 2 - 3, y - BOX_H / 2 - 3, x + BOX_W / 2 + 3, y + BOX_H / 2 + 3)
              for c, (x, y) in pos.items() if c in shown]
-    taken += [_label_box(x, y, label, anchor) for x, y, label, anchor in labels]
+    # A loop's label goes above the loop, higher up, or below its box: the first of those that is free.
+    for x, y, names in loops:
+        for keep in range(min(3, len(names)), 0, -1):
+            label = ", ".join(names[:keep]) + (", …" if len(names) > keep else "")
+            spot = next((s for s in ((x, y - 64), (x, y - 78), (x, y + BOX_H / 2 + 16))
+                         if _free(_label_box(*s, label, "middle"), taken, 1100)), None)
+            if spot is not None:
+                taken.append(_label_box(*spot, label, "middle"))
+                labels.append((spot[0], spot[1], label, "middle"))
+                break
     # The shortest lines first: they have the fewest spots.
     for sx, sy, ex, ey, names in sorted(lines, key=lambda ln: math.hypot(ln[2] - ln[0], ln[3] - ln[1])):
         for keep in range(min(3, len(names)), 0, -1):

@@ -263,7 +263,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
 
 
 def _all_href(ref: str, lang: str) -> str:
-    return "/doc/" + ref + "?" + urlencode([("all", "1")] + ([("lang", "en")] if lang == "en" else []))
+    return "/doc/" + ref + "?" + urlencode([("all", "1"), ("lang", lang)])
 
 
 def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]:

@@ -574,8 +574,7 @@ def _href(query: SavedQuery, values: list[tuple[str, str]], lang: str, sort: tup
     args = list(values)
     if sort[0]:
         args.append(("sort_desc" if sort[1] else "sort", sort[0]))
-    if lang == "en":
-        args.append(("lang", "en"))
+    args.append(("lang", lang))
     return f"/queries/{query.name}" + ("?" + urlencode(args) if args else "")
 
 
@@ -621,7 +620,7 @@ def _facets(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
             "name": p.name, "label": p.label[lang],
             "options": [{"value": v, "label": label, "count": n, "chosen": chosen.get(p.name) == v,
                          "href": _href(query, [*others, (p.name, v)], lang, sort)} for v, label, n in options],
-            "clear": _href(query, others, lang, sort) if p.name in chosen else None,
+            "clear_href": _href(query, others, lang, sort) if p.name in chosen else None,
         })
     return out
 

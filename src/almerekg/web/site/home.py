@@ -109,8 +109,7 @@ def search() -> Response:
         "search.html", lang=lang, index=index, q=text, kind=kind, hits=hits, counts=counts,
         total=sum(counts.values()) if text.strip() else len(hits), kinds=search_index.KINDS,
         plurals=search_index.KIND_PLURALS, suggestions=suggestions, max_hits=search_index.MAX_HITS,
-        kind_href=lambda k: "/search?" + urlencode([("q", text), ("kind", k)] + ([("lang", "en")] if lang == "en"
-                                                                                else [])),
+        kind_href=lambda k: "/search?" + urlencode([("q", text), ("kind", k), ("lang", lang)]),
         lang_suffix=lang_suffix(lang),
     )
     resp = Response(body, status=status, content_type="text/html; charset=utf-8")

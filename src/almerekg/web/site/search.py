@@ -93,7 +93,7 @@ def _doc(kind: str, key: str, titles: dict[str, str], href: dict[str, str], name
 
 
 def _suffix(lang: str) -> str:
-    return "?lang=en" if lang == "en" else ""
+    return f"?lang={lang}"
 
 
 def _tables(cat: Catalogue, index: GraphIndex) -> list[Doc]:
@@ -276,8 +276,7 @@ def _passage_href(report: report_text.ReportText, doc: Doc, text: str, words: li
     mark = next((c for c in candidates if c and c.casefold() in line.casefold()), "")
     args = [("mark", mark)] if mark else []
     args.append(("at", str(doc.line)))
-    if lang == "en":
-        args.append(("lang", "en"))
+    args.append(("lang", lang))
     return "/report?" + urlencode(args) + ("#mark" if mark else f"#r-{doc.line}")
 
 
