@@ -1,13 +1,13 @@
 """A soak: the real server under a steady mixed load for minutes, loopback only, bounded by --seconds.
 
-    .venv/bin/python bench/soak.py --seconds 300 [--clients 8] [--store PATH] [--workers 2]
+    .venv/bin/python bench/soak.py --seconds 300 [--clients 8] [--store PATH] [--processes 2] [--query-workers 2]
 
 Without --store it builds data/ into a temporary store first. It starts `almerekg serve` on a
 free loopback port, runs client threads that mix saved queries (table, CSV, JSON, with parameters), /sparql
 (cached texts and texts that differ every time, so the engine answers), linked-data pages, search and a
 runaway query now and then, and reports every --report seconds and at the end: requests served, errors
 (any answer other than the expected status), latency percentiles, and the resident memory (RSS from
-/proc/PID/status) of the server process and of its query workers, first sample against last.
+/proc/PID/status) of the server with its web processes and of all query processes, first sample against last.
 Exit status 1 when any request failed or the server died.
 """
 
@@ -57,22 +57,36 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def children(pid: int) -> list[int]:
-    kids = []
+def descendants(pid: int) -> set[int]:
+    """Every process under pid: the web processes and, under them, their query processes."""
+    parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry))
-    return kids
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    out: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - out
+        out |= frontier
+    return out
+
+
+def is_query_process(pid: int) -> bool:
+    try:
+        return b"almerekg.engine.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def memory(pid: int) -> tuple[int, int]:
-    """(server RSS, sum of worker RSS) in KiB."""
-    return rss_kib(pid), sum(rss_kib(k) for k in children(pid))
+    """(RSS of the server and its web processes, RSS of all query processes) in KiB."""
+    tree = descendants(pid)
+    query = {p for p in tree if is_query_process(p)}
+    return rss_kib(pid) + sum(rss_kib(p) for p in tree - query), sum(rss_kib(p) for p in query)
 
 
 def pick(rng: random.Random, n: int) -> tuple[str, str, dict, tuple[int, ...]]:
@@ -98,7 +112,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=300.0, help="how long to run the load (default 300)")
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--store", help="a built store folder (default: build data/ into a temporary one)")
-    ap.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
+    ap.add_argument("--processes", type=int, default=2, help="web processes of the server (almerekg serve --processes)")
+    ap.add_argument("--query-workers", type=int, default=2, help="query processes per web process")
     ap.add_argument("--query-timeout", type=float, default=2.0)
     ap.add_argument("--report", type=float, default=15.0, help="seconds between progress lines")
     ap.add_argument("--seed", type=int, default=1)
@@ -126,7 +141,8 @@ def main() -> int:
         log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed below
         server = subprocess.Popen(
             [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
-             "--port", str(port), "--workers", str(args.workers), "--query-timeout", str(args.query_timeout)],
+             "--port", str(port), "--processes", str(args.processes), "--query-workers", str(args.query_workers),
+             "--query-timeout", str(args.query_timeout)],
             stdout=subprocess.DEVNULL, stderr=log, env=env)
         deadline = time.monotonic() + 120
         while True:
@@ -204,7 +220,7 @@ def main() -> int:
             with lock:
                 done, n_err = sum(statuses.values()), sum(errors.values())
             print(f"  {time.monotonic() - started:6.0f} s  {done:7d} requests  {n_err} errors  "
-                  f"server RSS {samples[-1][0] / 1024:.1f} MiB  workers RSS {samples[-1][1] / 1024:.1f} MiB",
+                  f"web RSS {samples[-1][0] / 1024:.1f} MiB  query processes RSS {samples[-1][1] / 1024:.1f} MiB",
                   flush=True)
             if server.poll() is not None:
                 print("the server died")
@@ -224,9 +240,9 @@ def main() -> int:
         print(f"errors: {sum(errors.values())}" + (f" {dict(errors.most_common(10))}" if errors else ""))
         print(f"latency of the mixed requests: p50 {q[499] * 1000:.1f} ms  p90 {q[899] * 1000:.1f} ms  "
               f"p99 {q[989] * 1000:.1f} ms  p99.9 {q[998] * 1000:.1f} ms  max {max(latencies) * 1000:.1f} ms")
-        print(f"server RSS: {mem_start[0] / 1024:.1f} -> {mem_end[0] / 1024:.1f} MiB "
+        print(f"web RSS (server + web processes): {mem_start[0] / 1024:.1f} -> {mem_end[0] / 1024:.1f} MiB "
               f"({(mem_end[0] - mem_start[0]) / 1024:+.1f}); max {max(s[0] for s in samples) / 1024:.1f}")
-        print(f"workers RSS (sum): {mem_start[1] / 1024:.1f} -> {mem_end[1] / 1024:.1f} MiB "
+        print(f"query processes RSS (sum): {mem_start[1] / 1024:.1f} -> {mem_end[1] / 1024:.1f} MiB "
               f"({(mem_end[1] - mem_start[1]) / 1024:+.1f})")
         print(f"workers: {health.get('workers')}; cache: {health.get('cache')}")
         return 1 if errors or server.poll() is not None else 0

@@ -16,6 +16,8 @@ if [ "${ALMEREKG_SKIP_SYSTEM:-}" != "1" ]; then
   python3 -c "import ensurepip, venv" >/dev/null 2>&1 || want_system+=(python3-venv)
   if [ "${1:-}" = "--test" ]; then
     command -v curl >/dev/null 2>&1 || want_system+=(curl)
+    # bench/endpoint_bench.py loads the servers with wrk (tests/test_bench_scripts.py runs it for seconds).
+    command -v wrk >/dev/null 2>&1 || want_system+=(wrk)
     # tests/backends run the end-to-end checks against Virtuoso too (skipped with a reason without it).
     command -v virtuoso-t >/dev/null 2>&1 || want_system+=(virtuoso-opensource)
   fi

@@ -111,7 +111,7 @@ def test_huge_and_deeply_nested_queries(robust_server) -> None:  # noqa: ANN001
     r = http.post(robust_server.sparql, data={"query": over})
     assert_clean(r)
     assert r.status_code == 413
-    # Far over the body limit: refused by waitress or the app, never buffered into a 500.
+    # Far over the body limit: refused by the HTTP server or the app, never buffered into a 500.
     try:
         r = http.post(robust_server.sparql, data=b"x" * (8 * 1024 * 1024),
                       headers={"Content-Type": "application/sparql-query"})
@@ -187,8 +187,11 @@ def test_invalid_utf8_and_wrong_content_types(robust_server) -> None:  # noqa: A
 def _raw_request(port: int, payload: bytes) -> bytes:
     """Bytes the client libraries would refuse to send, straight onto the socket."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(payload)
-        s.shutdown(socket.SHUT_WR)
+        try:
+            s.sendall(payload)
+            s.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the server answered (431 on a long head) and closed before all was sent: read what it said
         chunks = []
         while True:
             try:
