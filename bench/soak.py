@@ -8,6 +8,13 @@ free loopback port, runs client threads that mix saved queries (table, CSV, JSON
 runaway query now and then, and reports every --report seconds and at the end: requests served, errors
 (any answer other than the expected status), latency percentiles, and the resident memory (RSS from
 /proc/PID/status) of the server with its web processes and of all query processes, first sample against last.
+
+With --abuse (the default; --no-abuse turns it off) a hostile client joins: it holds --idle idle connections
+and a few half-sent request heads open for the whole run, and every --abuse-every seconds sends, in turn, a
+SERVICE hidden from a naive scanner and aimed at the server itself (403 expected), a distinct 200 KB query
+text (a new cache key; 200), and a slow reader that asks for a ~10 MB answer and never reads it (200 or 503
+when the process already sends its share of large answers). The slowest /healthz while all that is open is
+reported with the memory growth.
 Exit status 1 when any request failed or the server died.
 """
 
@@ -25,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from pathlib import Path
 
@@ -105,6 +113,66 @@ def pick(rng: random.Random, n: int) -> tuple[str, str, dict, tuple[int, ...]]:
 
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }} # {n}"
+HIDDEN_SERVICE = [  # SERVICE where a lexer that looks for it would not see it; aimed at this very server
+    "SELECT ?x WHERE {{ BIND(1 AS ?o) .SERVICE <http://127.0.0.1:{port}/sparql> {{ ?x ?y ?z }} }} # {n}",
+    'SELECT ?x WHERE {{ FILTER(1 <2#>"""\n) .SERVICE <http://2130706433:{port}/sparql> {{ ?x ?y ?z }} }} # {n}',
+    "ASK {{ OPTIONAL {{ sErViCe SILENT <http://localhost:{port}/sparql> {{ ?s ?p ?o }} }} }} # {n}",
+]
+LARGE_ANSWER = "SELECT * WHERE {{ ?s ?p ?o . VALUES ?n {{ 1 2 3 4 5 }} }} # slow reader {n}"
+
+
+class Abuser:
+    """A hostile client beside the load: idle connections, hidden SERVICE, new cache keys, slow readers."""
+
+    def __init__(self, port: int, idle: int) -> None:
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.sent: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.held: list[socket.socket] = []
+        self.readers: list[tuple[float, socket.socket]] = []
+        for i in range(idle + 10):
+            sock = socket.create_connection(("127.0.0.1", port))
+            if i >= idle:  # a request head that never ends
+                sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+            self.held.append(sock)
+
+    def step(self, n: int) -> None:
+        kind = ("hidden SERVICE", "200 KB key", "slow reader")[n % 3]
+        try:
+            if kind == "hidden SERVICE":
+                query = HIDDEN_SERVICE[n % len(HIDDEN_SERVICE)].format(port=self.port, n=n)
+                status, ok = self._post(query), (403,)
+            elif kind == "200 KB key":
+                status, ok = self._post(f"ASK {{}} # {n}\n#" + "x" * 200_000 + "\n"), (200,)
+            else:
+                status, ok = self._slow_reader(n), (200, 503)
+        except (OSError, requests.RequestException) as exc:
+            status, ok = type(exc).__name__, ()
+        self.sent[f"{kind} {status}"] += 1
+        if status not in ok:
+            self.errors[f"abuse: {kind} answered {status}"] += 1
+        now = time.monotonic()
+        for started, sock in [r for r in self.readers if now - r[0] > 20]:
+            sock.close()
+            self.readers.remove((started, sock))
+
+    def _post(self, query: str) -> int:
+        return requests.post(self.base + "/sparql", data={"query": query}, timeout=60).status_code
+
+    def _slow_reader(self, n: int) -> int:
+        sock = socket.create_connection(("127.0.0.1", self.port))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        path = "/sparql?query=" + urllib.parse.quote(LARGE_ANSWER.format(n=n))
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())
+        sock.settimeout(60)
+        head = sock.recv(64).decode("latin-1")  # the status line; the rest is never read
+        self.readers.append((time.monotonic(), sock))
+        return int(head.split()[1]) if head.startswith("HTTP/") else 0
+
+    def close(self) -> None:
+        for sock in self.held + [r[1] for r in self.readers]:
+            sock.close()
 
 
 def main() -> int:
@@ -117,6 +185,10 @@ def main() -> int:
     ap.add_argument("--query-timeout", type=float, default=2.0)
     ap.add_argument("--report", type=float, default=15.0, help="seconds between progress lines")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--abuse", action=argparse.BooleanOptionalAction, default=True,
+                    help="add the hostile client (idle connections, hidden SERVICE, new cache keys, slow readers)")
+    ap.add_argument("--abuse-every", type=float, default=1.0, help="seconds between the hostile client's requests")
+    ap.add_argument("--idle", type=int, default=100, help="idle connections the hostile client holds open")
     ap.add_argument("--runaway-every", type=float, default=10.0,
                     help="seconds between runaway queries (one at a time; 0: none). Each holds a worker until "
                          "the timeout: with more runaways than workers, ordinary queries get 503 busy by design")
@@ -208,8 +280,35 @@ def main() -> int:
                     if not ok:
                         errors[f"runaway answered {status}"] += 1
 
+        abuser = Abuser(port, args.idle) if args.abuse else None
+
+        def abuse_client() -> None:
+            n = 0
+            while abuser is not None and time.monotonic() + args.abuse_every < stop_at:
+                time.sleep(args.abuse_every)
+                abuser.step(n)
+                n += 1
+
+        health_ms: list[float] = []
+
+        def health_probe() -> None:
+            # /healthz while the hostile client holds its connections: it must keep answering at once.
+            while time.monotonic() < stop_at:
+                t0 = time.perf_counter()
+                try:
+                    ok = requests.get(base + "/healthz", timeout=30).status_code == 200
+                except requests.RequestException:
+                    ok = False
+                with lock:
+                    health_ms.append((time.perf_counter() - t0) * 1000)
+                    if not ok:
+                        errors["healthz failed"] += 1
+                time.sleep(0.5)
+
         threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(args.clients)]
         threads.append(threading.Thread(target=runaway_client, daemon=True))
+        threads.append(threading.Thread(target=abuse_client, daemon=True))
+        threads.append(threading.Thread(target=health_probe, daemon=True))
         started = time.monotonic()
         for t in threads:
             t.start()
@@ -229,6 +328,9 @@ def main() -> int:
             t.join(timeout=70)
         wall = time.monotonic() - started
         mem_end = memory(server.pid)
+        if abuser is not None:
+            abuser.close()
+            errors.update(abuser.errors)
         health = requests.get(base + "/healthz", timeout=10).json()
         q = statistics.quantiles(latencies, n=1000) if len(latencies) > 1 else [0.0] * 999
         total = sum(statuses.values())
@@ -237,6 +339,10 @@ def main() -> int:
         print(f"requests served: {total} ({total / wall:.0f}/s); statuses {dict(sorted(statuses.items()))}")
         print(f"runaway queries (one every {args.runaway_every:g} s, stopped by the timeout): "
               f"{dict(runaways)}")
+        if abuser is not None:
+            print(f"hostile client: {args.idle} idle connections and 10 half-sent heads held; "
+                  f"{dict(sorted(abuser.sent.items()))}")
+        print(f"/healthz meanwhile: {len(health_ms)} probes, slowest {max(health_ms, default=0):.0f} ms")
         print(f"errors: {sum(errors.values())}" + (f" {dict(errors.most_common(10))}" if errors else ""))
         print(f"latency of the mixed requests: p50 {q[499] * 1000:.1f} ms  p90 {q[899] * 1000:.1f} ms  "
               f"p99 {q[989] * 1000:.1f} ms  p99.9 {q[998] * 1000:.1f} ms  max {max(latencies) * 1000:.1f} ms")

@@ -43,8 +43,15 @@ def test_endpoint_bench_prints_its_three_rows_for_both_servers(built_store: Path
 
 def test_soak_runs_clean_with_runaways(built_store: Path) -> None:
     out = run("soak.py", "--seconds", "8", "--clients", "2", "--store", str(built_store), "--processes", "1",
-              "--query-workers", "2", "--runaway-every", "2", "--report", "4", "--query-timeout", "1")
+              "--query-workers", "2", "--runaway-every", "2", "--report", "4", "--query-timeout", "1",
+              "--abuse-every", "0.5", "--idle", "20")
     assert re.search(r"^errors: 0$", out, re.M), out
+    # The hostile client ran each of its three kinds, and each got the answer it must get.
+    hostile = re.search(r"^hostile client: 20 idle connections and 10 half-sent heads held; \{(.*)\}$", out, re.M)
+    assert hostile, out
+    assert "'hidden SERVICE 403'" in hostile.group(1) and "'200 KB key 200'" in hostile.group(1), out
+    assert re.search(r"'slow reader (200|503)'", hostile.group(1)), out
+    assert re.search(r"^/healthz meanwhile: [1-9]\d* probes, slowest \d+ ms$", out, re.M), out
     served = int(re.search(r"^requests served: (\d+)", out, re.M).group(1))
     assert served > 20
     # Every runaway was stopped with 503 (two or three fit in eight seconds, one every two).

@@ -33,6 +33,8 @@ SERVER_ARGS = ("--query-timeout", str(TIMEOUT_S), "--max-request-bytes", str(MAX
 # Two classic payloads; each must never appear unescaped in an HTML page.
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'
+# A cell Excel would run (CSV injection); the Excel-dialect downloads must make it text.
+FORMULA = '=HYPERLINK("http://evil.example/","klik")'
 
 
 def assert_clean(resp: requests.Response, *, allow: tuple[int, ...] = ()) -> None:
@@ -122,6 +124,10 @@ def xss_store(project_root: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     with (data / "firms.csv").open(encoding="utf-8") as fh:
         first_firm = next(csv.DictReader(fh))["id"]
     _rewrite_csv(data / "firms.csv", first_firm, {"name": f"Evil {payload} BV"})
+    # The second firm of Tabel 3 gets a name that Excel would run as a formula.
+    with (data / "firms.csv").open(encoding="utf-8") as fh:
+        second_firm = list(csv.DictReader(fh))[1]["id"]
+    _rewrite_csv(data / "firms.csv", second_firm, {"name": FORMULA})
     with (data / "notes.csv").open(encoding="utf-8") as fh:
         first_note = next(csv.DictReader(fh))["id"]
     _rewrite_csv(data / "notes.csv", first_note, {"text": f"Note {payload} end"})

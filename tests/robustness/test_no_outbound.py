@@ -27,10 +27,13 @@ from pathlib import Path
 
 import pytest
 from endpoint.conftest import http, start_server
+from serverproc import free_port
 
 from almerekg.engine import sandbox
 
 MARKER = "LISTENER-ANSWER-7f3c"
+NO_SUCH_HOST = "no-such-host.invalid"  # RFC 6761: never resolves
+CLOSED_PORT = free_port()  # nothing listens there (bound for a moment, then released)
 
 
 class Listener:
@@ -176,9 +179,11 @@ def _send_every_way(server, query: str) -> list[tuple[int, str]]:  # noqa: ANN00
 def guarded_server(request, built_store: Path, redirector: str, oxigraph_server: str,  # noqa: ANN001, ANN201
                    tmp_path_factory: pytest.TempPathFactory):
     extra = ("--sandbox", "off") if request.param == "the query check alone" else ()
+    # Allow-listed too: a name that never resolves and a loopback port where nothing listens, so that a
+    # failed call's DNS and connection errors can be seen not to reach the client.
     srv = start_server(built_store, tmp_path_factory.mktemp("outbound-log"), "--query-timeout", "5",
                        "--service-allow", redirector, "--service-allow", oxigraph_server.removeprefix("http://"),
-                       *extra)
+                       "--service-allow", NO_SUCH_HOST, "--service-allow", f"127.0.0.1:{CLOSED_PORT}", *extra)
     yield srv
     srv.stop()
 
@@ -216,6 +221,39 @@ def test_an_allow_listed_host_that_redirects_is_not_followed(guarded_server, lis
     assert str(listener.port) not in r.text and MARKER not in r.text
     assert r.text.startswith("the query failed while calling a SERVICE")
     assert listener.contacts == before
+
+
+def test_a_hidden_service_at_this_endpoint_itself_is_refused(guarded_server) -> None:  # noqa: ANN001
+    # Issue 11: pointed at our own /sparql, a hidden SERVICE tied up every query process.
+    own = guarded_server.port
+    queries = [f"SELECT ?x WHERE {{ BIND(1 AS ?o) .SERVICE <http://127.0.0.1:{own}/sparql> {{ ?x ?y ?z }} }}",
+               f"SELECT ?x WHERE {{ BIND(1 AS ?o) .SERVICE <http://localhost:{own}/sparql> {{ ?x ?y ?z }} }}",
+               f'SELECT ?x WHERE {{ FILTER(1 <2#>"""\n) .SERVICE <http://[::1]:{own}/sparql> {{ ?x ?y ?z }} }}']
+    for query in queries:
+        for status, text in _send_every_way(guarded_server, query):
+            assert status == 403, (query, status, text[:300])
+    # No request came from a query process: every /sparql line of the log is one a test sent.
+    lines = guarded_server.log_lines_once(lambda ls: True)
+    assert not [line for line in lines if '"/sparql"' in line and "python-requests" not in line
+                and '"path"' in line], "a query process called this endpoint"
+    assert http.get(guarded_server.base + "/healthz", timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("target, never_say", [
+    (f"http://{NO_SUCH_HOST}/sparql", (NO_SUCH_HOST, "dns", "resolve", "lookup", "name")),
+    (f"http://127.0.0.1:{CLOSED_PORT}/sparql", (str(CLOSED_PORT), "refused", "connect", "os error")),
+    # TLS to a plain-HTTP server (the redirector answers the handshake with an HTTP 400 and closes).
+    ("https://{plain}/query", ("{port}", "tls", "ssl", "certificate", "handshake")),
+])
+def test_a_failed_call_to_an_allowed_host_says_nothing_of_where_it_went(  # noqa: ANN001
+        guarded_server, redirector: str, target: str, never_say: tuple[str, ...]) -> None:
+    target = target.format(plain=redirector)
+    never_say = tuple(w.format(port=redirector.rsplit(":", 1)[1]) for w in never_say)
+    r = http.get(guarded_server.sparql, params={"query": f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"})
+    assert r.status_code == 502, (target, r.status_code, r.text[:300])
+    assert r.text.startswith("the query failed while calling a SERVICE (details are in the server log)"), r.text
+    for word in never_say:
+        assert word.lower() not in r.text.lower().replace("service", ""), (target, word, r.text)
 
 
 def test_federation_to_an_allow_listed_oxigraph_server_works(guarded_server, oxigraph_server: str) -> None:  # noqa: ANN001

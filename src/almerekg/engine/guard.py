@@ -2,8 +2,9 @@
 
 A check written beside the engine, with a lexer of its own, read queries differently from the engine
 and let SERVICE through (`... .SERVICE <http://127.0.0.1/>`, `1 <2#>` and a long string ...). So no security decision
-here rests on a reading of ours. Two facts about the engine make that possible (tests/security checks
-both on the installed engine, so an upgrade that changes them fails the suite):
+here rests on a reading of ours. Two facts about the engine make that possible
+(tests/robustness/test_engine_reading.py checks both on the installed engine, so an upgrade that changes them
+fails the suite):
 
 1. The engine matches keywords ASCII-case-insensitively and does not decode \\u escapes outside IRIs and
    strings. So it can read the keyword SERVICE only where the seven letters s-e-r-v-i-c-e stand in the

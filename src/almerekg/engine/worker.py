@@ -29,7 +29,7 @@ from . import formats, guard, sandbox
 from .jobs import Job, Outcome
 
 # Stack of the query thread per byte of the largest accepted query text: measured with the deepest
-# constructs the engine recurses on (nested groups, EXISTS, paths; tests/security/test_crash.py).
+# constructs the engine recurses on (nested groups, EXISTS, paths; tests/robustness/test_crash.py).
 STACK_PER_QUERY_BYTE = 4096
 MIN_STACK = 256 * 1024 * 1024
 # Engine messages about a failed connection say where it went: never passed to the client.

@@ -217,13 +217,15 @@ def dataset_graph(d: Description) -> Graph:
         g.add((ds, VOID.exampleResource, URIRef(example)))
     sparql = URIRef(base + "/sparql")
     g.add((ds, VOID.sparqlEndpoint, sparql))
-    for cls, n in sorted(index.class_counts.items()):
-        part = BNode()
+    # Partitions are blank nodes named by their order, not at random: serialisers order blank nodes by name, so
+    # the description is the same bytes on every request (its ETag promises that).
+    for i, (cls, n) in enumerate(sorted(index.class_counts.items())):
+        part = BNode(f"class-partition-{i:04d}")
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
-    for prop, n in sorted(index.property_counts.items()):
-        part = BNode()
+    for i, (prop, n) in enumerate(sorted(index.property_counts.items())):
+        part = BNode(f"property-partition-{i:04d}")
         g.add((ds, VOID.propertyPartition, part))
         g.add((part, VOID.property, URIRef(prop)))
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
