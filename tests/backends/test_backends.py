@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 
@@ -119,9 +121,6 @@ def test_a_dead_or_slow_store_is_a_503(backend: str, tmp_path, monkeypatch):
 
 
 def test_build_refuses_a_server_that_does_not_answer(tmp_path):
-    import subprocess
-    import sys
-
     url = f"http://127.0.0.1:{free_port()}"
     proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "build", "--store", url], env=clean_env({}),
                           capture_output=True, text=True, timeout=300)
@@ -129,9 +128,6 @@ def test_build_refuses_a_server_that_does_not_answer(tmp_path):
 
 
 def test_info_reads_the_build_the_server_serves(served: Served):
-    import subprocess
-    import sys
-
     proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "info", "--store", served.store],
                           env=clean_env(served.server.env if served.server else {}), capture_output=True, text=True,
                           timeout=120)
@@ -139,3 +135,30 @@ def test_info_reads_the_build_the_server_serves(served: Served):
     health = requests.get(served.url + "/healthz", timeout=30).json()
     info = json.loads(proc.stdout)
     assert info["build_id"] == health["build_id"] and sum(info["graphs"].values()) == health["triples"]
+
+
+# -- the command line on every backend: the same engine as the server --------------------------------
+
+
+def cli(served: Served, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "almerekg.cli", *args, "--store", served.store],
+                          env=clean_env(served.server.env if served.server else {}), capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_sparql_answers_on_every_backend(served: Served):
+    done = cli(served, "sparql", "--format", "csv", FIRMS)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["firms", "49"]
+    done = cli(served, "sparql", "--format", "tsv", G_TOTAL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == ["2714"]
+    # The engine's checks hold on a remote store too: SERVICE is refused before the server sees it.
+    done = cli(served, "sparql", "SELECT * WHERE { BIND(1 AS ?o) .SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    assert done.returncode != 0 and "SERVICE" in done.stderr and "not allowed" in done.stderr, done.stderr
+
+
+def test_cli_saved_query_equals_the_embedded_one(served: Served, embedded_tabel_1: list[dict]):
+    done = cli(served, "query", "tabel-1", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["rows"] == embedded_tabel_1

@@ -10,15 +10,11 @@ import csv
 
 import pytest
 
+from .graphdata import rows
 from .sections import DATA, contents, headings, report_lines, section_texts, spans
 
 QUOTED_FILES = sorted(p.name for p in DATA.glob("*.csv")
                       if {"quote", "source"} <= set(next(csv.reader(open(p, encoding="utf-8")))))
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
 import pytest
 
+from .graphdata import rows
+
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 CSV_FILES = sorted(p.name for p in DATA.glob("*.csv"))

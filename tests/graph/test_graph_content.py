@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from almerekg.store import EmbeddedStore
+
+from .graphdata import rows, solutions
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -20,21 +21,8 @@ PREFIXES = f"PREFIX ak: <{AK}> PREFIX qb: <http://purl.org/linked-data/cube#> " 
            "PREFIX sdmxa: <http://purl.org/linked-data/sdmx/2009/attribute#> "
 
 
-def rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-@pytest.fixture(scope="module")
-def store(built_store):
-    s, _info = EmbeddedStore(built_store).open()
-    return s
-
-
 def select(store, query: str) -> list[dict[str, str]]:
-    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
-    names = [v.value for v in result.variables]
-    return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in result]
+    return solutions(store, PREFIXES + query)
 
 
 @pytest.mark.parametrize("table,measure", [("tabel-1", "establishments"), ("tabel-2", "jobs")])

@@ -6,21 +6,11 @@ the graph bijlage-3 would be shown as printed in appendix 3.
 
 from __future__ import annotations
 
-import pytest
-
-from almerekg.store import EmbeddedStore
-
 ID = "https://almerekg.example/id/"
 PROVENANCE = f"<{ID}graph/provenance>"
 PREFIXES = """PREFIX ak: <https://almerekg.example/def/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
-
-
-@pytest.fixture(scope="module")
-def store(built_store):
-    s, _info = EmbeddedStore(built_store).open()
-    return s
 
 
 def select(store, query: str) -> list[tuple[str, ...]]:

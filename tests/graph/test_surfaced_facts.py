@@ -7,11 +7,9 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 from almerekg.graph.organisations import PLACE_FACTS
-from almerekg.store import EmbeddedStore
 
+from .graphdata import rows, solutions
 from .test_bad_data import broken_copy, set_cell, validate_cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,21 +21,8 @@ PREFIXES = (f"PREFIX ak: <{AK}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-sche
             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX dcterms: <http://purl.org/dc/terms/> ")
 
 
-def rows(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-@pytest.fixture(scope="module")
-def store(built_store):
-    s, _info = EmbeddedStore(built_store).open()
-    return s
-
-
 def select(store, query: str) -> list[dict[str, str]]:
-    result = store.query(PREFIXES + query, use_default_graph_as_union=True)
-    names = [v.value for v in result.variables]
-    return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in result]
+    return solutions(store, PREFIXES + query)
 
 
 def test_every_fact_that_names_a_place_points_at_that_place(store):

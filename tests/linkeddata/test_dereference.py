@@ -101,6 +101,11 @@ def as_ox_triples(g: Graph) -> set[tuple[str, str, str]]:
     ("application/rdf+xml", "xml"),
     ("text/html;q=0.5, text/turtle", "turtle"),
     ("application/json", "json-ld"),
+    # Media-type parameters are read, not refused (issue 12: these were 406), and text/plain is N-Triples.
+    ("text/turtle; charset=utf-8", "turtle"),
+    ("application/n-triples; charset=utf-8", "nt"),
+    ("text/plain", "nt"),
+    ("text/plain; charset=utf-8", "nt"),
 ])
 def test_conneg_gives_rdf_with_exactly_the_description(site: str, store_quads: list[ox.Quad], accept: str,
                                                        fmt: str) -> None:

@@ -354,35 +354,6 @@ class GraphIndex:
             return self.link(part.iri, lang)
         return cite_href(part.iri[len(prefix):], quote, lang)
 
-    # -- search -----------------------------------------------------------------------------------
-    def search(self, text: str, limit: int = 100) -> list[tuple[SearchEntry, str]]:
-        """Entries whose names contain every word of the text (accents and case ignored), best first."""
-        words = fold(text).split()
-        if not words:
-            return []
-        phrase = " ".join(words)
-        scored = []
-        for entry in self.search_entries:
-            best = None
-            for name, folded in zip(entry.names, entry.folded, strict=True):
-                if not all(w in folded for w in words):
-                    continue
-                # Exact name, then names starting with the text, then a word starting with it, then anywhere.
-                if folded == phrase:
-                    score = 0
-                elif folded.startswith(phrase):
-                    score = 1
-                elif re.search(r"(^|\W)" + re.escape(words[0]), folded):
-                    score = 2
-                else:
-                    score = 3
-                if best is None or score < best[0]:
-                    best = (score, name)
-            if best is not None:
-                scored.append((best[0], fold(entry.names[0]), entry, best[1]))
-        scored.sort(key=lambda x: (x[0], x[1]))
-        return [(entry, matched) for _s, _n, entry, matched in scored[:limit]]
-
     # -- ontology diagram (made on first use: only /def needs it) ------------------------------------
     def main_type(self, iri: str) -> str | None:
         """The one class that best says what a thing is, for the overview diagram."""
