@@ -150,3 +150,66 @@ def test_editor_code_comes_from_this_site_only(site: str) -> None:
         assert get(site + other).status_code == 404, other
     # Every other page keeps its script-free policy.
     assert "script-src 'none'" in get(site + "/queries/tabel-1?lang=nl").headers["Content-Security-Policy"]
+
+
+def test_editor_numbers_lines_highlights_pages_and_remembers(browser, site: str) -> None:  # noqa: ANN001
+    """What issue 13 listed as missing: line numbers, syntax highlighting, an answer in pages, and the last query
+    kept across a reload (YASGUI keeps its tabs in the browser's own storage, nowhere else)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = ctx.new_page()
+    tab.goto(site + "/sparql?lang=en")
+    tab.wait_for_selector(".yasqe .CodeMirror")
+    query = "SELECT ?n WHERE {\n  VALUES ?n { " + " ".join(str(i) for i in range(1, 61)) + " }\n}\nORDER BY ?n"
+    tab.evaluate("q => document.querySelector('.yasqe .CodeMirror').CodeMirror.setValue(q)", query)
+    numbers = tab.evaluate("[...document.querySelectorAll('.yasqe .CodeMirror-linenumber')].map(e => e.textContent)")
+    assert numbers == ["1", "2", "3", "4"]
+    tokens = tab.evaluate("[...document.querySelectorAll('.yasqe .CodeMirror-code span')].map(e => [e.className, "
+                          "e.textContent])")
+    assert ["cm-keyword", "SELECT"] in tokens and ["cm-keyword", "WHERE"] in tokens and ["cm-atom", "?n"] in tokens
+
+    tab.click(".yasqe .CodeMirror-code")
+    tab.keyboard.press("Control+Enter")
+    tab.wait_for_function("() => document.querySelector('.yasr_response_chip')?.textContent.startsWith('60 results')")
+    first = [int(json.loads(t.split("^^")[0])) for t in column(tab, "n")]
+    assert first == list(range(1, 51))  # one page of 50
+    tab.click(".yasr .dt-paging-button.next")
+    tab.wait_for_function("() => document.querySelectorAll('.yasr .dataTable tbody tr').length === 10")
+    assert [int(json.loads(t.split("^^")[0])) for t in column(tab, "n")] == list(range(51, 61))
+
+    tab.reload()
+    tab.wait_for_selector(".yasqe .CodeMirror")
+    assert editor_text(tab) == query
+    ctx.close()
+
+
+CHROME_TEXTS = """() => { const host = document.getElementById('yasgui'), out = [];
+    host.querySelectorAll('[title],[placeholder],[aria-label]').forEach(e => ['title', 'placeholder', 'aria-label']
+        .forEach(a => { if (e.getAttribute(a)) { out.push(e.getAttribute(a)); } }));
+    const walk = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+        if (!n.parentNode.closest('.CodeMirror-code, .dataTable tbody') && n.nodeValue.trim()) { out.push(n.nodeValue.trim()); }
+    }
+    return out; }"""
+YASGUI_ENGLISH = ("Run query", "Share query", "Add a new tab", "Close tab", "Download result", "Filter query results",
+                  "Simple view", "Ellipse", "Show all", "Page size", "Showing", "entries", " results in ", "Settings",
+                  "Shows ", "View documentation")
+
+
+def test_the_editor_speaks_the_pages_language(browser, site: str) -> None:  # noqa: ANN001
+    """YASGUI has no translations: on a Dutch page its own buttons, fields, counts and settings are Dutch too."""
+    query = "SELECT ?n WHERE { VALUES ?n { " + " ".join(str(i) for i in range(1, 61)) + " } } ORDER BY ?n"
+    for lang in ("nl", "en"):
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        tab = ctx.new_page()
+        tab.goto(site + "/sparql?" + urlencode({"query": query, "lang": lang}))
+        tab.wait_for_selector(".yasr .dataTable tbody tr")
+        tab.wait_for_function("() => /^60 /.test(document.querySelector('.yasr_response_chip')?.textContent || '')")
+        texts = tab.evaluate(CHROME_TEXTS)
+        english = sorted({t for t in texts if any(word in t for word in YASGUI_ENGLISH)})
+        if lang == "nl":
+            assert english == [], english
+            assert {"Vraag uitvoeren", "Antwoord filteren", "Rij 1 tot 50 van 60", "Tabel"} <= set(texts), texts
+            assert tab.inner_text(".yasr_response_chip").startswith("60 resultaten in ")
+        else:
+            assert {"Run query", "Filter query results", "Showing 1 to 50 of 60 entries"} <= set(english), english
+        ctx.close()

@@ -132,6 +132,66 @@
       });
     };
   }
+  // -- YASGUI's own words in Dutch on a Dutch page ------------------------------------------------------
+  // YASGUI has no translations: its fixed English texts are replaced where they appear (a text, a title, a
+  // placeholder, an aria-label), and the table's counts get their Dutch wording through the table's defaults.
+  var DUTCH = {
+    "Run query": "Vraag uitvoeren", "Share query": "Vraag delen", "Add a new tab": "Nieuw tabblad",
+    "Add tab": "Nieuw tabblad", "Close tab": "Tabblad sluiten", "Clear endpoint": "Adres wissen",
+    "Download Results": "Antwoord downloaden", "Download result": "Antwoord downloaden",
+    "Download not supported": "Dit antwoord kan niet worden gedownload",
+    "Filter query results": "Antwoord filteren", "Simple view": "Eenvoudige weergave", "Ellipse": "Inkorten",
+    "Show all": "Alles tonen", "Page size:": "Rijen per pagina:", "Table": "Tabel", "Response": "Ruw antwoord",
+    "Query": "Vraag", "pagination": "Pagina's", "cannot render result": "dit antwoord kan niet worden getoond",
+    "Try query in a new browser window": "Vraag in een nieuw venster proberen",
+    "Unable to get response from endpoint. Possible reasons:": "Geen antwoord van het eindpunt. Mogelijke oorzaken:",
+    "Incorrect endpoint URL": "Onjuist adres van het eindpunt", "Endpoint is down": "Het eindpunt is onbereikbaar",
+    "This plugin doesn't have a help reference yet. Please contact the maintainer to fix this":
+      "Voor deze weergave is geen uitleg",
+    "Settings": "Instellingen", "Open settings": "Instellingen openen", "Request method": "Methode van het verzoek",
+    "Accept Headers": "Accept-headers", "Arguments": "Argumenten", "Header Arguments": "Headers",
+    "Default Graphs": "Standaardgrafen", "Named Graphs": "Benoemde grafen", "All": "Alle",
+    "Ask / Select": "Ask / Select", "Construct / Describe": "Construct / Describe"
+  };
+  var PATTERNS = [
+    [/^(\d+) results? in ([\d.]+) seconds?$/, function (m) {
+      return m[1] + (m[1] === "1" ? " resultaat" : " resultaten") + " in " + m[2].replace(".", ",") + " s"; }],
+    [/^Shows (.+) view$/, function (m) { return "Toont de weergave " + (DUTCH[m[1]] || m[1]); }],
+    [/^View documentation of (.+)$/, function (m) { return "Uitleg over " + (DUTCH[m[1]] || m[1]); }]
+  ];
+  function dutch(text) {
+    var key = text.trim();
+    if (DUTCH[key] && DUTCH[key] !== key) { return text.replace(key, DUTCH[key]); }
+    for (var i = 0; i < PATTERNS.length; i++) {
+      var m = PATTERNS[i][0].exec(key);
+      if (m) { return PATTERNS[i][1](m); }
+    }
+    return null;
+  }
+  function translate(root) {
+    if (!nl) { return; }
+    ["title", "placeholder", "aria-label"].forEach(function (name) {
+      root.querySelectorAll("[" + name + "]").forEach(function (el) {
+        var now = dutch(el.getAttribute(name));
+        if (now !== null) { el.setAttribute(name, now); }
+      });
+    });
+    var walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (node.parentNode && node.parentNode.closest(".CodeMirror-code, .dataTable tbody")) { continue; }
+      var now = dutch(node.nodeValue);
+      if (now !== null) { node.nodeValue = now; }
+    }
+  }
+  if (nl && Table && Table.defaults && Table.defaults.tableConfig) {
+    Table.defaults.tableConfig.language = Object.assign({}, Table.defaults.tableConfig.language, {
+      info: "Rij _START_ tot _END_ van _TOTAL_", infoEmpty: "Geen rijen", infoFiltered: "(gefilterd uit _MAX_)",
+      zeroRecords: "Geen rijen gevonden", emptyTable: "Geen antwoord", lengthMenu: "_MENU_ rijen per pagina",
+      aria: { orderable: "Sorteren", orderableReverse: "Omgekeerd sorteren", paginate: { first: "Eerste", previous:
+        "Vorige", next: "Volgende", last: "Laatste" } }
+    });
+  }
+
   Yasr.defaults.pluginOrder = ["table", "chart", "response"];
   Yasr.defaults.prefixes = cfg.prefixes;
 
@@ -198,7 +258,8 @@
       a.removeAttribute("target");
     });
   }
-  new MutationObserver(function () { localLinks(host); label(); }).observe(host, { childList: true, subtree: true });
+  new MutationObserver(function () { localLinks(host); label(); translate(host); })
+    .observe(host, { childList: true, subtree: true, characterData: true });
 
   var current = tab();
   if (cfg.ran || !current.getQuery().trim() || current.getQuery().indexOf("SELECT * WHERE") >= 0) {
@@ -207,6 +268,7 @@
   current.setEndpoint(endpoint);
   tabsOutOfTablist();
   label();
+  translate(host);
   if (cfg.ran) {
     if (answer) { answer.hidden = true; }
     current.getYasqe().query().catch(function () {});
