@@ -173,3 +173,29 @@ def test_an_accept_without_who_or_when_applies_nothing(services, tmp_path, capsy
     assert main(["link", "kvk", "--apply", str(out), "--linksets", str(tmp_path / "linksets")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "linksets" / "kvk" / "accepted.csv").exists()
+
+
+def test_what_the_code_sends_and_reads_is_what_kvk_s_openapi_description_says(services, tmp_path, capsys,
+                                                                              monkeypatch):
+    """The recorded OpenAPI excerpt of API Zoeken 2.0.0, read here: the parameters every search sends exist with
+    the types it gives them, --per-firm's bounds are resultatenPerPagina's, and the fields the candidates file
+    keeps are ResultaatItem's."""
+    import yaml
+
+    spec = yaml.safe_load((recorded.HERE / "kvk" / "zoeken-v2-openapi-excerpt.yaml").read_text(encoding="utf-8"))
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/zoeken"]["get"]["parameters"]}
+    code, _out, _io = _candidates(services, tmp_path, capsys, monkeypatch, TEST_KEY, "--per-firm", "100")
+    assert code == 0 and services.requests
+    for request in services.requests:
+        assert set(request["query"]) <= set(params), request["query"]
+        assert params["inclusiefInactieveRegistraties"]["type"] == "boolean"
+        assert request["query"]["inclusiefInactieveRegistraties"] == "true"
+    per_page = params["resultatenPerPagina"]
+    assert per_page["type"] == "integer"
+    assert kvk.PER_PAGE == range(per_page["minimum"], per_page["maximum"] + 1)
+    item = spec["components"]["schemas"]["ResultaatItem"]["properties"]
+    assert {"kvkNummer", "naam", "actief", "vervallenNaam", "type"} <= set(item)  # the excerpt keeps these lines
+    # "No results" is a 404 whose body is {"fout": [{"code", "omschrijving"}]}: what the code reads IPD5200 from.
+    assert "404" in spec["paths"]["/zoeken"]["get"]["responses"]
+    assert set(spec["components"]["schemas"]["Fout"]["properties"]) == {"code", "omschrijving"}
+    assert spec["components"]["schemas"]["Error"]["properties"]["fout"]["type"] == "array"

@@ -197,3 +197,14 @@ def test_describe_link_is_well_formed(site: str) -> None:
     answer = get(site + link, headers={"Accept": "application/n-triples"})
     assert answer.status_code == 200
     assert json.dumps(str(USG))[1:-1] in answer.text
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/queries/x/y/z", "/static/no-such-file.js"])
+def test_an_address_no_route_knows_is_the_same_404_as_an_unknown_thing(site: str, path: str) -> None:
+    page = get(site + path, headers={"Accept": "text/html", "Accept-Language": "nl"})
+    assert page.status_code == 404 and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "<h1>Niet gevonden</h1>" in page.text and f"<code>{path}</code>" in page.text
+    assert 'role="search"' in page.text or 'action="/search"' in page.text
+    text = get(site + path, headers={"Accept": "application/json"})
+    assert text.status_code == 404 and text.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert text.text.strip() == f"no such thing in this dataset: {path}"

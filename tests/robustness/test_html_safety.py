@@ -26,7 +26,7 @@ HOSTILE = ["javascript:alert(document.domain)", "JavaScript:alert(1)", " javascr
 PAGES = ["/", "/?lang=en", "/sparql", "/queries", "/queries/tabel-3", "/queries/joint-ventures?sort=share",
          "/doc/firm/usg-people", "/doc/place/almere", "/doc/sector/j", "/def", "/dataset", "/dataset/validation",
          "/report", "/network", "/network/firm/usg-people", "/search?q=werkgelegenheid", "/search?q=zzzz-nothing",
-         "/doc/firm/no-such-firm"]
+         "/doc/firm/no-such-firm", "/no-such-page"]
 ANCHOR = re.compile(r"<a\b[^>]*?\bhref=\"([^\"]*)\"", re.IGNORECASE)
 SAFE_HREF = re.compile(r"^(https?://[^\s\"<>]+|/(?!/)[^\s\"<>]*|#[^\s\"<>]*|\?[^\s\"<>]*)$")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.exceptions import NotFound
 
 from ...engine import ActiveBuild
 from ...saved_queries import catalogue
@@ -305,6 +306,12 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         "cbs_missing": index.def_prefix + "Sector" in types
         and not any("/id/graph/linkset-cbs-" in g for g in index.graphs),
     }
+
+
+@bp.app_errorhandler(NotFound)
+def unknown_address(_exc: NotFound) -> Response:
+    """An address no route knows gets the same 404 as a thing the dataset does not hold."""
+    return not_found(request.path.lstrip("/"))
 
 
 def not_found(path: str) -> Response:
