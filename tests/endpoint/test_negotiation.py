@@ -49,3 +49,17 @@ def test_a_format_no_answer_has_is_406_naming_what_there_is(sparql: str) -> None
     r = http.get(sparql, params={"query": SELECT}, headers={"Accept": "text/turtle; charset=utf-8"})
     assert r.status_code == 406
     assert "application/sparql-results+json" in r.text
+
+
+def test_an_offer_outside_the_registry_is_negotiated_like_any_other() -> None:
+    # text/plain is no registry format of its own (it is an alias); offered first, it once made the alias lookup
+    # of the formats after it fail (a 500 on every 404 page).
+    from almerekg.web.http.negotiation import choose
+
+    offer = ("text/plain", "text/html")
+    assert choose("*/*", offer) == "text/plain"
+    assert choose("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8", offer) == "text/html"
+    assert choose("application/xhtml+xml", offer) == "text/html"
+    assert choose("application/json", ("text/plain", "application/sparql-results+json")) == \
+        "application/sparql-results+json"
+    assert choose("image/png", offer) is None

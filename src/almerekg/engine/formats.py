@@ -67,6 +67,12 @@ def get(media_type: str) -> Format:
     return _BY_MEDIA[media_type]
 
 
+def aliases(media_type: str) -> tuple[str, ...]:
+    """The other names clients use for a media type; none for one outside the registry (e.g. text/plain)."""
+    known = _BY_MEDIA.get(media_type)
+    return known.aliases if known is not None else ()
+
+
 def of_kind(*kinds: str) -> tuple[Format, ...]:
     return tuple(f for f in REGISTRY if f.kind in kinds)
 

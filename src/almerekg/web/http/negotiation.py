@@ -109,8 +109,7 @@ def choose(accept: str | None, offer: tuple[str, ...], format_values: Iterable[s
     chosen = None
     for position, media in enumerate(offer):
         q = quality(ranges, media)
-        aliases = formats.get(media).aliases if media in {f.media_type for f in formats.REGISTRY} else ()
-        for alias in aliases:
+        for alias in formats.aliases(media):
             if _alias_owner(alias, offer) == media:
                 q = max(q, _exact_quality(ranges, alias))
         if q > 0 and (best is None or q > best[0]):
@@ -124,7 +123,7 @@ def _exact_quality(ranges: tuple[Range, ...], media_type: str) -> float:
 
 def _alias_owner(alias: str, offer: tuple[str, ...]) -> str | None:
     """The first offered format an alias stands for (application/json: SPARQL JSON before JSON-LD)."""
-    return next((m for m in offer if alias in formats.get(m).aliases), None)
+    return next((m for m in offer if alias in formats.aliases(m)), None)
 
 
 def prefers_html(accept: str | None, others: tuple[str, ...]) -> bool:

@@ -315,8 +315,11 @@ def unknown_address(_exc: NotFound) -> Response:
 
 
 def not_found(path: str) -> Response:
-    """404; a page with a search box for browsers, a line of text for programs."""
-    media = ldhttp.negotiate(request, None, (ldhttp.HTML, "text/plain"))
+    """404; a page with a search box for browsers, a line of text for programs.
+
+    Text comes first among equals: a client that states no preference (`*/*`, curl) gets the line, a browser
+    (which asks for text/html by name) the page."""
+    media = ldhttp.negotiate(request, None, ("text/plain", ldhttp.HTML))
     message = "no such thing in this dataset"
     if media == ldhttp.HTML:
         body, status, headers = render_page("notfound.html", status=404, path=path)
