@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -33,54 +32,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from processes import descendants, free_port, is_query_process, rss_kib, stop, wait_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def tree(pid: int) -> set[int]:
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                pass
-    out, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - out
-        out |= frontier
-    return out
-
-
 def web_pids(pid: int) -> list[int]:
     """The server's processes that are not query processes (those of either version)."""
-    out = []
-    for p in tree(pid):
-        try:
-            cmd = Path(f"/proc/{p}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"almerekg.engine.worker" not in cmd and b"almerekg.runner" not in cmd:
-            out.append(p)
-    return out
+    return [p for p in {pid} | descendants(pid) if not is_query_process(p)]
 
 
 def rss_mib(pid: int) -> float:
-    total = 0
-    for p in web_pids(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return sum(rss_kib(p) for p in web_pids(pid)) / 1024
 
 
 def deleted_files(pid: int) -> int:
@@ -108,22 +71,10 @@ class Server:
             cmd = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(self.port),
                    "--query-workers", "2"]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "ab"))  # noqa: SIM115
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.base + "/healthz", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("the server did not start")
+        wait_ok(self.base + "/healthz", proc=self.proc)
 
     def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop(self.proc, grace=40)
 
     def rss(self) -> float:
         return rss_mib(self.proc.pid)

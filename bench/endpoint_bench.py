@@ -25,8 +25,6 @@ import argparse
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from processes import cpu_seconds, free_port, stop, wait_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCEPT = "application/sparql-results+json"
@@ -64,30 +63,7 @@ class Target:
     proc: subprocess.Popen
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ok(url: str, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
+        stop(self.proc)
 
 
 def build(workdir: Path, store_arg: str | None) -> Path:
@@ -188,32 +164,13 @@ def run_wrk(endpoint: str, query: str, connections: int, seconds: float, unique:
     return Result(float(found.group(1)), pct("50"), pct("99"), errors)
 
 
-def _cpu(pid: int) -> float:
-    """CPU seconds of a process and all its descendants."""
-    tick = os.sysconf("SC_CLK_TCK")
-    parents, cpu = {}, {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            parents[int(entry)] = int(fields[1])
-            cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    tree, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {c for c, p in parents.items() if p in frontier} - tree
-        tree |= frontier
-    return sum(cpu.get(p, 0.0) for p in tree)
-
-
 def wait_for_quiet(targets: list[Target], max_wait: float = 120.0) -> None:
     """Let a server finish the requests queued when a cell ended, so they are not billed to the next cell."""
     deadline = time.monotonic() + max_wait
     while time.monotonic() < deadline:
-        before = [_cpu(t.proc.pid) for t in targets]
+        before = [cpu_seconds(t.proc.pid) for t in targets]
         time.sleep(0.3)
-        if all(_cpu(t.proc.pid) - b < 0.03 for t, b in zip(targets, before, strict=True)):
+        if all(cpu_seconds(t.proc.pid) - b < 0.03 for t, b in zip(targets, before, strict=True)):
             return
 
 

@@ -26,7 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from endpoint_bench import ACCEPT, Result, Target, build, free_port, run_wrk, wait_for_quiet, wait_ok
+from endpoint_bench import ACCEPT, Result, Target, build, run_wrk, wait_for_quiet
+from processes import free_port, wait_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = "almerekg.web:app_from_environment"

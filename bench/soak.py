@@ -24,7 +24,6 @@ import argparse
 import os
 import random
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -37,6 +36,7 @@ from collections import Counter
 from pathlib import Path
 
 import requests
+from processes import descendants, free_port, is_query_process, rss_kib, stop, wait_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -47,47 +47,6 @@ GETS = [
     "/queries", "/", "/search?q=almere", "/doc/firm/usg-people", "/doc/firm/usg-people.ttl",
     "/dataset", "/def", "/def/Firm", "/healthz",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process under pid: the web processes and, under them, their query processes."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    out: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - out
-        out |= frontier
-    return out
-
-
-def is_query_process(pid: int) -> bool:
-    try:
-        return b"almerekg.engine.worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
 
 
 def memory(pid: int) -> tuple[int, int]:
@@ -216,17 +175,11 @@ def main() -> int:
              "--port", str(port), "--processes", str(args.processes), "--query-workers", str(args.query_workers),
              "--query-timeout", str(args.query_timeout)],
             stdout=subprocess.DEVNULL, stderr=log, env=env)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                print("the server did not come up:\n" + (tmp / "server.log").read_text()[-3000:])
-                return 1
-            time.sleep(0.2)
+        try:
+            wait_ok(base + "/healthz", proc=server)
+        except RuntimeError as exc:
+            print(f"the server did not come up ({exc}):\n" + (tmp / "server.log").read_text()[-3000:])
+            return 1
         for path in GETS:  # warm up, as a server that has been up a while is
             requests.get(base + path, timeout=30)
         time.sleep(1)
@@ -353,12 +306,8 @@ def main() -> int:
         print(f"workers: {health.get('workers')}; cache: {health.get('cache')}")
         return 1 if errors or server.poll() is not None else 0
     finally:
-        if server is not None and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        if server is not None:
+            stop(server, grace=15)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
