@@ -24,7 +24,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 LOOKUP = "SELECT ?p ?o WHERE {{ <{base}/id/firm/usg-people> ?p ?o }} LIMIT 1"
 GROUP_BY = "SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ?p ORDER BY DESC(?n)"
@@ -56,15 +55,15 @@ def main() -> None:
 
     from almerekg.engine import QueryRequest, guard
     from almerekg.engine.jobs import Job
-    from almerekg.engine.worker import _open_build
     from almerekg.settings import from_values
+    from almerekg.store.embedded import load_in_memory
     from almerekg.web import create_app
 
     app = create_app(from_values(store=args.store, query_workers=1, quarantine_seconds=0.0))
     engine = app.extensions["almerekg"].engine
     build = engine.build()
     query = (GROUP_BY if args.group_by else LOOKUP).format(base=build.info.base)
-    memory = _open_build(Path(build.folder))
+    memory = load_in_memory(build.folder)
     client = app.test_client()
 
     def text(i: int) -> str:

@@ -220,12 +220,9 @@ def _json_term(term) -> dict:  # noqa: ANN001 - a pyoxigraph term
 def _open_build(build_dir: Path | None):  # noqa: ANN202 - pyoxigraph.Store, imported lazily
     import pyoxigraph as ox
 
-    mem = ox.Store()
-    if build_dir is not None:
-        disk = ox.Store.read_only(str(build_dir / "oxigraph"))
-        mem.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-        del disk
-    return mem
+    from ..store.embedded import load_in_memory
+
+    return ox.Store() if build_dir is None else load_in_memory(build_dir)
 
 
 def _orphan_watch(parent: int) -> None:

@@ -82,16 +82,7 @@ class EmbeddedStore:
         """Open the current build read-only; by default copied into memory, where scans run faster."""
         folder = self.current_dir
         info = BuildInfo.from_file(folder / "build.json")
-        try:
-            disk = ox.Store.read_only(str(folder / "oxigraph"))
-        except OSError as exc:
-            raise StoreError(f"{folder / 'oxigraph'}: cannot open the store ({exc})") from exc
-        if not in_memory:
-            return disk, info
-        mem = ox.Store()
-        mem.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-        del disk
-        return mem, info
+        return (load_in_memory(folder) if in_memory else _read_only(folder)), info
 
     def file(self, name: str) -> Path:
         """A file published beside the current build (validation report, dumps)."""
@@ -186,3 +177,19 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _read_only(build_dir: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(build_dir / "oxigraph"))
+    except OSError as exc:
+        raise StoreError(f"{build_dir / 'oxigraph'}: cannot open the store ({exc})") from exc
+
+
+def load_in_memory(build_dir: Path) -> ox.Store:
+    """A published build's quads copied into an in-memory store (scans run several times faster than on disk).
+
+    The one loader of a build: `EmbeddedStore.open` and every query process (engine/worker.py) use it."""
+    mem = ox.Store()
+    mem.bulk_extend(_read_only(build_dir).quads_for_pattern(None, None, None, None))
+    return mem
