@@ -49,3 +49,14 @@ def test_the_outside_flags_are_named_where_readme_says() -> None:
     for flag in OUTSIDE:
         assert flag in README, flag
     assert "oxigraph serve --location" in README
+
+
+def test_the_format_choices_readme_lists_are_the_commands_own() -> None:
+    """`[--format a|b|c]` after a command in README's command block: exactly the choices its parser takes (for
+    `sparql`, the results formats of the one registry and `table`)."""
+    subparsers = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    listed = re.findall(r"^almerekg (\w+) [^\n]*\[--format ([a-z|]+)\]", README, re.M)
+    assert {command for command, _ in listed} == {"sparql", "query"}
+    for command, choices in listed:
+        action = subparsers.choices[command]._option_string_actions["--format"]  # noqa: SLF001
+        assert choices.split("|") == list(action.choices), command

@@ -12,6 +12,7 @@ import json
 import sys
 
 from . import settings as settings_table
+from .engine import formats
 from .errors import AppError
 from .settings import Settings
 
@@ -88,8 +89,9 @@ def _engine(cfg: Settings):  # noqa: ANN202 - engine.Engine, imported lazily (it
     return Engine(cfg.with_(query_workers=cfg.query_workers or 1, quarantine_seconds=0.0))
 
 
-CLI_FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-               "table": "application/sparql-results+json"}
+# `table` prints SPARQL JSON as a table; every other name is a results format of the one registry.
+_RESULT_FORMATS = {f.names[0]: f.media_type for f in formats.of_kind(formats.RESULTS)}
+CLI_FORMATS = {"table": _RESULT_FORMATS["json"], **_RESULT_FORMATS}
 
 
 def cmd_sparql(args: argparse.Namespace) -> int:

@@ -9,6 +9,21 @@
 - `engine.py`   Engine: prepare (check, ETag) and answer (cache, processes or a remote store, errors)
 """
 
-from .engine import ActiveBuild, Answer, Engine, QueryRequest, Ticket, etag_for
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .engine import ActiveBuild, Answer, Engine, QueryRequest, Ticket, etag_for
 
 __all__ = ["ActiveBuild", "Answer", "Engine", "QueryRequest", "Ticket", "etag_for"]
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - whichever of the engine's names is asked for
+    """The engine's names, imported on first use, so that `formats` (read by the command line's parser at every
+    start) and a query process (`worker`) load without the engine and everything behind it."""
+    if name in __all__:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
