@@ -176,9 +176,12 @@
         if (now !== null) { el.setAttribute(name, now); }
       });
     });
-    var walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    // The query text and the answer's rows are never words of YASGUI: their subtrees are not walked at all.
+    var walk = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, { acceptNode: function (n) {
+      if (n.nodeType === 1) { return n.matches(".CodeMirror-code, .dataTable tbody") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_SKIP; }
+      return NodeFilter.FILTER_ACCEPT;
+    } });
     for (var node = walk.nextNode(); node; node = walk.nextNode()) {
-      if (node.parentNode && node.parentNode.closest(".CodeMirror-code, .dataTable tbody")) { continue; }
       var now = dutch(node.nodeValue);
       if (now !== null) { node.nodeValue = now; }
     }
@@ -259,7 +262,7 @@
     });
   }
   new MutationObserver(function () { localLinks(host); label(); translate(host); })
-    .observe(host, { childList: true, subtree: true, characterData: true });
+    .observe(host, { childList: true, subtree: true, characterData: true });  // YASR rewrites some texts in place
 
   var current = tab();
   if (cfg.ran || !current.getQuery().trim() || current.getQuery().indexOf("SELECT * WHERE") >= 0) {
