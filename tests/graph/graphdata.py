@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+from .sections import DATA
 
 
 def rows(name: str) -> list[dict[str, str]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
@@ -11,8 +9,6 @@ from almerekg.store import EmbeddedStore
 
 from .graphdata import rows, solutions
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
 AK = "https://almerekg.example/def/"
 ID = "https://almerekg.example/id/"
 PREFIXES = f"PREFIX ak: <{AK}> PREFIX qb: <http://purl.org/linked-data/cube#> " \

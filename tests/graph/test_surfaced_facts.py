@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 from almerekg.graph.organisations import PLACE_FACTS
 
-from .graphdata import rows, solutions
+from .graphdata import DATA, rows, solutions
 from .test_bad_data import broken_copy, set_cell, validate_cli
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
 AK = "https://almerekg.example/def/"
 ID = "https://almerekg.example/id/"
 PREFIXES = (f"PREFIX ak: <{AK}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "

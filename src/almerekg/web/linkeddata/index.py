@@ -121,10 +121,11 @@ SDMX_STATUS = "http://purl.org/linked-data/sdmx/2009/attribute#obsStatus"
 
 @dataclass
 class SearchEntry:
+    """A thing the site's search can find: its kind (site/search.py's KINDS) and its names, display name first."""
+
     iri: str
     kind: str
     names: list[str]
-    folded: list[str]
 
 
 MONTHS = {
@@ -500,7 +501,7 @@ def _load(state: AppState, build: ActiveBuild) -> GraphIndex:
                 seen.add(iri)
                 display = index.label(iri) or names[iri][0]
                 ordered = [display] + [n for n in names[iri] if n != display]
-                index.search_entries.append(SearchEntry(iri, key, ordered, [fold(n) for n in ordered]))
+                index.search_entries.append(SearchEntry(iri, key, ordered))
     return index
 
 
