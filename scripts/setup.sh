@@ -20,6 +20,8 @@ if [ "${ALMEREKG_SKIP_SYSTEM:-}" != "1" ]; then
     command -v wrk >/dev/null 2>&1 || want_system+=(wrk)
     # tests/backends run the end-to-end checks against Virtuoso too (skipped with a reason without it).
     command -v virtuoso-t >/dev/null 2>&1 || want_system+=(virtuoso-opensource)
+    # tests/graph/test_reasoner.py runs HermiT (an OWL 2 reasoner, Java) over the ontology and the graph.
+    command -v java >/dev/null 2>&1 || want_system+=(default-jre-headless)
   fi
 fi
 if [ ${#want_system[@]} -gt 0 ]; then
