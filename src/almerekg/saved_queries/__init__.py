@@ -26,11 +26,10 @@ from .catalogue import (
     pick_labels,
     prologue,
     run,
-    run_page,
     signature,
 )
 
 __all__ = ["RESERVED", "STANDARD_PREFIXES", "Binding", "Catalogue", "CatalogueError", "ParamError", "Result",
            "SavedQuery", "Value", "catalogue", "describe_query", "engine_executor", "exact_labels", "labels_query",
            "listing_order", "load_catalogue", "notes_query", "parse_results", "pick_labels", "prologue", "run",
-           "run_page", "signature"]
+           "signature"]

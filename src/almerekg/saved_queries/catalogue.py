@@ -652,16 +652,6 @@ def run(query: SavedQuery, base: str, binding: Binding, execute: Executor) -> Re
     return parse_results(execute(query.sparql(base, binding)))
 
 
-def run_page(query: SavedQuery, base: str, binding: Binding, execute: Executor, page: int,
-             per_page: int) -> tuple[Result, bool]:
-    """One page of rows and whether another follows (asked for one row more, never guessed)."""
-    result = parse_results(execute(query.sparql(base, binding, limit=per_page + 1,
-                                                offset=(page - 1) * per_page)))
-    has_next = len(result.rows) > per_page
-    result.rows = result.rows[:per_page]
-    return result, has_next
-
-
 def iri_values(iris: Iterable[str]) -> str:
     """IRIs from a result as a VALUES list. They come from the store, but are checked anyway."""
     out = []

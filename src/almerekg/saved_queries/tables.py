@@ -1,6 +1,6 @@
 """A saved query's result laid out as the report prints the table, and written as CSV, JSON or text.
 
-The layout is declared in the query's header (see queries.py); this module only follows it:
+The layout is declared in the query's header (see catalogue.py); this module only follows it:
 
 * pivot: one result row per cell (or per entry of a list cell); row and column dimensions become the
   table's rows and columns, in the order the query gives (or the declared order variables), totals
@@ -53,10 +53,6 @@ class Cell:
     gloss: str | None = None  # a printed (Dutch) header's label in the page's language, shown beside it
     notes: list[str] = field(default_factory=list)  # note IRIs (filled in by the page)
 
-    @property
-    def is_list(self) -> bool:
-        return bool(self.entries)
-
     def plain(self, joiner: str | None = None) -> str:
         """The text for CSV and the terminal: list entries joined, numbers without separators."""
         if self.entries:
@@ -103,9 +99,6 @@ class Table:
     header: list[Cell]  # the column headers, the corner first when rows have headers
     rows: list[Row]
     printed_header: bool = True  # False: the report prints no header row; these are ours
-
-    def column_count(self) -> int:
-        return sum(c.span for c in self.header)
 
     def grid(self, loss_free: bool = False) -> list[list[str]]:
         """Header row and body rows as plain texts (spans expanded), the report's layout. `loss_free`: as the

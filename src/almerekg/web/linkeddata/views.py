@@ -22,7 +22,7 @@ from ..http.responses import text_error
 from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
-from . import answers, ontology
+from . import about, ontology
 from . import representations as ldhttp
 from .index import (
     ORG_ORGANIZATION,
@@ -234,7 +234,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     # Provenance statements are shown in their own box, not among the thing's properties.
     own = [(iri, r["p"].value, r["o"], r["g"].value) for r in out_rows if r["g"].value != prov]
     # Table cells that have this thing as a row or column are shown as figures, grouped by table.
-    cells = {o.iri for group in answers.cells_about(index, iri).values() for o in group}
+    cells = {o.iri for group in about.cells_about(index, iri).values() for o in group}
     incoming = [(r["s"].value, r["p"].value, Term("uri", r["s"].value), r["g"].value)
                 for r in in_rows[:MAX_INCOMING] if r["s"].value not in cells]
     types = [t for t in index.types.get(iri, [])]
@@ -250,7 +250,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     for g in incoming_groups:
         g.total = len(g.statements)
         if not show_all:
-            g.statements = g.statements[:answers.CAP]
+            g.statements = g.statements[:about.CAP]
     return render_page(
         "doc.html", lang=lang, index=index, iri=iri, title=title, other_labels=other_labels,
         types=[describe_value(index, Term("uri", t), lang) for t in types],
@@ -259,7 +259,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
         max_incoming=MAX_INCOMING, parts=parts, rows=index.rows.get(iri, []), formats=formats,
         sparql_link=sparql_link, graph_stats=graph_stats, graph_part=graph_part,
         lang_suffix=lang_suffix(lang), answer=thing_answers(state, build, index, iri, lang, show_all),
-        show_all=show_all, all_href=_all_href(ref, lang), cap=answers.CAP,
+        show_all=show_all, all_href=_all_href(ref, lang), cap=about.CAP,
     )[0]
 
 
@@ -281,19 +281,19 @@ def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]
 
 def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str,
                   show_all: bool) -> dict:
-    """What the page answers for this kind of thing (see answers.py); empty lists where nothing applies."""
+    """What the page answers for this kind of thing (see about.py); empty lists where nothing applies."""
     types = index.types.get(iri, [])
     queries = query_pages(state, index, lang)
     organisation = ORG_ORGANIZATION in types
-    relations = answers.relations(state, build, index, iri, lang) if organisation else []
+    relations = about.relations(state, build, index, iri, lang) if organisation else []
     obs = index.observations.get(iri)
-    figures = answers.figure_tables(index, iri, lang, queries)
+    figures = about.figure_tables(index, iri, lang, queries)
     shown = {d for t in figures for d in t.datasets}
     return {
         "figures": figures,
-        "cells": answers.cell_groups(index, iri, lang, queries, show_all, shown),
-        "facts": answers.facts(state, build, index, iri, lang) if organisation else [],
-        "establishment": answers.establishment(state, build, index, iri, lang)
+        "cells": about.cell_groups(index, iri, lang, queries, show_all, shown),
+        "facts": about.facts(state, build, index, iri, lang) if organisation else [],
+        "establishment": about.establishment(state, build, index, iri, lang)
         if index.def_prefix + "Firm" in types else [],
         "networks": [r for r in relations if r.network],
         "relations": [r for r in relations if not r.network],

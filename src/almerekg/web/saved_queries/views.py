@@ -12,7 +12,7 @@
 Rows are paged (?page, ?per_page) with Link headers; whether a next page exists is known by asking
 the store for one row more than the page holds. Every answer names its build (X-Almerekg-Build and
 a `build` field) and is cached per build, like /sparql's answers. Parameter values are checked and
-bound by the catalogue (queries.py): a value that is not allowed is a 400 before any SPARQL exists.
+bound by the catalogue (saved_queries/catalogue.py): a value that is not allowed is a 400 before any SPARQL exists.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ from ...saved_queries.tables import (
     write_csv,
 )
 from ...vocab import link_for
-from ..http.responses import answer, caching_headers, etag_for, not_modified
+from ..http.responses import body_response, caching_headers, etag_for, not_modified
 from ..linkeddata.phrases import format_number
 from ..report.links import cite_href
 from ..site.i18n import pick_lang
@@ -144,7 +144,7 @@ def _respond(state: AppState, build: ActiveBuild, key: tuple, media: str,
             cache = "MISS"
             entry = CachedAnswer(produce(), media)
             state.engine.cache.put(key, entry)
-        resp = answer(request, entry)
+        resp = body_response(request, entry)
         resp.headers["X-Cache"] = cache
     caching_headers(resp, etag, build.last_modified, state.max_age)
     resp.headers["X-Almerekg-Build"] = build.info.build_id
