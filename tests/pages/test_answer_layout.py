@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from almerekg.web.core.index import GraphIndex, Observation, Term
+from almerekg.web.core.phrases import fact_sentence, format_number, relation_phrase
 from almerekg.web.linkeddata import about
-from almerekg.web.linkeddata.index import GraphIndex, Observation, Term
-from almerekg.web.linkeddata.phrases import fact_sentence, format_number, relation_phrase
 
 BASE = "https://almerekg.example"
 ID = BASE + "/id/"

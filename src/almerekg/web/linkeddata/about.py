@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...engine import ActiveBuild
+from ..core.index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
+from ..core.phrases import fact_sentence, relation_parts
 from ..state import AppState
-from .index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
-from .phrases import fact_sentence, relation_parts
 
 CAP = 12  # cells, facts or links shown per group before "show all"
 

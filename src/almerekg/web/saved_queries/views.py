@@ -63,11 +63,12 @@ from ...saved_queries.tables import (
     write_csv,
 )
 from ...vocab import link_for
-from ..http.responses import body_response, caching_headers, etag_for, not_modified
-from ..linkeddata.phrases import format_number
-from ..report.links import cite_href
-from ..site.i18n import pick_lang
-from ..site.render import render_page
+from ..core.citations import cite_href
+from ..core.i18n import pick_lang
+from ..core.phrases import format_number
+from ..core.render import render_page
+from ..core.respond import page, representation
+from ..http.responses import VARY
 from ..state import AppState, app_state
 from . import charts, param_errors
 from .openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
@@ -132,25 +133,27 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 def _respond(state: AppState, build: ActiveBuild, key: tuple, media: str,
              produce: Callable[[], bytes], headers: dict[str, str] | None = None) -> Response:
-    """Answer from the per-build cache (or produce and keep), with validators and the build id."""
-    key = (build.info.build_id, "saved-query", *key)
-    etag = etag_for(key)
-    if not_modified(request, etag, build.last_modified):
-        resp = Response(status=304)
-    else:
-        entry = state.engine.cache.get(key)
-        cache = "HIT"
+    """A download made from the query's answer (CSV, JSON, CSVW, Turtle), through the one response path; the
+    file itself is kept in the answer cache per build (X-Cache says whether it came from there)."""
+    key = ("saved-query", *key)
+    cache = {}
+
+    def make() -> bytes:
+        entry = state.engine.cache.get((build.info.build_id, *key))
+        cache["X-Cache"] = "HIT" if entry is not None else "MISS"
         if entry is None:
-            cache = "MISS"
             entry = CachedAnswer(produce(), media)
-            state.engine.cache.put(key, entry)
-        resp = body_response(request, entry)
-        resp.headers["X-Cache"] = cache
-    caching_headers(resp, etag, build.last_modified, state.max_age)
-    resp.headers["X-Almerekg-Build"] = build.info.build_id
-    for k, v in (headers or {}).items():
-        resp.headers[k] = v
+            state.engine.cache.put((build.info.build_id, *key), entry)
+        return entry.body
+
+    # The build goes with a 304 too: a client that pages through a table learns when the data changed.
+    resp = representation(build, key, media, make, headers={**(headers or {}), **_build_header(build)}, vary=VARY)
+    resp.headers.update(cache)
     return resp
+
+
+def _build_header(build: ActiveBuild) -> dict[str, str]:
+    return {"X-Almerekg-Build": build.info.build_id}
 
 
 def _url(path: str, **changes: Any) -> str:
@@ -182,9 +185,8 @@ def index() -> Response:
     except AppError:
         graphs = {}  # without a build nothing is linked either
     chapters = [(key, titles, listing_order(members, graphs)) for key, titles, members in cat.by_chapter()]
-    body, status, headers = render_page("queries_index.html", lang=lang, chapters=chapters,
-                                        lang_suffix=_lang_suffix(lang))
-    resp = Response(body, status=status, headers=headers, mimetype="text/html")
+    resp = page("queries_index.html", lang=lang, cache_control=None, chapters=chapters,
+                lang_suffix=_lang_suffix(lang))
     try:
         resp.headers["X-Almerekg-Build"] = app_state().engine.build().info.build_id
     except AppError:
@@ -530,7 +532,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
     base = build.info.base
     sort = _sort(query)
 
-    def produce() -> bytes:
+    def produce() -> str:
         result = _whole(state, build, query, binding)
         table = layout(query, result, lang)
         notes, by_target = _notes(state, build, query, result, lang)
@@ -547,7 +549,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
                                      for r in result.rows if label in r and value in r], title, lang)
         sparql = query.sparql(base, binding)
         qs = _param_query(binding)
-        body, _status, _headers = render_page(
+        return render_page(
             "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
             rows_count=len(result.rows), sparql=sparql,
             editor_href="/sparql?" + urlencode({"query": sparql, "lang": lang}),
@@ -560,12 +562,10 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
             sort_links=_sort_links(query, binding, lang, sort) if table.kind == "table" else None,
             cbs=_cbs_state(state, build, query),
         )
-        return body.encode("utf-8")
 
-    key = (query.name, binding.key, "html", lang, sort)
-    resp = _respond(state, build, key, "text/html", produce, {"Content-Language": lang})
-    resp.headers["Vary"] = "Accept, Accept-Encoding, Accept-Language"
-    return resp
+    # A page is rendered from the answer the engine keeps; the page itself is not kept.
+    return representation(build, ("saved-query", query.name, binding.key, "html", lang, sort), "text/html",
+                          produce, lang=lang, headers=_build_header(build))
 
 
 def _href(query: SavedQuery, values: list[tuple[str, str]], lang: str, sort: tuple[str | None, bool] = (None, False)
@@ -683,8 +683,5 @@ def _bad_params(query: SavedQuery, exc: ParamError) -> Response:
     except ParamError:
         binding = query.bind({})
     params = param_errors.mark_form(_form(query, binding, lang), found, refused)
-    body, _status, headers = render_page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
-                                         problems=found, params=params, lang_suffix=_lang_suffix(lang))
-    resp = Response(body, status=400, headers=headers, mimetype="text/html")
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
+                problems=found, params=params, lang_suffix=_lang_suffix(lang))

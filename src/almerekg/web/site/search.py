@@ -20,8 +20,8 @@ from flask import current_app
 
 from ...engine import ActiveBuild
 from ...saved_queries import Catalogue, catalogue, listing_order, signature
-from ..linkeddata.index import GraphIndex, fold, select
-from ..report import text as report_text
+from ..core import report_text
+from ..core.index import GraphIndex, fold, select
 from ..state import AppState
 
 # What a hit is, in the order kinds rank among equally good matches, with the reader's words for them.

@@ -25,10 +25,11 @@ from ...engine import Answer, QueryRequest, formats
 from ...errors import AppError
 from ...saved_queries import catalogue
 from ...vocab import link_for
+from ..core.i18n import pick_lang
+from ..core.pages import context
+from ..core.respond import page as send_page
 from ..http import negotiation
 from ..http.security import SCRIPT_PAGE_CSP
-from ..site.i18n import pick_lang
-from ..site.render import render_page
 from ..state import app_state
 from . import assets, protocol, service_description
 
@@ -65,8 +66,6 @@ def examples(base: str, lang: str) -> list[dict[str, str]]:
 
 def vocabulary(base: str) -> dict[str, list[str]]:
     """The properties and classes the graph uses, for the editor's completion (none when no build)."""
-    from ..linkeddata.views import context
-
     try:
         _state, _build, index = context()
     except AppError:
@@ -110,16 +109,14 @@ def page(query: str | None = None, status: int = 200, error: str | None = None,
     if assets.available():
         editor = {"version": assets.version(),
                   "config": editor_config(base, lang, query_text, query is not None, example_list)}
-    body, _status, headers = render_page(
-        "sparql.html", status, lang=lang,
+    resp = send_page(
+        "sparql.html", status=status, lang=lang,
         query_text=query_text, ran=query is not None,
         error=error, result=result, downloads=links, endpoint=state.settings.endpoint_iri,
         info=info, graphs=sorted(info.graphs.items()) if info else [],
         limits=service_description.limits_text(state.settings), union_note=service_description.UNION_NOTE,
         max_rows=state.settings.editor_rows, examples=example_list, editor=editor,
     )
-    resp = Response(body, status=status, mimetype="text/html", headers=headers)
-    resp.headers["Cache-Control"] = "no-store"
     if editor is not None:
         resp.headers["Content-Security-Policy"] = SCRIPT_PAGE_CSP
     return resp

@@ -25,8 +25,8 @@ from rdflib import Graph
 from ...dumps import prefixes
 from ...engine import ActiveBuild, QueryRequest
 from ...vocab import link_for
-from ..report.links import cite_href
 from ..state import AppState
+from .citations import cite_href
 from .phrases import format_number, relation_phrase
 
 SPARQL_JSON = "application/sparql-results+json"
