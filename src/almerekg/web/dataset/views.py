@@ -25,7 +25,7 @@ from ...dumps import CONTEXT_FILE, Download, jsonld_context, load_manifest, pref
 from ...engine import ActiveBuild
 from ...engine import formats as registry
 from ...errors import AppError
-from ...saved_queries import SavedQuery, catalogue, listing_order, signature
+from ...saved_queries import SavedQuery, listing_order
 from ..core import representations as ldhttp
 from ..core.i18n import pick_lang
 from ..core.index import SCHEMA, GraphIndex, Term, format_date, select
@@ -115,7 +115,7 @@ def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Descript
         onto_license = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
     return Description(
         index=index, build=build, downloads=load_manifest(build.folder),
-        queries=listing_order(catalogue(s.queries_dir).queries, index.graphs),
+        queries=listing_order(state.catalogue().queries, index.graphs),
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
         license=str(s.license or onto_license or DEFAULT_LICENSE),
@@ -343,7 +343,7 @@ def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OF
                            classes=sorted(index.class_counts.items(), key=lambda kv: (-kv[1], kv[0])),
                            properties=sorted(index.property_counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    return representation(build, ("dataset", media, lang, signature(state.settings.queries_dir)), media, make,
+    return representation(build, ("dataset", media, lang, state.catalogue_version()), media, make,
                           lang=lang, location=location)
 
 

@@ -4,7 +4,7 @@ networks; and the long lists of table cells grouped by table, labelled and cappe
 
 Everything comes from the build being served: table cells from the index (GraphIndex.observations), facts and
 relationships from one query each (the thing's IRI is one the build minted, see index.resource_path). The
-phrasing is phrases.py's; the quotes are the report's.
+phrasing is core/phrases.py's; the quotes are the report's.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 from flask import Blueprint, Response, redirect, request
 
 from ...engine import ActiveBuild
-from ...saved_queries import catalogue
 from ..core import representations as ldhttp
 from ..core.errors import NoSuchThing
 from ..core.i18n import pick_lang
@@ -220,7 +219,7 @@ def _all_href(ref: str, lang: str) -> str:
 def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]:
     """Data set or report part -> the saved query page that shows it as the report prints it."""
     out: dict[str, str] = {}
-    for q in catalogue(state.settings.queries_dir).queries:
+    for q in state.catalogue().queries:
         href = f"/queries/{q.name}" + lang_suffix(lang)
         if q.dataset:
             out.setdefault(index.id_prefix + "dataset/" + q.dataset, href)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, request
 
 from ...errors import AppError
-from ...saved_queries import catalogue
 from ...settings import Settings
 from ..core import report_text
 from ..core import representations as ldhttp
@@ -24,6 +23,7 @@ from ..core.index import GraphIndex
 from ..core.pages import context, lang_suffix
 from ..core.render import render_page
 from ..core.respond import representation
+from ..state import AppState
 
 bp = Blueprint("report", __name__)
 
@@ -74,12 +74,12 @@ def report() -> Response:
     at = request.args.get("at", "")
     at_line = int(at) if at.isdigit() and len(at) < 7 else None
     return representation(build, ("report", lang, part, words, at_line), ldhttp.HTML,
-                          lambda: _report_page(state.settings, index, lang, part, words, at_line), lang=lang)
+                          lambda: _report_page(state, index, lang, part, words, at_line), lang=lang)
 
 
-def _report_page(settings: Settings, index: GraphIndex, lang: str, part: str, words: str, at_line: int | None
+def _report_page(state: AppState, index: GraphIndex, lang: str, part: str, words: str, at_line: int | None
                  ) -> str:
-    doc = report_of(settings)
+    doc = report_of(state.settings)
     target = doc.line_of(words, part or None) if words else None
     if words and at_line is not None and 0 < at_line <= len(doc.lines) and \
             report_text.segments(doc.lines[at_line - 1], words) != [(doc.lines[at_line - 1], False)]:
@@ -88,7 +88,7 @@ def _report_page(settings: Settings, index: GraphIndex, lang: str, part: str, wo
     where = doc.part_at(target) if target else cited
     heading = doc.heading_at(target) if target else None
     tables = {}
-    for q in catalogue(settings.queries_dir).queries:
+    for q in state.catalogue().queries:
         for pid in q.source.parts:
             tables.setdefault(pid, []).append(q)
     return render_page(

@@ -28,6 +28,8 @@ from flask import Blueprint, Response, request
 
 from ...engine import ActiveBuild, QueryRequest
 from ...engine.cache import CachedAnswer
+from ...engine.rows import Rows
+from ...engine.rows import select as rows_of
 from ...errors import AppError
 from ...saved_queries import (
     RESERVED,
@@ -35,18 +37,13 @@ from ...saved_queries import (
     Binding,
     Catalogue,
     ParamError,
-    Result,
     SavedQuery,
-    catalogue,
     describe_query,
-    engine_executor,
     exact_labels,
     labels_query,
     listing_order,
     notes_query,
-    parse_results,
     pick_labels,
-    run,
 )
 from ...saved_queries.tables import (
     DIALECTS,
@@ -86,11 +83,16 @@ PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _catalogue() -> Catalogue:
-    return catalogue(app_state().settings.queries_dir)
+    return app_state().catalogue()
 
 
-def _executor(state: AppState, build: ActiveBuild) -> Callable[[str], bytes]:
-    return engine_executor(state.engine)
+def _rows(state: AppState, text: str) -> Rows:
+    """The typed rows of a SELECT, through the engine: the same checks, limits and cache as /sparql."""
+    return rows_of(state.engine, QueryRequest(text))
+
+
+def _run(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Rows:
+    return _rows(state, query.sparql(build.info.base, binding))
 
 
 def _graph(state: AppState, build: ActiveBuild, text: str) -> bytes:
@@ -255,22 +257,22 @@ def _sort(query: SavedQuery) -> tuple[str | None, bool]:
     return var, bool(desc)
 
 
-def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Result:
+def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Rows:
     """Every row of the answer, in the order asked for (the engine keeps the answer per build)."""
-    result = run(query, build.info.base, binding, _executor(state, build))
+    result = _run(state, build, query, binding)
     var, descending = _sort(query)
     return sort_rows(result, var, descending) if var else result
 
 
 def _paged(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding
-           ) -> tuple[Result, bool, int, int, int]:
+           ) -> tuple[Rows, bool, int, int, int]:
     """One page of rows, whether another follows, the page, its size and how many rows there are in all."""
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     result = _whole(state, build, query, binding)
     start = (page - 1) * per_page
     total = len(result.rows)
-    return Result(result.variables, result.rows[start:start + per_page]), start + per_page < total, page, per_page, \
+    return Rows(result.variables, result.rows[start:start + per_page]), start + per_page < total, page, per_page, \
         total
 
 
@@ -299,7 +301,7 @@ def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindin
     describedby = f'<{state.settings.site_url}{meta}>; rel="describedby"; type="application/csvm+json"'
     media = "text/csv; header=present"
     if shape == "report":
-        result = run(query, build.info.base, binding, _executor(state, build))
+        result = _run(state, build, query, binding)
 
         def produce_report() -> bytes:
             return write_csv(report_grid(layout(query, result, "nl"), dialect), dialect)
@@ -351,7 +353,7 @@ def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
     }
     if shape == "report":
         def produce_report() -> bytes:
-            result = run(query, build.info.base, binding, _executor(state, build))
+            result = _run(state, build, query, binding)
             table = layout(query, result, "nl")
             doc.update({"layout": table.kind, "printed_header": table.printed_header,
                         "header": table.grid()[0], "columns": table.column_names(), "rows": table.json_grid()})
@@ -387,7 +389,7 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
     base = build.info.base.rstrip("/")
 
     def produce() -> bytes:
-        result = run(query, build.info.base, binding, _executor(state, build))
+        result = _run(state, build, query, binding)
         url = f"{query.name}.csv" + _param_query(binding, layout="report" if shape == "report" else None,
                                                   dialect=dialect if dialect != "rfc4180" else None)
         if shape == "report":
@@ -418,7 +420,7 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
 
 def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     def produce() -> bytes:
-        result = run(query, build.info.base, binding, _executor(state, build))
+        result = _run(state, build, query, binding)
         iris = result.iris() + query.anchors(build.info.base)
         return _graph(state, build, describe_query(build.info.base, iris))
 
@@ -452,12 +454,12 @@ def display(cell: Cell, lang: str) -> str:
     return text
 
 
-def _notes(state: AppState, build: ActiveBuild, query: SavedQuery, result: Result, lang: str
+def _notes(state: AppState, build: ActiveBuild, query: SavedQuery, result: Rows, lang: str
            ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     base = build.info.base
     anchors = query.anchors(base) + result.iris()
     parts = [f"{base.rstrip('/')}/id/report-part/{p}" for p in query.source.parts]
-    rows = parse_results(_executor(state, build)(notes_query(base, anchors, parts, lang))).rows
+    rows = _rows(state, notes_query(base, anchors, parts, lang)).rows
     notes: dict[str, dict[str, Any]] = {}
     by_target: dict[str, list[str]] = {}
     for r in rows:
@@ -514,7 +516,7 @@ def _relabel(state: AppState, build: ActiveBuild, table: Table, lang: str) -> No
         return
     if not cells:
         return
-    rows = parse_results(_executor(state, build)(labels_query(build.info.base, {c.iri for c in cells})))
+    rows = _rows(state, labels_query(build.info.base, {c.iri for c in cells}))
     exact, best = exact_labels(rows, lang), pick_labels(rows, lang)
     for c in cells:
         if table.kind != "table":
@@ -606,7 +608,7 @@ def _facets(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
         if p.facet is None:
             continue
         others = _explicit(binding, p.name)
-        rows = run(query, base, query.bind(dict(others)), _executor(state, build)).rows
+        rows = _rows(state, query.sparql(base, query.bind(dict(others)))).rows
         found = [row[p.facet] for row in rows if p.facet in row]
         if p.type == "integer":
             numbers = sorted({int(v.number() or 0) for v in found if v.number() is not None})

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, request
 
 from ...engine import ActiveBuild
-from ...saved_queries import catalogue, signature
 from ..core import representations as ldhttp
 from ..core.i18n import pick_lang
 from ..core.index import ORG_ORGANIZATION, QB_OBSERVATION, SCHEMA, GraphIndex, format_date
@@ -69,7 +68,7 @@ def names(index: GraphIndex, prop: str, lang: str) -> list[tuple[str, str]]:
 def home() -> Response:
     state, build, index = context()
     lang = pick_lang()
-    return representation(build, ("home", lang, signature(state.settings.queries_dir)), ldhttp.HTML,
+    return representation(build, ("home", lang, state.catalogue_version()), ldhttp.HTML,
                           lambda: _home_page(state, build, index, lang), lang=lang)
 
 
@@ -86,7 +85,7 @@ def _home_page(state: AppState, build: ActiveBuild, index: GraphIndex, lang: str
     }
     return render_page(
         "home.html", lang=lang, index=index, report=report, counts=counts(index), info=build.info,
-        queries=search_index.ordered_queries(catalogue(state.settings.queries_dir), index),
+        queries=search_index.ordered_queries(state.catalogue(), index),
         lang_suffix=lang_suffix(lang),
         graphs=len(index.stats),
     )
@@ -107,7 +106,7 @@ def search() -> Response:
     else:
         hits, counts = [], {}
     suggestions = [] if hits else [(q.title[lang], f"/queries/{q.name}{lang_suffix(lang)}")
-                                   for q in search_index.ordered_queries(catalogue(state.settings.queries_dir), index)]
+                                   for q in search_index.ordered_queries(state.catalogue(), index)]
     # Cheap to compute and personal to the query: no shared caching.
     return page(
         "search.html", lang=lang, index=index, q=text, kind=kind, hits=hits, counts=counts,

@@ -15,15 +15,14 @@ link to the query. Its requests go to this same /sparql with an Accept header th
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from flask import Response
 
 from ...dumps import prefixes
 from ...engine import Answer, QueryRequest, formats
+from ...engine.rows import Term, decode
 from ...errors import AppError
-from ...saved_queries import catalogue
 from ...vocab import link_for
 from ..core.i18n import pick_lang
 from ..core.pages import context
@@ -57,7 +56,7 @@ def _download_formats(kind: str) -> list[tuple[str, str, str]]:
 def examples(base: str, lang: str) -> list[dict[str, str]]:
     """The saved queries, each as a link that opens it in the editor (with its default parameters)."""
     out = []
-    for q in catalogue(app_state().settings.queries_dir).queries:
+    for q in app_state().catalogue().queries:
         text = q.sparql(base, q.bind({}))
         out.append({"title": q.title[lang], "query": text,
                     "href": "/sparql?" + urlencode({"query": text, "lang": lang})})
@@ -138,24 +137,22 @@ def run(req: protocol.ProtocolRequest) -> Response:
 def _result(answer: Answer) -> dict:
     if answer.kind == "graph":
         return {"kind": "graph", "turtle": answer.body.decode("utf-8")}
-    doc = json.loads(answer.body)
-    if "boolean" in doc:
-        return {"kind": "boolean", "value": doc["boolean"]}
-    names = doc["head"]["vars"]
+    found = decode(answer.body)
+    if found.boolean is not None:
+        return {"kind": "boolean", "value": found.boolean}
     base = answer.build.info.base
-    rows = [[_cell(b.get(n), base) for n in names] for b in doc["results"]["bindings"]]
-    return {"kind": "solutions", "vars": names, "rows": rows, "total": len(rows), "more": answer.truncated}
+    rows = [[_cell(row.get(n), base) for n in found.variables] for row in found.rows]
+    return {"kind": "solutions", "vars": found.variables, "rows": rows, "total": len(rows),
+            "more": answer.truncated}
 
 
-def _cell(term: dict | None, base: str) -> dict:
+def _cell(term: Term | None, base: str) -> dict:
     if term is None:
         return {"text": ""}
-    value = term["value"]
-    if term["type"] == "uri":
-        href = link_for(value, base)
+    if term.is_iri:
+        href = link_for(term.value, base)
         if href is not None and href.startswith("/"):
             href += "?lang=" + pick_lang()  # our own pages, in the page's language
-        return {"text": value, "href": href}
-    extra = f"@{term['xml:lang']}" if "xml:lang" in term else ""
-    return {"text": value, "extra": extra}
+        return {"text": term.value, "href": href}
+    return {"text": term.value, "extra": f"@{term.lang}" if term.lang else ""}
 
