@@ -124,12 +124,14 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     if args.format != "table":
         sys.stdout.write(answer.body.decode("utf-8"))
         return 0
-    doc = json.loads(answer.body)
-    if "boolean" in doc:
-        print("true" if doc["boolean"] else "false")
+    from .engine.rows import decode
+
+    found = decode(answer.body)
+    if found.boolean is not None:
+        print("true" if found.boolean else "false")
         return 0
-    names = doc["head"]["vars"]
-    rows = [[b.get(n, {}).get("value", "") for n in names] for b in doc["results"]["bindings"]]
+    names = found.variables
+    rows = [[row[n].value if n in row else "" for n in names] for row in found.rows]
     _print_table(names, rows)
     print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
     return 0
@@ -169,13 +171,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run a saved query (queries/NAME.rq) and print it in the report's layout."""
-    from .saved_queries import CatalogueError, ParamError, catalogue, engine_executor, run
+    from .engine import QueryRequest
+    from .engine.rows import select
+    from .saved_queries import CatalogueError, ParamError, load_catalogue
     from .saved_queries.tables import json_rows, layout, report_grid, text_table, write_csv
     from .store import StoreError
 
     cfg = _config(args)
     try:
-        cat = catalogue(cfg.queries_dir)
+        cat = load_catalogue(cfg.queries_dir)
     except CatalogueError as exc:
         return _fail(exc)
     if args.list or not args.name:
@@ -200,7 +204,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     engine = _engine(cfg)
     try:
         build = engine.build()
-        result = run(query, build.info.base, binding, engine_executor(engine))
+        result = select(engine, QueryRequest(query.sparql(build.info.base, binding)))
     except (AppError, StoreError) as exc:
         return _fail(exc, 1)
     finally:

@@ -79,9 +79,3 @@ class Iris:
         if not thing.startswith(prefix):
             raise ValueError(f"{thing} is not an IRI under {prefix}")
         return self.base + "/doc/" + thing[len(prefix):]
-
-    def rebase(self, iri: str, from_base: str = DEFAULT_BASE) -> str:
-        """Move an IRI written against the default base (ontology/, shapes/) onto this base."""
-        if from_base != self.base and iri.startswith(from_base + "/"):
-            return self.base + iri[len(from_base):]
-        return iri

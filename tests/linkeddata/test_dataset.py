@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from almerekg.saved_queries import catalogue
+from almerekg.saved_queries import load_catalogue
 
 from .conftest import BASE, get, read_html
 
@@ -89,7 +89,7 @@ def test_downloads_listed_with_size_and_checksum(site: str, void: Graph) -> None
 
 
 def test_saved_queries_listed(void: Graph, project_root: Path) -> None:
-    queries = catalogue(project_root / "queries").queries
+    queries = load_catalogue(project_root / "queries").queries
     services = {str(s) for s in void.subjects(DCAT.servesDataset, DATASET)} - {BASE + "/sparql"}
     assert services == {f"{BASE}/queries/{q.name}" for q in queries}
     for q in queries:

@@ -147,6 +147,27 @@ def test_not_acceptable(site: str) -> None:
     assert r.status_code == 406
 
 
+def test_an_error_is_answered_in_the_representation_the_client_reads(site: str) -> None:
+    """One handler (web/core/errors.py): a page for a browser, JSON for a JSON client, text for anyone else."""
+    url = site + "/downloads/no-such-file.nq"
+    refusal = "no such download; the list is at /dataset"
+    text = get(url)
+    assert (text.status_code, text.headers["Content-Type"]) == (404, "text/plain; charset=utf-8")
+    assert text.text == refusal + "\n"
+    assert text.headers["Cache-Control"] == "no-store" and text.headers["X-Content-Type-Options"] == "nosniff"
+    data = get(url, headers={"Accept": "application/json"})
+    assert (data.status_code, data.headers["Content-Type"]) == (404, "application/json")
+    assert data.json() == {"status": 404, "error": refusal}
+    assert data.headers["Cache-Control"] == "no-store"
+    for lang, heading in (("nl", "Dat lukte niet"), ("en", "That did not work")):
+        page = get(url + "?lang=" + lang, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        assert (page.status_code, page.headers["Content-Type"]) == (404, "text/html; charset=utf-8")
+        assert page.headers["Content-Language"] == lang and page.headers["Cache-Control"] == "no-store"
+        assert f"<h1>{heading}</h1>" in page.text and f'<html lang="{lang}"' in page.text
+        assert f'<code lang="en">{refusal}</code>' in page.text
+        assert f'href="/?lang={lang}"' in page.text
+
+
 def test_revalidation_and_head(site: str) -> None:
     r = get(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle"})
     again = get(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle", "If-None-Match": r.headers["ETag"]})
@@ -205,6 +226,9 @@ def test_an_address_no_route_knows_is_the_same_404_as_an_unknown_thing(site: str
     assert page.status_code == 404 and page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<h1>Niet gevonden</h1>" in page.text and f"<code>{path}</code>" in page.text
     assert 'role="search"' in page.text or 'action="/search"' in page.text
-    text = get(site + path, headers={"Accept": "application/json"})
+    text = get(site + path, headers={"Accept": "*/*"})
     assert text.status_code == 404 and text.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert text.text.strip() == f"no such thing in this dataset: {path}"
+    data = get(site + path, headers={"Accept": "application/json"})
+    assert data.status_code == 404 and data.headers["Content-Type"] == "application/json"
+    assert data.json() == {"status": 404, "error": f"no such thing in this dataset: {path}"}

@@ -62,6 +62,7 @@ PAGES: tuple[Page, ...] = (
     Page("dataset", "/dataset"),
     Page("validation report", "/dataset/validation"),
     Page("not found", "/doc/firm/no-such-firm", status=404),
+    Page("an error", "/downloads/no-such-file.nq", status=404),
 )
 
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from almerekg.web.linkeddata import answers
-from almerekg.web.linkeddata.index import GraphIndex, Observation, Term
-from almerekg.web.linkeddata.phrases import fact_sentence, format_number, relation_phrase
+from almerekg.web.core.index import GraphIndex, Observation, Term
+from almerekg.web.core.phrases import fact_sentence, format_number, relation_phrase
+from almerekg.web.linkeddata import about
 
 BASE = "https://almerekg.example"
 ID = BASE + "/id/"
@@ -38,7 +38,7 @@ def small_index() -> GraphIndex:
 
 
 def test_figures_by_size_class_and_by_year() -> None:
-    tables = answers.figure_tables(small_index(), ID + "sector/j", "nl", {ID + "dataset/tabel-1": "/queries/tabel-1"})
+    tables = about.figure_tables(small_index(), ID + "sector/j", "nl", {ID + "dataset/tabel-1": "/queries/tabel-1"})
     assert len(tables) == 2
     by_size = next(t for t in tables if t.corner != "2009" and "1" in t.columns)
     by_year = next(t for t in tables if t is not by_size)
@@ -48,7 +48,7 @@ def test_figures_by_size_class_and_by_year() -> None:
 
 
 def test_cells_about_a_place_are_grouped_with_the_total_first() -> None:
-    groups = answers.cell_groups(small_index(), ID + "place/almere", "en", {}, show_all=False)
+    groups = about.cell_groups(small_index(), ID + "place/almere", "en", {}, show_all=False)
     tabel_1 = next(g for g in groups if g.key == "tabel-1")
     assert tabel_1.total == 2 and tabel_1.cells[0].label == "totaal" and tabel_1.cells[0].figure == "1,174"
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
-from almerekg.web.report import text as report_text
+from almerekg.web.core import report_text
 
 from .conftest import DATA, get, read, rows
 

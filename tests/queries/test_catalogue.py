@@ -203,3 +203,23 @@ def test_parameter_declared_but_unused_is_an_error(tmp_path: Path) -> None:
                     "SELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
     with pytest.raises(CatalogueError, match="not used"):
         load_query(path)
+
+
+def test_the_app_reads_the_catalogue_once(tmp_path: Path) -> None:
+    """web/state.py holds the catalogue: every view asks it, and no request reads or stats queries/ again."""
+    from almerekg.engine import Engine
+    from almerekg.settings import from_values
+    from almerekg.web.state import AppState
+
+    folder = tmp_path / "queries"
+    folder.mkdir()
+    for path in sorted(QUERIES.glob("*.rq")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    settings = from_values(store=str(tmp_path / "store"), project_root=str(tmp_path))
+    state = AppState(settings=settings, engine=Engine(settings))
+    first, version = state.catalogue(), state.catalogue_version()
+    assert [q.name for q in first.queries] == [q.name for q in load_catalogue(QUERIES).queries]
+    assert [name for name, _time, _size in version] == sorted(p.name for p in QUERIES.glob("*.rq"))
+    for path in folder.glob("*.rq"):
+        path.unlink()  # read once: the app keeps what it read until it restarts
+    assert state.catalogue() is first and state.catalogue_version() == version

@@ -216,19 +216,19 @@ def test_every_saved_query_answers_quickly(built_store: Path) -> None:
     under a second."""
     import time
 
-    from almerekg.engine import Engine
-    from almerekg.saved_queries.catalogue import engine_executor, load_catalogue, run
+    from almerekg.engine import Engine, QueryRequest
+    from almerekg.engine.rows import select
+    from almerekg.saved_queries.catalogue import load_catalogue
     from almerekg.settings import Settings, from_values
 
     engine = Engine(from_values(store=str(built_store), query_workers=1))
     try:
         base = engine.build().info.base
-        execute = engine_executor(engine)
         for q in load_catalogue(Settings().queries_dir).queries:
             choices = [{}] + [{p.name: v} for p in q.params for v in p.values]
             for raw in choices:
                 started = time.perf_counter()
-                run(q, base, q.bind(raw), execute)
+                select(engine, QueryRequest(q.sparql(base, q.bind(raw))))
                 assert time.perf_counter() - started < 2.0, (q.name, raw)
     finally:
         engine.close()

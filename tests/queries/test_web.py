@@ -285,6 +285,18 @@ def test_validators_and_cache(site: str) -> None:
     assert get(f"{site}/queries/tabel-6.json?lang=en").headers["ETag"] == first.headers["ETag"]
 
 
+def test_a_page_is_rendered_from_kept_answers_and_not_kept_itself(site: str) -> None:
+    """The engine's cache holds answers and the downloads made from them (X-Cache says HIT or MISS); a page (HTML)
+    is rendered from the kept answers, never looked up in or stored to that cache, and revalidated by its ETag."""
+    assert get(f"{site}/queries/tabel-4.json").headers["X-Cache"] in ("HIT", "MISS")
+    first = get(f"{site}/queries/tabel-4", params={"lang": "en"})
+    second = get(f"{site}/queries/tabel-4", params={"lang": "en"})
+    assert first.status_code == second.status_code == 200 and first.text == second.text
+    assert "X-Cache" not in first.headers and "X-Cache" not in second.headers
+    again = get(f"{site}/queries/tabel-4", params={"lang": "en"}, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["X-Almerekg-Build"] == first.headers["X-Almerekg-Build"]
+
+
 # ---------------------------------------------------------------------------------------------------
 # Refusals
 # ---------------------------------------------------------------------------------------------------

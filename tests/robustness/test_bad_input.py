@@ -11,7 +11,7 @@ from endpoint.conftest import http
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from almerekg.saved_queries.catalogue import catalogue
+from almerekg.saved_queries.catalogue import load_catalogue
 
 from .conftest import MAX_REQUEST_BYTES, assert_clean, assert_healthy
 
@@ -277,7 +277,7 @@ _INJECTIONS = [
 
 
 def test_injection_on_every_saved_query_parameter(robust_server) -> None:  # noqa: ANN001
-    cat = catalogue(ROOT / "queries")
+    cat = load_catalogue(ROOT / "queries")
     with_params = [q for q in cat.queries if q.params]
     assert with_params, "no saved query declares parameters"
     base_counts: dict[str, int] = {}

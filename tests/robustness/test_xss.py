@@ -7,7 +7,7 @@ from pathlib import Path
 
 from endpoint.conftest import http
 
-from almerekg.saved_queries.catalogue import catalogue
+from almerekg.saved_queries.catalogue import load_catalogue
 
 from .conftest import XSS_ATTR, XSS_SCRIPT, assert_clean, assert_healthy
 
@@ -36,7 +36,7 @@ def _html(server, path: str) -> str:  # noqa: ANN001
 
 def test_every_html_view_escapes_payloads(xss_server, xss_store) -> None:  # noqa: ANN001
     firm, note = _ids(xss_store)
-    cat = catalogue(ROOT / "queries")
+    cat = load_catalogue(ROOT / "queries")
     shown = {}
     pages = [
         f"/doc/firm/{firm}", f"/doc/firm/{firm}?lang=en", f"/doc/note/{note}", f"/doc/note/{note}.html",

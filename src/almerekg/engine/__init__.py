@@ -6,6 +6,7 @@
 - `pool.py`     query processes that are killed at the timeout and replaced when they die
 - `cache.py`    answers per build, bounded in bytes (keys counted)
 - `formats.py`  the one registry of answer formats
+- `rows.py`     answers as typed rows (one Term class): the one reader of SPARQL JSON results
 - `engine.py`   Engine: prepare (check, ETag) and answer (cache, processes or a remote store, errors)
 """
 

@@ -81,10 +81,6 @@ def media_types(*kinds: str) -> tuple[str, ...]:
     return tuple(f.media_type for f in of_kind(*kinds))
 
 
-def by_extension(extension: str, offer: tuple[str, ...]) -> Format | None:
-    return next((f for f in REGISTRY if f.extension == extension and f.media_type in offer), None)
-
-
 def by_name(name: str, offer: tuple[str, ...]) -> Format | None:
     """The offered format a `?format=` value names: a short name, a media type or an alias of one."""
     key = name.strip().lower().split(";")[0].strip()

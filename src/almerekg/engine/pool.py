@@ -8,7 +8,7 @@ mid-query) and a fresh one is started in the background.
 A process may also die on its own: a query that exhausts its memory cap, an engine defect (a panic), a
 crash, or the kernel's OOM killer while it sat idle. The pool reads the last lines the process wrote to
 stderr to say which, replaces it, and checks idle processes every second so that the next query never
-meets a dead one. The engine (engine/__init__.py) keeps the text of a query that killed a process in
+meets a dead one. The engine (engine/engine.py, Quarantine) keeps the text of a query that killed a process in
 quarantine for a while, so one client cannot kill process after process with it.
 """
 

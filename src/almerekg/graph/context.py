@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from ..vocab import Iris
@@ -110,6 +110,3 @@ class Context:
         if notation:
             g.add((iri, SKOS.notation, Literal(notation)))
 
-
-def new_bnode() -> BNode:
-    return BNode()

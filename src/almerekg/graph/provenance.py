@@ -36,7 +36,7 @@ def build_provenance(ctx: Context, build_id: str) -> URIRef:
         g.add((gi, RDF.type, PROV.Entity))
         g.add((gi, PROV.wasGeneratedBy, activity))
         # Linksets and register codes come from CBS, KvK and other registers, not from the report: their graphs
-        # state their own origin (see build/linksets.py and build/registers.py), so they must not claim the report.
+        # state their own origin (see graph/linksets.py and graph/registers.py), so they must not claim the report.
         if not name.startswith(EXTERNAL_GRAPH_PREFIXES):
             g.add((gi, PROV.wasDerivedFrom, report_iri(ctx)))
         g.add((gi, DCTERMS.title, Literal(f"graaf {name}", lang="nl")))

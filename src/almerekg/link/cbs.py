@@ -2,7 +2,7 @@
 
 What is fetched is written to linksets/cbs/<table>-<region>.csv (one row per cell, each with the URL it came from
 and when) plus a .json manifest; the build turns those into RDF Data Cube observations in a graph of their own
-(build/linksets.py), on the same sector and place concepts as Tabel 1 and 2.
+(graph/linksets.py), on the same sector and place concepts as Tabel 1 and 2.
 
 Nothing about the table is assumed: dimensions, category titles and measures are read from the table's own
 metadata. The SBI section of a category is the letter CBS prints in front of its title ("A Landbouw, ...";

@@ -1,4 +1,4 @@
-"""The columns of the files the link steps write: shared by the writers (link/) and the reader (build/linksets.py).
+"""The columns of the files the link steps write: shared by the writers (link/) and the reader (graph/linksets.py).
 
 Kept free of imports so build/ can read linksets without importing the network code.
 """

@@ -1,6 +1,6 @@
 """A saved query's result laid out as the report prints the table, and written as CSV, JSON or text.
 
-The layout is declared in the query's header (see queries.py); this module only follows it:
+The layout is declared in the query's header (see catalogue.py); this module only follows it:
 
 * pivot: one result row per cell (or per entry of a list cell); row and column dimensions become the
   table's rows and columns, in the order the query gives (or the declared order variables), totals
@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..engine.rows import Rows, Term
 from ..vocab import slug
-from .catalogue import Result, SavedQuery, Value
+from .catalogue import SavedQuery
 
 # A number as the report prints it: digits, with dots between groups of three (Dutch style).
 PRINTED_NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$|^-?\d+$")
@@ -52,10 +53,6 @@ class Cell:
     relabel: bool = False  # the text names cell.iri: the page may show the label in its own language
     gloss: str | None = None  # a printed (Dutch) header's label in the page's language, shown beside it
     notes: list[str] = field(default_factory=list)  # note IRIs (filled in by the page)
-
-    @property
-    def is_list(self) -> bool:
-        return bool(self.entries)
 
     def plain(self, joiner: str | None = None) -> str:
         """The text for CSV and the terminal: list entries joined, numbers without separators."""
@@ -103,9 +100,6 @@ class Table:
     header: list[Cell]  # the column headers, the corner first when rows have headers
     rows: list[Row]
     printed_header: bool = True  # False: the report prints no header row; these are ours
-
-    def column_count(self) -> int:
-        return sum(c.span for c in self.header)
 
     def grid(self, loss_free: bool = False) -> list[list[str]]:
         """Header row and body rows as plain texts (spans expanded), the report's layout. `loss_free`: as the
@@ -161,21 +155,21 @@ def plain_number(n: int | Decimal | float) -> str:
     return str(n)
 
 
-def _v(row: dict[str, Value], var: str | None) -> Value | None:
+def _v(row: dict[str, Term], var: str | None) -> Term | None:
     return row.get(var) if var else None
 
 
-def _text(row: dict[str, Value], var: str | None) -> str:
+def _text(row: dict[str, Term], var: str | None) -> str:
     v = _v(row, var)
     return "" if v is None else v.value
 
 
-def _iri(row: dict[str, Value], var: str | None) -> str | None:
+def _iri(row: dict[str, Term], var: str | None) -> str | None:
     v = _v(row, var)
     return v.value if v is not None and v.is_iri else None
 
 
-def _order(row: dict[str, Value], var: str | None, seen: int) -> tuple:
+def _order(row: dict[str, Term], var: str | None, seen: int) -> tuple:
     v = _v(row, var)
     if v is None:
         return (1, seen)
@@ -183,7 +177,7 @@ def _order(row: dict[str, Value], var: str | None, seen: int) -> tuple:
     return (0, n if n is not None else v.value, seen)
 
 
-def layout(query: SavedQuery, result: Result, lang: str = "nl") -> Table:
+def layout(query: SavedQuery, result: Rows, lang: str = "nl") -> Table:
     kind = query.layout["kind"]
     if kind == "pivot":
         return _pivot(query.layout, result, lang)
@@ -192,7 +186,7 @@ def layout(query: SavedQuery, result: Result, lang: str = "nl") -> Table:
     return _table(query.layout, result, lang)
 
 
-def _pivot(spec: dict[str, Any], result: Result, lang: str) -> Table:
+def _pivot(spec: dict[str, Any], result: Rows, lang: str) -> Table:
     row_var, col_var = spec["row"], spec.get("column")
     rows: dict[str, dict[str, Any]] = {}
     cols: dict[str, dict[str, Any]] = {}
@@ -254,7 +248,7 @@ def _pivot(spec: dict[str, Any], result: Result, lang: str) -> Table:
     return Table("pivot", header, body, printed_header=spec.get("printed_header", True))
 
 
-def _side_by_side(spec: dict[str, Any], result: Result) -> Table:
+def _side_by_side(spec: dict[str, Any], result: Rows) -> Table:
     groups: dict[str, dict[str, Any]] = {}
     for i, r in enumerate(result.rows):
         gkey = _text(r, spec["group"])
@@ -281,7 +275,7 @@ def _side_by_side(spec: dict[str, Any], result: Result) -> Table:
     return Table("side-by-side", header, body, printed_header=spec.get("printed_header", True))
 
 
-def _table(spec: dict[str, Any], result: Result, lang: str) -> Table:
+def _table(spec: dict[str, Any], result: Rows, lang: str) -> Table:
     columns = spec["columns"]
     header = [Cell(c["header"][lang] if isinstance(c["header"], dict) else c["header"],
                    numeric=bool(c.get("numeric"))) for c in columns]
@@ -304,10 +298,10 @@ def _table(spec: dict[str, Any], result: Result, lang: str) -> Table:
     return Table("table", header, body, printed_header=spec.get("printed_header", True))
 
 
-def sort_rows(result: Result, var: str, descending: bool = False) -> Result:
+def sort_rows(result: Rows, var: str, descending: bool = False) -> Rows:
     """The result with its rows ordered by one variable: numbers as numbers, text ignoring case, rows
     without a value last in either direction. Stable, so rows that tie keep the query's order."""
-    def key(row: dict[str, Value]) -> tuple:
+    def key(row: dict[str, Term]) -> tuple:
         v = row.get(var)
         if v is None or v.value == "":
             return (0, 0, "")
@@ -319,7 +313,7 @@ def sort_rows(result: Result, var: str, descending: bool = False) -> Result:
     numbers = sorted((r for r in present if key(r)[1] == 1), key=key, reverse=descending)
     texts = sorted((r for r in present if key(r)[1] == 2), key=key, reverse=descending)
     ordered = numbers + texts if not descending else texts + numbers
-    return Result(list(result.variables), ordered + missing)
+    return Rows(list(result.variables), ordered + missing)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -375,7 +369,7 @@ def report_grid(table: Table, dialect: str = "rfc4180") -> list[list[str]]:
     return out
 
 
-def tidy_grid(result: Result, dialect: str = "rfc4180") -> list[list[str]]:
+def tidy_grid(result: Rows, dialect: str = "rfc4180") -> list[list[str]]:
     """The result rows as they come: one column per SELECT variable, IRIs in full."""
     out = [list(result.variables)]
     for row in result.rows:
@@ -392,12 +386,12 @@ def tidy_grid(result: Result, dialect: str = "rfc4180") -> list[list[str]]:
     return out
 
 
-def json_rows(result: Result) -> list[dict[str, Any]]:
+def json_rows(result: Rows) -> list[dict[str, Any]]:
     return [{var: (row[var].python() if var in row else None) for var in result.variables}
             for row in result.rows]
 
 
-def csvw_datatype(result: Result, var: str) -> str:
+def csvw_datatype(result: Rows, var: str) -> str:
     """The CSVW datatype of a column, from the values it holds (string when they disagree)."""
     kinds = set()
     for row in result.rows:
@@ -463,7 +457,7 @@ def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, A
     return columns
 
 
-def csvw_row_columns(result: Result, dialect: str, headers: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     """CSVW columns of the result rows: the variables, their datatypes from the values, a decimal comma in
     the Dutch Excel dialect, and the page's column header as a description where the page shows the column."""
     columns = []

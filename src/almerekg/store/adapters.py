@@ -75,11 +75,6 @@ class Endpoint:
         return self.base + path
 
 
-def is_store_url(store: str) -> bool:
-    scheme = store.split("://", 1)[0] if "://" in store else ""
-    return scheme.split("+")[-1] in ("http", "https")
-
-
 def endpoint_for(store: str, env: dict[str, str] | None = None) -> Endpoint:
     """The server a `--store URL` names, with the adapter and credentials for it."""
     env = dict(os.environ) if env is None else env

@@ -2,14 +2,19 @@
 
 - `http/`           plumbing every view shares: negotiation, responses and caching headers, the one error
                     handler, security headers, CORS, the access log, the replay of finished answers
+- `core/`           what every page shares: rendering and languages, the page context and the graph index,
+                    representations, citation links, the report's text, the 404 page
 - `sparql/`         /sparql: the SPARQL 1.1 Protocol, the query editor, the service description; /vendor:
                     the editor's browser code (YASGUI, installed from npm by scripts/setup.sh)
 - `saved_queries/`  /queries: the saved queries as pages and APIs, their charts, /openapi.json
 - `linkeddata/`     /id, /doc, /def: every IRI dereferenced, the ontology documented
 - `dataset/`        /dataset, /.well-known/void, /downloads: VoID + DCAT, the dumps, the validation report
-- `site/`           /, /search, /healthz: the home page, search, health; page rendering, languages, numbers
-- `report/`         /report: the report's text, where every citation leads, the quoted words marked
+- `site/`           /, /search, /healthz: the home page, search, health, the numbers filter
+- `report/`         /report: the report's text, the quoted words marked
 - `network/`        /network: the partnerships as an SVG picture beside a list
+
+The blueprints (sparql/ ... network/) import core/, http/, state.py, the engine and the layers below, never each
+other (tests/test_layers.py); core/ imports only http/ and state.py of web/.
 """
 
 from __future__ import annotations
@@ -30,12 +35,14 @@ from .state import AppState
 
 
 def create_app(settings: Settings) -> Flask:
+    from .core import errors as page_errors
+    from .core import i18n
     from .dataset import views as dataset
     from .linkeddata import views as linkeddata
     from .network import views as network
     from .report import views as report
     from .saved_queries import views as saved_queries
-    from .site import health, home, i18n, numbers
+    from .site import health, home, numbers
     from .sparql import assets, endpoint
 
     app = Flask(__name__)
@@ -48,8 +55,8 @@ def create_app(settings: Settings) -> Flask:
     app.url_map.strict_slashes = False
     engine = Engine(settings)
     app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
-    for module in (errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, home, saved_queries,
-                   report, network, numbers):
+    for module in (errors, page_errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, home,
+                   saved_queries, report, network, numbers):
         app.register_blueprint(module.bp)
     # Outermost the access log (every request, replayed or not), then slashes, then the replay of answers.
     replay = AnswerReplay(app.wsgi_app, engine, max_bytes=settings.cache_bytes // 4)

@@ -17,20 +17,21 @@ import json
 import re
 from dataclasses import dataclass
 
-from flask import Blueprint, Response, request, send_file
+from flask import Blueprint, Response, send_file
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
 from ...dumps import CONTEXT_FILE, Download, jsonld_context, load_manifest, prefixes
 from ...engine import ActiveBuild
 from ...engine import formats as registry
-from ...saved_queries import SavedQuery, catalogue, listing_order, signature
-from ..http.responses import text_error
-from ..linkeddata import representations as ldhttp
-from ..linkeddata.index import SCHEMA, GraphIndex, Term, format_date, select
-from ..linkeddata.views import context, lang_suffix
-from ..site.i18n import pick_lang
-from ..site.render import render_page
+from ...errors import AppError
+from ...saved_queries import SavedQuery, listing_order
+from ..core import representations as ldhttp
+from ..core.i18n import pick_lang
+from ..core.index import SCHEMA, GraphIndex, Term, format_date, select
+from ..core.pages import context, lang_suffix
+from ..core.render import render_page
+from ..core.respond import choose, representation
 from ..state import AppState, app_state
 
 bp = Blueprint("dataset", __name__)
@@ -114,7 +115,7 @@ def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Descript
         onto_license = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
     return Description(
         index=index, build=build, downloads=load_manifest(build.folder),
-        queries=listing_order(catalogue(s.queries_dir).queries, index.graphs),
+        queries=listing_order(state.catalogue().queries, index.graphs),
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
         license=str(s.license or onto_license or DEFAULT_LICENSE),
@@ -326,27 +327,24 @@ WELL_KNOWN_OFFER = (ldhttp.TURTLE, ldhttp.HTML, ldhttp.JSONLD, ldhttp.NTRIPLES, 
 
 def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OFFER) -> Response:
     state, build, index = context()
-    media = ldhttp.negotiate(request, forced, offer)
-    if media is None:
-        return text_error(406, "the dataset description is available as: " + ", ".join(ldhttp.OFFER))
+    media = choose(offer, "the dataset description is available as: " + ", ".join(ldhttp.OFFER), forced)
     lang = pick_lang() if media == ldhttp.HTML else ""
-    etag, not_modified = ldhttp.revalidate(
-        build, ("dataset", media, lang, signature(state.settings.queries_dir)), state.max_age)
-    if not_modified is not None:
-        return not_modified
-    d = describe(state, build, index)
     location = None if forced else "/dataset" + ldhttp.EXTENSION_OF[media]
-    if media != ldhttp.HTML:
-        return ldhttp.send(serialise(dataset_graph(d), media, index.base), media, build, etag,
-                           state.max_age, content_location=location)
-    html = render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=TITLE[lang],
-                       format_date=format_date,
-                       description=DESCRIPTION[lang],
-                       lang_suffix=lang_suffix(lang), validation=build.info.validation,
-                       graphs=sorted(index.stats.values(), key=lambda s: s.iri),
-                       classes=sorted(index.class_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-                       properties=sorted(index.property_counts.items(), key=lambda kv: (-kv[1], kv[0])))[0]
-    return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)
+
+    def make() -> bytes | str:
+        d = describe(state, build, index)
+        if media != ldhttp.HTML:
+            return serialise(dataset_graph(d), media, index.base)
+        return render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=TITLE[lang],
+                           format_date=format_date,
+                           description=DESCRIPTION[lang],
+                           lang_suffix=lang_suffix(lang), validation=build.info.validation,
+                           graphs=sorted(index.stats.values(), key=lambda s: s.iri),
+                           classes=sorted(index.class_counts.items(), key=lambda kv: (-kv[1], kv[0])),
+                           properties=sorted(index.property_counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return representation(build, ("dataset", media, lang, state.catalogue_version()), media, make,
+                          lang=lang, location=location)
 
 
 @bp.route("/dataset", methods=["GET", "HEAD"])
@@ -395,23 +393,22 @@ def validation(ext: str = "") -> Response:
     state, build, index = context()
     path = build.folder / "validation.ttl"
     if not path.is_file():
-        return text_error(404, "this build has no published validation report")
-    media = ldhttp.negotiate(request, ldhttp.EXTENSIONS.get(ext), (ldhttp.HTML, ldhttp.TURTLE))
-    if media is None:
-        return text_error(406, "the validation report is available as text/html and text/turtle")
+        raise AppError(404, "this build has no published validation report")
+    media = choose((ldhttp.HTML, ldhttp.TURTLE), "the validation report is available as text/html and text/turtle",
+                   ldhttp.EXTENSIONS.get(ext))
     lang = pick_lang() if media == ldhttp.HTML else ""
-    etag, not_modified = ldhttp.revalidate(build, ("validation", media, lang), state.max_age)
-    if not_modified is not None:
-        return not_modified
-    raw = path.read_bytes()
-    if media == ldhttp.TURTLE:
-        return ldhttp.send(raw, media, build, etag, state.max_age)
-    report = Graph()
-    report.parse(data=raw.decode("utf-8"), format="turtle")
-    conforms, rows = validation_rows(report, index)
-    html = render_page("validation.html", lang=lang, conforms=conforms, rows=rows, info=build.info,
-                       lang_suffix=lang_suffix(lang))[0]
-    return ldhttp.send(html, media, build, etag, state.max_age, lang=lang)
+
+    def make() -> bytes | str:
+        raw = path.read_bytes()
+        if media == ldhttp.TURTLE:
+            return raw
+        report = Graph()
+        report.parse(data=raw.decode("utf-8"), format="turtle")
+        conforms, rows = validation_rows(report, index)
+        return render_page("validation.html", lang=lang, conforms=conforms, rows=rows, info=build.info,
+                           lang_suffix=lang_suffix(lang))
+
+    return representation(build, ("validation", media, lang), media, make, lang=lang)
 
 
 @bp.route("/downloads/<name>", methods=["GET", "HEAD"])
@@ -421,7 +418,7 @@ def download(name: str) -> Response:
     # Only names in the manifest are served: no path from the request ever reaches the file system.
     entry = next((d for d in load_manifest(build.folder) if d.name == name), None)
     if entry is None:
-        return text_error(404, "no such download; the list is at /dataset")
+        raise AppError(404, "no such download; the list is at /dataset")
     resp = send_file(build.folder / entry.name, mimetype=entry.http_type, etag=entry.sha256, conditional=True,
                      max_age=state.max_age, last_modified=build.last_modified)
     # RFC 9530: a client can check the file it received without fetching the dataset description.
@@ -440,8 +437,8 @@ def jsonld_context_file() -> Response:
     state = app_state()
     build = state.engine.build()
     path = build.folder / CONTEXT_FILE
-    body = path.read_bytes() if path.is_file() else json.dumps(jsonld_context(build.info.base), indent=1).encode()
-    etag, not_modified = ldhttp.revalidate(build, ("context",), state.max_age)
-    if not_modified is not None:
-        return not_modified
-    return ldhttp.send(body, ldhttp.JSONLD, build, etag, state.max_age)
+
+    def make() -> bytes:
+        return path.read_bytes() if path.is_file() else json.dumps(jsonld_context(build.info.base), indent=1).encode()
+
+    return representation(build, ("context",), ldhttp.JSONLD, make)

@@ -1,4 +1,6 @@
-"""CORS for any origin: the data is public and nothing here uses cookies or credentials."""
+"""CORS for any origin: the data is public and nothing here uses cookies or credentials.
+
+(`X-Content-Type-Options: nosniff` goes on every answer from security.py, not from here.)"""
 
 from __future__ import annotations
 
@@ -16,8 +18,6 @@ EXPOSED = "ETag, Last-Modified, Content-Encoding, Retry-After, Link, X-Almerekg-
 def add_cors(resp: Response) -> Response:
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Access-Control-Expose-Headers"] = EXPOSED
-    # Error texts echo parts of the request; keep browsers from sniffing them into something else.
-    resp.headers["X-Content-Type-Options"] = "nosniff"
     if request.method == "OPTIONS":
         resp.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
         # Echoing what the preflight asks for is safe: no credentials are ever honoured.

@@ -1,8 +1,9 @@
-"""The one error handler: every failure is a short plain-text message with its status.
+"""Failures below the views, each a short plain-text message with its status.
 
-Views raise errors.AppError (the engine and the catalogue do too) and never build error responses
-by hand. A store that cannot be read is a 503. Anything unexpected is a 500 whose text is only a
-reference number; the stack trace goes to the log under that number.
+What views raise (errors.AppError) is answered by core/errors.py, in the client's representation. Here: a
+store that cannot be read is a 503, a body too large a 413, what Werkzeug refuses (405, ...) its own status,
+and anything unexpected a 500 whose text is only a reference number; the stack trace goes to the log under
+that number.
 """
 
 from __future__ import annotations
@@ -13,17 +14,11 @@ import uuid
 from flask import Blueprint, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from ...errors import AppError
 from ...store import StoreError
 from .responses import text_error
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger("almerekg.web")
-
-
-@bp.app_errorhandler(AppError)
-def app_error(exc: AppError) -> Response:
-    return text_error(exc.status, exc.message, exc.headers)
 
 
 @bp.app_errorhandler(StoreError)

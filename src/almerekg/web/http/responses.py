@@ -17,7 +17,7 @@ from ...errors import AppError
 GZIP_MIN_BYTES = 1024  # below this the gzip header and CPU cost more than they save
 VARY = "Accept, Accept-Encoding"
 
-__all__ = ["answer", "caching_headers", "etag_for", "not_modified", "send", "text_error", "revalidate"]
+__all__ = ["body_response", "caching_headers", "etag_for", "not_modified", "send", "text_error", "revalidate"]
 
 
 class LargeAnswers:
@@ -84,7 +84,7 @@ def _content_type(media_type: str) -> str:
         return f"{media_type}; charset=utf-8" if media_type.startswith("text/") else media_type
 
 
-def answer(req: Request, entry: CachedAnswer, status: int = 200) -> Response:
+def body_response(req: Request, entry: CachedAnswer, status: int = 200) -> Response:
     """The body of an answer, gzipped when the client takes it and it is worth it."""
     body = entry.body
     resp = Response(status=status, content_type=_content_type(entry.media_type))
@@ -125,7 +125,7 @@ def from_engine(result: Answer, max_age: int, vary: str = VARY, large: LargeAnsw
     that many at once, so clients that do not read cannot pile up answers in memory.
     """
     entry = result.entry or CachedAnswer(result.body, result.media_type, result.kind)
-    resp = answer(request, entry)
+    resp = body_response(request, entry)
     if large is not None and len(result.body) > large.threshold:
         if not large.take():
             raise AppError(503, f"the endpoint is sending {large.slots} large answers already; try again shortly",
@@ -154,7 +154,7 @@ def send(body: bytes | str, media: str, build: ActiveBuild, etag: str | None, ma
          vary: str = VARY, headers: dict[str, str] | None = None) -> Response:
     """A representation made here (a page, a description) with validators and the build it shows."""
     data = body.encode("utf-8") if isinstance(body, str) else body
-    resp = answer(request, CachedAnswer(data, media), status=status)
+    resp = body_response(request, CachedAnswer(data, media), status=status)
     caching_headers(resp, etag if status == 200 else None, build.last_modified, max_age, vary)
     resp.headers["X-Almerekg-Build"] = build.info.build_id
     for key, value in (headers or {}).items():

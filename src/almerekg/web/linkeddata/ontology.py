@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ...dumps import prefixes
-from .index import GraphIndex
+from ..core.index import GraphIndex
 
 QB = "http://purl.org/linked-data/cube#"
 DCTERMS = "http://purl.org/dc/terms/"

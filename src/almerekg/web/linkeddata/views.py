@@ -13,31 +13,29 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, redirect, request
-from werkzeug.exceptions import NotFound
+from flask import Blueprint, Response, redirect, request
 
 from ...engine import ActiveBuild
-from ...saved_queries import catalogue
-from ..http.responses import text_error
-from ..site.i18n import pick_lang
-from ..site.render import render_page
-from ..state import AppState, app_state
-from . import answers, ontology
-from . import representations as ldhttp
-from .index import (
+from ..core import representations as ldhttp
+from ..core.errors import NoSuchThing
+from ..core.i18n import pick_lang
+from ..core.index import (
     ORG_ORGANIZATION,
     RDF_TYPE,
     GraphIndex,
-    IndexHolder,
     ReportPart,
     Term,
     construct,
     diagram_edges,
     iri_ref,
-    resource_path,
     select,
     term_name,
 )
+from ..core.pages import context, lang_suffix, resolve
+from ..core.render import render_page
+from ..core.respond import choose, representation
+from ..state import AppState
+from . import about, ontology
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -45,58 +43,14 @@ MAX_INCOMING = 500  # incoming links shown on a page; the RDF and SPARQL have th
 MAX_MEMBERS = 1000  # things of a class listed on its /def page
 
 
-def holder() -> IndexHolder:
-    """The per-build index, kept on the app (not in a module global: one app, one index)."""
-    # setdefault is atomic: two first requests at once still share one holder (and one load).
-    return current_app.extensions.setdefault("almerekg.ld", IndexHolder())
-
-
-def context() -> tuple[AppState, ActiveBuild, GraphIndex]:
-    """State, build and index for this request; raises errors.AppError (503) when unavailable."""
-    state = app_state()
-    build = state.engine.build()
-    return state, build, holder().get(state, build)
-
-
-def lang_suffix(lang: str) -> str:
-    """`?lang=xx` for links to pages: every link names the language, so a followed link keeps it."""
-    return f"?lang={lang}" if lang in ("nl", "en") else ""
-
-
 # -------------------------------------------------------------------------------------------------
 # /id -> 303 -> /doc
 # -------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Resolved:
-    """A thing of the build being served, named by an /id or /doc path."""
-
-    ref: str  # {type}/{ref}
-    iri: str
-    extension: str | None  # the media type an extension in the path asked for (.ttl, .jsonld, ...)
-    state: AppState
-    build: ActiveBuild
-    index: GraphIndex
-
-
-def resolve(path: str) -> Resolved | Response:
-    """The thing a path names, or the answer to give when it names none (404) or the data are unreadable (503)."""
-    bare, extension = ldhttp.split_extension(path)
-    ref = resource_path(bare)
-    if ref is None:
-        return not_found(path)
-    state, build, index = context()
-    if index.id_prefix + ref not in index.known:
-        return not_found(path)
-    return Resolved(ref, index.id_prefix + ref, extension, state, build, index)
-
-
 @bp.route("/id/<path:path>", methods=["GET", "HEAD"])
 def identifier(path: str) -> Response:
     thing = resolve(path)
-    if isinstance(thing, Response):
-        return thing
     # A thing is not a document: 303 See Other to the document about it (httpRange-14), which then
     # negotiates the format. The extension, if given, is carried over.
     target = "/doc/" + thing.ref + (ldhttp.EXTENSION_OF[thing.extension] if thing.extension else "")
@@ -203,24 +157,19 @@ def rdf_body(state: AppState, build: ActiveBuild, index: GraphIndex, query: str,
 @bp.route("/doc/<path:path>", methods=["GET", "HEAD"])
 def document(path: str) -> Response:
     thing = resolve(path)
-    if isinstance(thing, Response):
-        return thing
     ref, iri, forced, state, build, index = (thing.ref, thing.iri, thing.extension, thing.state, thing.build,
                                              thing.index)
-    media = ldhttp.negotiate(request, forced)
-    if media is None:
-        return text_error(406, "this description is available as: " + ", ".join(ldhttp.OFFER))
+    media = choose(ldhttp.OFFER, "this description is available as: " + ", ".join(ldhttp.OFFER), forced)
     lang = pick_lang() if media == ldhttp.HTML else ""
     show_all = media == ldhttp.HTML and request.args.get("all") == "1"
-    etag, not_modified = ldhttp.revalidate(build, ("doc", ref, media, lang, show_all), state.max_age)
-    if not_modified is not None:
-        return not_modified
     location = None if forced else "/doc/" + ref + ldhttp.EXTENSION_OF[media]
-    if media != ldhttp.HTML:
-        body = rdf_body(state, build, index, describe_query(iri), media, ("describe", iri))
-        return ldhttp.send(body, media, build, etag, state.max_age, content_location=location)
-    html = doc_page(state, build, index, iri, ref, lang, show_all)
-    return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)
+
+    def make() -> bytes | str:
+        if media != ldhttp.HTML:
+            return rdf_body(state, build, index, describe_query(iri), media, ("describe", iri))
+        return doc_page(state, build, index, iri, ref, lang, show_all)
+
+    return representation(build, ("doc", ref, media, lang, show_all), media, make, lang=lang, location=location)
 
 
 def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, ref: str, lang: str,
@@ -234,7 +183,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     # Provenance statements are shown in their own box, not among the thing's properties.
     own = [(iri, r["p"].value, r["o"], r["g"].value) for r in out_rows if r["g"].value != prov]
     # Table cells that have this thing as a row or column are shown as figures, grouped by table.
-    cells = {o.iri for group in answers.cells_about(index, iri).values() for o in group}
+    cells = {o.iri for group in about.cells_about(index, iri).values() for o in group}
     incoming = [(r["s"].value, r["p"].value, Term("uri", r["s"].value), r["g"].value)
                 for r in in_rows[:MAX_INCOMING] if r["s"].value not in cells]
     types = [t for t in index.types.get(iri, [])]
@@ -250,7 +199,7 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
     for g in incoming_groups:
         g.total = len(g.statements)
         if not show_all:
-            g.statements = g.statements[:answers.CAP]
+            g.statements = g.statements[:about.CAP]
     return render_page(
         "doc.html", lang=lang, index=index, iri=iri, title=title, other_labels=other_labels,
         types=[describe_value(index, Term("uri", t), lang) for t in types],
@@ -259,8 +208,8 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
         max_incoming=MAX_INCOMING, parts=parts, rows=index.rows.get(iri, []), formats=formats,
         sparql_link=sparql_link, graph_stats=graph_stats, graph_part=graph_part,
         lang_suffix=lang_suffix(lang), answer=thing_answers(state, build, index, iri, lang, show_all),
-        show_all=show_all, all_href=_all_href(ref, lang), cap=answers.CAP,
-    )[0]
+        show_all=show_all, all_href=_all_href(ref, lang), cap=about.CAP,
+    )
 
 
 def _all_href(ref: str, lang: str) -> str:
@@ -270,7 +219,7 @@ def _all_href(ref: str, lang: str) -> str:
 def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]:
     """Data set or report part -> the saved query page that shows it as the report prints it."""
     out: dict[str, str] = {}
-    for q in catalogue(state.settings.queries_dir).queries:
+    for q in state.catalogue().queries:
         href = f"/queries/{q.name}" + lang_suffix(lang)
         if q.dataset:
             out.setdefault(index.id_prefix + "dataset/" + q.dataset, href)
@@ -281,19 +230,19 @@ def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]
 
 def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str,
                   show_all: bool) -> dict:
-    """What the page answers for this kind of thing (see answers.py); empty lists where nothing applies."""
+    """What the page answers for this kind of thing (see about.py); empty lists where nothing applies."""
     types = index.types.get(iri, [])
     queries = query_pages(state, index, lang)
     organisation = ORG_ORGANIZATION in types
-    relations = answers.relations(state, build, index, iri, lang) if organisation else []
+    relations = about.relations(state, build, index, iri, lang) if organisation else []
     obs = index.observations.get(iri)
-    figures = answers.figure_tables(index, iri, lang, queries)
+    figures = about.figure_tables(index, iri, lang, queries)
     shown = {d for t in figures for d in t.datasets}
     return {
         "figures": figures,
-        "cells": answers.cell_groups(index, iri, lang, queries, show_all, shown),
-        "facts": answers.facts(state, build, index, iri, lang) if organisation else [],
-        "establishment": answers.establishment(state, build, index, iri, lang)
+        "cells": about.cell_groups(index, iri, lang, queries, show_all, shown),
+        "facts": about.facts(state, build, index, iri, lang) if organisation else [],
+        "establishment": about.establishment(state, build, index, iri, lang)
         if index.def_prefix + "Firm" in types else [],
         "networks": [r for r in relations if r.network],
         "relations": [r for r in relations if not r.network],
@@ -306,28 +255,6 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         "cbs_missing": index.def_prefix + "Sector" in types
         and not any("/id/graph/linkset-cbs-" in g for g in index.graphs),
     }
-
-
-@bp.app_errorhandler(NotFound)
-def unknown_address(_exc: NotFound) -> Response:
-    """An address no route knows gets the same 404 as a thing the dataset does not hold."""
-    return not_found(request.path.lstrip("/"))
-
-
-def not_found(path: str) -> Response:
-    """404; a page with a search box for browsers, a line of text for programs.
-
-    Text comes first among equals: a client that states no preference (`*/*`, curl) gets the line, a browser
-    (which asks for text/html by name) the page."""
-    media = ldhttp.negotiate(request, None, ("text/plain", ldhttp.HTML))
-    message = "no such thing in this dataset"
-    if media == ldhttp.HTML:
-        body, status, headers = render_page("notfound.html", status=404, path=path)
-        resp = Response(body, status=status, content_type="text/html; charset=utf-8")
-        resp.headers.update(headers)
-        resp.headers["Cache-Control"] = "no-store"
-        return resp
-    return text_error(404, f"{message}: /{path}" if len(path) < 300 else message)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -355,7 +282,7 @@ def ontology_page(ext: str = "") -> Response:
 def term_page(name: str) -> Response:
     bare, forced = ldhttp.split_extension(name)
     if term_name(bare) is None:
-        return not_found("def/" + name)
+        raise NoSuchThing("def/" + name)
     return _def(bare, forced)
 
 
@@ -364,33 +291,29 @@ def _def(name: str | None, forced: str | None) -> Response:
     iri = None if name is None else index.def_prefix + name
     lang = pick_lang()
     if iri is not None and ontology.term_doc(index, iri, lang) is None:
-        return not_found("def/" + name)
-    media = ldhttp.negotiate(request, forced)
-    if media is None:
-        return text_error(406, "the ontology is available as: " + ", ".join(ldhttp.OFFER))
+        raise NoSuchThing("def/" + name)
+    media = choose(ldhttp.OFFER, "the ontology is available as: " + ", ".join(ldhttp.OFFER), forced)
     if media != ldhttp.HTML:
         lang = ""
     path = "/def" + ("" if name is None else "/" + name)
-    etag, not_modified = ldhttp.revalidate(build, ("def", path, media, lang), state.max_age)
-    if not_modified is not None:
-        return not_modified
     location = None if forced else path + ldhttp.EXTENSION_OF[media]
-    if media != ldhttp.HTML:
-        body = _ontology_rdf(state, build, index, iri, media)
-        return ldhttp.send(body, media, build, etag, state.max_age, content_location=location)
-    if iri is None:
-        classes, properties = ontology.ontology_terms(index, lang)
-        html = render_page(
-            "def.html", lang=lang, index=index, header=ontology.ontology_header(index), classes=classes,
-            properties=properties, vocabularies=ontology.reused_vocabularies(index),
-            code_lists=ontology.code_lists(index, lang),
-            diagram=ontology.diagram_svg(index, diagram_edges(state, build, index), lang),
-            lang_suffix=lang_suffix(lang),
-        )[0]
-    else:
+
+    def make() -> bytes | str:
+        if media != ldhttp.HTML:
+            return _ontology_rdf(state, build, index, iri, media)
+        if iri is None:
+            classes, properties = ontology.ontology_terms(index, lang)
+            return render_page(
+                "def.html", lang=lang, index=index, header=ontology.ontology_header(index), classes=classes,
+                properties=properties, vocabularies=ontology.reused_vocabularies(index),
+                code_lists=ontology.code_lists(index, lang),
+                diagram=ontology.diagram_svg(index, diagram_edges(state, build, index), lang),
+                lang_suffix=lang_suffix(lang),
+            )
         members = sorted(((index.display(i, lang), index.link(i, lang))
                           for i, types in index.types.items() if iri in types), key=lambda m: m[0].casefold())
-        html = render_page("def_term.html", lang=lang, index=index, term=ontology.term_doc(index, iri, lang),
+        return render_page("def_term.html", lang=lang, index=index, term=ontology.term_doc(index, iri, lang),
                            members=members[:MAX_MEMBERS], more_members=len(members) > MAX_MEMBERS,
-                           lang_suffix=lang_suffix(lang))[0]
-    return ldhttp.send(html, media, build, etag, state.max_age, content_location=location, lang=lang)
+                           lang_suffix=lang_suffix(lang))
+
+    return representation(build, ("def", path, media, lang), media, make, lang=lang, location=location)

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response
 
-from ..linkeddata import representations as ldhttp
-from ..linkeddata.index import ORG_ORGANIZATION, GraphIndex
-from ..linkeddata.phrases import relation_parts
-from ..linkeddata.views import context, lang_suffix, not_found, resolve
-from ..site.i18n import pick_lang
-from ..site.render import render_page
+from ..core import representations as ldhttp
+from ..core.errors import NoSuchThing
+from ..core.i18n import pick_lang
+from ..core.index import ORG_ORGANIZATION, GraphIndex
+from ..core.pages import context, lang_suffix, resolve
+from ..core.phrases import relation_parts
+from ..core.render import render_page
+from ..core.respond import representation
 from . import layout
 
 bp = Blueprint("network", __name__)
@@ -103,31 +105,24 @@ def _page(index: GraphIndex, lang: str, focus: str | None) -> str:
     picture = layout.svg(trees, title, desc, "net") if trees else None
     return render_page("network.html", lang=lang, index=index, title=title, picture=picture, groups=groups,
                        count=count, focus=focus, focus_href=index.link(focus, lang) if focus else None,
-                       lang_suffix=lang_suffix(lang))[0]
+                       lang_suffix=lang_suffix(lang))
 
 
 @bp.route("/network", methods=["GET", "HEAD"])
 def whole() -> Response:
-    state, build, index = context()
+    _state, build, index = context()
     lang = pick_lang()
-    etag, not_modified = ldhttp.revalidate(build, ("network", lang), state.max_age)
-    if not_modified is not None:
-        return not_modified
-    return ldhttp.send(_page(index, lang, None), ldhttp.HTML, build, etag, state.max_age, lang=lang)
+    return representation(build, ("network", lang), ldhttp.HTML, lambda: _page(index, lang, None), lang=lang)
 
 
 @bp.route("/network/<path:path>", methods=["GET", "HEAD"])
 def around(path: str) -> Response:
     thing = resolve(path)
-    if isinstance(thing, Response):
-        return thing
-    index, build, state = thing.index, thing.build, thing.state
+    index, build = thing.index, thing.build
     types = index.types.get(thing.iri, [])
     involved = any(thing.iri in (who, partner) for _r, _k, who, partner, _s in index.relationships)
     if ORG_ORGANIZATION not in types or not involved or thing.extension:
-        return not_found("network/" + path)
+        raise NoSuchThing("network/" + path)
     lang = pick_lang()
-    etag, not_modified = ldhttp.revalidate(build, ("network", thing.ref, lang), state.max_age)
-    if not_modified is not None:
-        return not_modified
-    return ldhttp.send(_page(index, lang, thing.iri), ldhttp.HTML, build, etag, state.max_age, lang=lang)
+    return representation(build, ("network", thing.ref, lang), ldhttp.HTML, lambda: _page(index, lang, thing.iri),
+                          lang=lang)

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, request
 
 from ...errors import AppError
-from ...saved_queries import catalogue
 from ...settings import Settings
-from ..linkeddata import representations as ldhttp
-from ..linkeddata.views import context, lang_suffix
-from ..site.i18n import pick_lang
-from ..site.render import render_page
-from . import text as report_text
-from .links import MAX_MARK
+from ..core import report_text
+from ..core import representations as ldhttp
+from ..core.citations import MAX_MARK
+from ..core.i18n import pick_lang
+from ..core.index import GraphIndex
+from ..core.pages import context, lang_suffix
+from ..core.render import render_page
+from ..core.respond import representation
+from ..state import AppState
 
 bp = Blueprint("report", __name__)
 
@@ -71,9 +73,12 @@ def report() -> Response:
     words = request.args.get("mark", "")[:MAX_MARK]
     at = request.args.get("at", "")
     at_line = int(at) if at.isdigit() and len(at) < 7 else None
-    etag, not_modified = ldhttp.revalidate(build, ("report", lang, part, words, at_line), state.max_age)
-    if not_modified is not None:
-        return not_modified
+    return representation(build, ("report", lang, part, words, at_line), ldhttp.HTML,
+                          lambda: _report_page(state, index, lang, part, words, at_line), lang=lang)
+
+
+def _report_page(state: AppState, index: GraphIndex, lang: str, part: str, words: str, at_line: int | None
+                 ) -> str:
     doc = report_of(state.settings)
     target = doc.line_of(words, part or None) if words else None
     if words and at_line is not None and 0 < at_line <= len(doc.lines) and \
@@ -83,14 +88,13 @@ def report() -> Response:
     where = doc.part_at(target) if target else cited
     heading = doc.heading_at(target) if target else None
     tables = {}
-    for q in catalogue(state.settings.queries_dir).queries:
+    for q in state.catalogue().queries:
         for pid in q.source.parts:
             tables.setdefault(pid, []).append(q)
-    html = render_page(
+    return render_page(
         "report.html", lang=lang, index=index, doc=doc, blocks=_layout(doc, words, target), words=words,
         anchor_at={b.line: b.anchor for b in doc.blocks}, target=target, cited=cited, where=where,
         heading=heading, tables=tables,
         part_href=lambda pid: index.link(index.id_prefix + "report-part/" + pid, lang),
         lang_suffix=lang_suffix(lang),
-    )[0]
-    return ldhttp.send(html, ldhttp.HTML, build, etag, state.max_age, lang=lang)
+    )

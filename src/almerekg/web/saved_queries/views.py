@@ -12,7 +12,7 @@
 Rows are paged (?page, ?per_page) with Link headers; whether a next page exists is known by asking
 the store for one row more than the page holds. Every answer names its build (X-Almerekg-Build and
 a `build` field) and is cached per build, like /sparql's answers. Parameter values are checked and
-bound by the catalogue (queries.py): a value that is not allowed is a 400 before any SPARQL exists.
+bound by the catalogue (saved_queries/catalogue.py): a value that is not allowed is a 400 before any SPARQL exists.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from flask import Blueprint, Response, request
 
 from ...engine import ActiveBuild, QueryRequest
 from ...engine.cache import CachedAnswer
+from ...engine.rows import Rows
+from ...engine.rows import select as rows_of
 from ...errors import AppError
 from ...saved_queries import (
     RESERVED,
@@ -35,18 +37,13 @@ from ...saved_queries import (
     Binding,
     Catalogue,
     ParamError,
-    Result,
     SavedQuery,
-    catalogue,
     describe_query,
-    engine_executor,
     exact_labels,
     labels_query,
     listing_order,
     notes_query,
-    parse_results,
     pick_labels,
-    run,
 )
 from ...saved_queries.tables import (
     DIALECTS,
@@ -63,11 +60,12 @@ from ...saved_queries.tables import (
     write_csv,
 )
 from ...vocab import link_for
-from ..http.responses import answer, caching_headers, etag_for, not_modified
-from ..linkeddata.phrases import format_number
-from ..report.links import cite_href
-from ..site.i18n import pick_lang
-from ..site.render import render_page
+from ..core.citations import cite_href
+from ..core.i18n import pick_lang
+from ..core.phrases import format_number
+from ..core.render import render_page
+from ..core.respond import page, representation
+from ..http.responses import VARY
 from ..state import AppState, app_state
 from . import charts, param_errors
 from .openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
@@ -85,11 +83,16 @@ PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _catalogue() -> Catalogue:
-    return catalogue(app_state().settings.queries_dir)
+    return app_state().catalogue()
 
 
-def _executor(state: AppState, build: ActiveBuild) -> Callable[[str], bytes]:
-    return engine_executor(state.engine)
+def _rows(state: AppState, text: str) -> Rows:
+    """The typed rows of a SELECT, through the engine: the same checks, limits and cache as /sparql."""
+    return rows_of(state.engine, QueryRequest(text))
+
+
+def _run(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Rows:
+    return _rows(state, query.sparql(build.info.base, binding))
 
 
 def _graph(state: AppState, build: ActiveBuild, text: str) -> bytes:
@@ -132,25 +135,27 @@ def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
 
 def _respond(state: AppState, build: ActiveBuild, key: tuple, media: str,
              produce: Callable[[], bytes], headers: dict[str, str] | None = None) -> Response:
-    """Answer from the per-build cache (or produce and keep), with validators and the build id."""
-    key = (build.info.build_id, "saved-query", *key)
-    etag = etag_for(key)
-    if not_modified(request, etag, build.last_modified):
-        resp = Response(status=304)
-    else:
-        entry = state.engine.cache.get(key)
-        cache = "HIT"
+    """A download made from the query's answer (CSV, JSON, CSVW, Turtle), through the one response path; the
+    file itself is kept in the answer cache per build (X-Cache says whether it came from there)."""
+    key = ("saved-query", *key)
+    cache = {}
+
+    def make() -> bytes:
+        entry = state.engine.cache.get((build.info.build_id, *key))
+        cache["X-Cache"] = "HIT" if entry is not None else "MISS"
         if entry is None:
-            cache = "MISS"
             entry = CachedAnswer(produce(), media)
-            state.engine.cache.put(key, entry)
-        resp = answer(request, entry)
-        resp.headers["X-Cache"] = cache
-    caching_headers(resp, etag, build.last_modified, state.max_age)
-    resp.headers["X-Almerekg-Build"] = build.info.build_id
-    for k, v in (headers or {}).items():
-        resp.headers[k] = v
+            state.engine.cache.put((build.info.build_id, *key), entry)
+        return entry.body
+
+    # The build goes with a 304 too: a client that pages through a table learns when the data changed.
+    resp = representation(build, key, media, make, headers={**(headers or {}), **_build_header(build)}, vary=VARY)
+    resp.headers.update(cache)
     return resp
+
+
+def _build_header(build: ActiveBuild) -> dict[str, str]:
+    return {"X-Almerekg-Build": build.info.build_id}
 
 
 def _url(path: str, **changes: Any) -> str:
@@ -182,9 +187,8 @@ def index() -> Response:
     except AppError:
         graphs = {}  # without a build nothing is linked either
     chapters = [(key, titles, listing_order(members, graphs)) for key, titles, members in cat.by_chapter()]
-    body, status, headers = render_page("queries_index.html", lang=lang, chapters=chapters,
-                                        lang_suffix=_lang_suffix(lang))
-    resp = Response(body, status=status, headers=headers, mimetype="text/html")
+    resp = page("queries_index.html", lang=lang, cache_control=None, chapters=chapters,
+                lang_suffix=_lang_suffix(lang))
     try:
         resp.headers["X-Almerekg-Build"] = app_state().engine.build().info.build_id
     except AppError:
@@ -253,22 +257,22 @@ def _sort(query: SavedQuery) -> tuple[str | None, bool]:
     return var, bool(desc)
 
 
-def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Result:
+def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Rows:
     """Every row of the answer, in the order asked for (the engine keeps the answer per build)."""
-    result = run(query, build.info.base, binding, _executor(state, build))
+    result = _run(state, build, query, binding)
     var, descending = _sort(query)
     return sort_rows(result, var, descending) if var else result
 
 
 def _paged(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding
-           ) -> tuple[Result, bool, int, int, int]:
+           ) -> tuple[Rows, bool, int, int, int]:
     """One page of rows, whether another follows, the page, its size and how many rows there are in all."""
     page = _int_arg("page", 1, 1, 10**6)
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     result = _whole(state, build, query, binding)
     start = (page - 1) * per_page
     total = len(result.rows)
-    return Result(result.variables, result.rows[start:start + per_page]), start + per_page < total, page, per_page, \
+    return Rows(result.variables, result.rows[start:start + per_page]), start + per_page < total, page, per_page, \
         total
 
 
@@ -297,7 +301,7 @@ def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindin
     describedby = f'<{state.settings.site_url}{meta}>; rel="describedby"; type="application/csvm+json"'
     media = "text/csv; header=present"
     if shape == "report":
-        result = run(query, build.info.base, binding, _executor(state, build))
+        result = _run(state, build, query, binding)
 
         def produce_report() -> bytes:
             return write_csv(report_grid(layout(query, result, "nl"), dialect), dialect)
@@ -349,7 +353,7 @@ def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
     }
     if shape == "report":
         def produce_report() -> bytes:
-            result = run(query, build.info.base, binding, _executor(state, build))
+            result = _run(state, build, query, binding)
             table = layout(query, result, "nl")
             doc.update({"layout": table.kind, "printed_header": table.printed_header,
                         "header": table.grid()[0], "columns": table.column_names(), "rows": table.json_grid()})
@@ -385,7 +389,7 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
     base = build.info.base.rstrip("/")
 
     def produce() -> bytes:
-        result = run(query, build.info.base, binding, _executor(state, build))
+        result = _run(state, build, query, binding)
         url = f"{query.name}.csv" + _param_query(binding, layout="report" if shape == "report" else None,
                                                   dialect=dialect if dialect != "rfc4180" else None)
         if shape == "report":
@@ -416,7 +420,7 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
 
 def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     def produce() -> bytes:
-        result = run(query, build.info.base, binding, _executor(state, build))
+        result = _run(state, build, query, binding)
         iris = result.iris() + query.anchors(build.info.base)
         return _graph(state, build, describe_query(build.info.base, iris))
 
@@ -450,12 +454,12 @@ def display(cell: Cell, lang: str) -> str:
     return text
 
 
-def _notes(state: AppState, build: ActiveBuild, query: SavedQuery, result: Result, lang: str
+def _notes(state: AppState, build: ActiveBuild, query: SavedQuery, result: Rows, lang: str
            ) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     base = build.info.base
     anchors = query.anchors(base) + result.iris()
     parts = [f"{base.rstrip('/')}/id/report-part/{p}" for p in query.source.parts]
-    rows = parse_results(_executor(state, build)(notes_query(base, anchors, parts, lang))).rows
+    rows = _rows(state, notes_query(base, anchors, parts, lang)).rows
     notes: dict[str, dict[str, Any]] = {}
     by_target: dict[str, list[str]] = {}
     for r in rows:
@@ -512,7 +516,7 @@ def _relabel(state: AppState, build: ActiveBuild, table: Table, lang: str) -> No
         return
     if not cells:
         return
-    rows = parse_results(_executor(state, build)(labels_query(build.info.base, {c.iri for c in cells})))
+    rows = _rows(state, labels_query(build.info.base, {c.iri for c in cells}))
     exact, best = exact_labels(rows, lang), pick_labels(rows, lang)
     for c in cells:
         if table.kind != "table":
@@ -530,7 +534,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
     base = build.info.base
     sort = _sort(query)
 
-    def produce() -> bytes:
+    def produce() -> str:
         result = _whole(state, build, query, binding)
         table = layout(query, result, lang)
         notes, by_target = _notes(state, build, query, result, lang)
@@ -547,7 +551,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
                                      for r in result.rows if label in r and value in r], title, lang)
         sparql = query.sparql(base, binding)
         qs = _param_query(binding)
-        body, _status, _headers = render_page(
+        return render_page(
             "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
             rows_count=len(result.rows), sparql=sparql,
             editor_href="/sparql?" + urlencode({"query": sparql, "lang": lang}),
@@ -560,12 +564,10 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
             sort_links=_sort_links(query, binding, lang, sort) if table.kind == "table" else None,
             cbs=_cbs_state(state, build, query),
         )
-        return body.encode("utf-8")
 
-    key = (query.name, binding.key, "html", lang, sort)
-    resp = _respond(state, build, key, "text/html", produce, {"Content-Language": lang})
-    resp.headers["Vary"] = "Accept, Accept-Encoding, Accept-Language"
-    return resp
+    # A page is rendered from the answer the engine keeps; the page itself is not kept.
+    return representation(build, ("saved-query", query.name, binding.key, "html", lang, sort), "text/html",
+                          produce, lang=lang, headers=_build_header(build))
 
 
 def _href(query: SavedQuery, values: list[tuple[str, str]], lang: str, sort: tuple[str | None, bool] = (None, False)
@@ -606,7 +608,7 @@ def _facets(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
         if p.facet is None:
             continue
         others = _explicit(binding, p.name)
-        rows = run(query, base, query.bind(dict(others)), _executor(state, build)).rows
+        rows = _rows(state, query.sparql(base, query.bind(dict(others)))).rows
         found = [row[p.facet] for row in rows if p.facet in row]
         if p.type == "integer":
             numbers = sorted({int(v.number() or 0) for v in found if v.number() is not None})
@@ -683,8 +685,5 @@ def _bad_params(query: SavedQuery, exc: ParamError) -> Response:
     except ParamError:
         binding = query.bind({})
     params = param_errors.mark_form(_form(query, binding, lang), found, refused)
-    body, _status, headers = render_page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
-                                         problems=found, params=params, lang_suffix=_lang_suffix(lang))
-    resp = Response(body, status=400, headers=headers, mimetype="text/html")
-    resp.headers["Cache-Control"] = "no-store"
-    return resp
+    return page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
+                problems=found, params=params, lang_suffix=_lang_suffix(lang))

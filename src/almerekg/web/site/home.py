@@ -11,13 +11,15 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
 
-from ...saved_queries import catalogue, signature
-from ..linkeddata import representations as ldhttp
-from ..linkeddata.index import ORG_ORGANIZATION, QB_OBSERVATION, SCHEMA, GraphIndex, format_date
-from ..linkeddata.views import context, lang_suffix
+from ...engine import ActiveBuild
+from ..core import representations as ldhttp
+from ..core.i18n import pick_lang
+from ..core.index import ORG_ORGANIZATION, QB_OBSERVATION, SCHEMA, GraphIndex, format_date
+from ..core.pages import context, lang_suffix
+from ..core.render import render_page
+from ..core.respond import page, representation
+from ..state import AppState
 from . import search as search_index
-from .i18n import pick_lang
-from .render import render_page
 
 bp = Blueprint("pages", __name__)
 
@@ -66,10 +68,11 @@ def names(index: GraphIndex, prop: str, lang: str) -> list[tuple[str, str]]:
 def home() -> Response:
     state, build, index = context()
     lang = pick_lang()
-    etag, not_modified = ldhttp.revalidate(
-        build, ("home", lang, signature(state.settings.queries_dir)), state.max_age)
-    if not_modified is not None:
-        return not_modified
+    return representation(build, ("home", lang, state.catalogue_version()), ldhttp.HTML,
+                          lambda: _home_page(state, build, index, lang), lang=lang)
+
+
+def _home_page(state: AppState, build: ActiveBuild, index: GraphIndex, lang: str) -> str:
     dct = "http://purl.org/dc/terms/"
     report = {
         "title": next((t.value for t in index.report.get(dct + "title", [])), "Groei door samenwerking in Almere"),
@@ -80,13 +83,12 @@ def home() -> Response:
         "commissioners": names(index, index.def_prefix + "commissionedBy", lang),
         "cooperation": names(index, index.def_prefix + "inCooperationWith", lang),
     }
-    html = render_page(
+    return render_page(
         "home.html", lang=lang, index=index, report=report, counts=counts(index), info=build.info,
-        queries=search_index.ordered_queries(catalogue(state.settings.queries_dir), index),
+        queries=search_index.ordered_queries(state.catalogue(), index),
         lang_suffix=lang_suffix(lang),
         graphs=len(index.stats),
-    )[0]
-    return ldhttp.send(html, ldhttp.HTML, build, etag, state.max_age, lang=lang)
+    )
 
 
 @bp.route("/search", methods=["GET", "HEAD"])
@@ -104,16 +106,12 @@ def search() -> Response:
     else:
         hits, counts = [], {}
     suggestions = [] if hits else [(q.title[lang], f"/queries/{q.name}{lang_suffix(lang)}")
-                                   for q in search_index.ordered_queries(catalogue(state.settings.queries_dir), index)]
-    body, status, headers = render_page(
+                                   for q in search_index.ordered_queries(state.catalogue(), index)]
+    # Cheap to compute and personal to the query: no shared caching.
+    return page(
         "search.html", lang=lang, index=index, q=text, kind=kind, hits=hits, counts=counts,
         total=sum(counts.values()) if text.strip() else len(hits), kinds=search_index.KINDS,
         plurals=search_index.KIND_PLURALS, suggestions=suggestions, max_hits=search_index.MAX_HITS,
         kind_href=lambda k: "/search?" + urlencode([("q", text), ("kind", k), ("lang", lang)]),
         lang_suffix=lang_suffix(lang),
     )
-    resp = Response(body, status=status, content_type="text/html; charset=utf-8")
-    resp.headers.update(headers)
-    # Cheap to compute and personal to the query: no shared caching.
-    resp.headers["Cache-Control"] = "no-store"
-    return resp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..linkeddata.phrases import format_number
+from ..core.phrases import format_number
 
 bp = Blueprint("numbers", __name__)
 

@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 from flask import current_app
 
 from ...engine import ActiveBuild
-from ...saved_queries import Catalogue, catalogue, listing_order, signature
-from ..linkeddata.index import GraphIndex, fold, select
-from ..report import text as report_text
+from ...saved_queries import Catalogue, listing_order
+from ..core import report_text
+from ..core.index import GraphIndex, fold, select
 from ..state import AppState
 
 # What a hit is, in the order kinds rank among equally good matches, with the reader's words for them.
@@ -289,7 +289,7 @@ class SearchHolder:
         self._lock = threading.Lock()
 
     def get(self, state: AppState, build: ActiveBuild, index: GraphIndex) -> SearchIndex:
-        key = (build.info.build_id, signature(state.settings.queries_dir))
+        key = (build.info.build_id, state.catalogue_version())
         with self._lock:
             if self._key != key or self._index is None:
                 self._index = _make(state, build, index)
@@ -302,7 +302,7 @@ def _make(state: AppState, build: ActiveBuild, index: GraphIndex) -> SearchIndex
         report = report_text.load(state.settings.data_dir)
     except (OSError, ValueError):
         report = None  # an installation without the report's text still searches everything else
-    docs = _tables(catalogue(state.settings.queries_dir), index) + _pages() + _things(index)
+    docs = _tables(state.catalogue(), index) + _pages() + _things(index)
     docs += _notes(state, build, index)
     if report is not None:
         docs += _passages(report)

@@ -15,20 +15,20 @@ link to the query. Its requests go to this same /sparql with an Accept header th
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from flask import Response
 
 from ...dumps import prefixes
 from ...engine import Answer, QueryRequest, formats
+from ...engine.rows import Term, decode
 from ...errors import AppError
-from ...saved_queries import catalogue
 from ...vocab import link_for
+from ..core.i18n import pick_lang
+from ..core.pages import context
+from ..core.respond import page as send_page
 from ..http import negotiation
 from ..http.security import SCRIPT_PAGE_CSP
-from ..site.i18n import pick_lang
-from ..site.render import render_page
 from ..state import app_state
 from . import assets, protocol, service_description
 
@@ -56,7 +56,7 @@ def _download_formats(kind: str) -> list[tuple[str, str, str]]:
 def examples(base: str, lang: str) -> list[dict[str, str]]:
     """The saved queries, each as a link that opens it in the editor (with its default parameters)."""
     out = []
-    for q in catalogue(app_state().settings.queries_dir).queries:
+    for q in app_state().catalogue().queries:
         text = q.sparql(base, q.bind({}))
         out.append({"title": q.title[lang], "query": text,
                     "href": "/sparql?" + urlencode({"query": text, "lang": lang})})
@@ -65,8 +65,6 @@ def examples(base: str, lang: str) -> list[dict[str, str]]:
 
 def vocabulary(base: str) -> dict[str, list[str]]:
     """The properties and classes the graph uses, for the editor's completion (none when no build)."""
-    from ..linkeddata.views import context
-
     try:
         _state, _build, index = context()
     except AppError:
@@ -110,16 +108,14 @@ def page(query: str | None = None, status: int = 200, error: str | None = None,
     if assets.available():
         editor = {"version": assets.version(),
                   "config": editor_config(base, lang, query_text, query is not None, example_list)}
-    body, _status, headers = render_page(
-        "sparql.html", status, lang=lang,
+    resp = send_page(
+        "sparql.html", status=status, lang=lang,
         query_text=query_text, ran=query is not None,
         error=error, result=result, downloads=links, endpoint=state.settings.endpoint_iri,
         info=info, graphs=sorted(info.graphs.items()) if info else [],
         limits=service_description.limits_text(state.settings), union_note=service_description.UNION_NOTE,
         max_rows=state.settings.editor_rows, examples=example_list, editor=editor,
     )
-    resp = Response(body, status=status, mimetype="text/html", headers=headers)
-    resp.headers["Cache-Control"] = "no-store"
     if editor is not None:
         resp.headers["Content-Security-Policy"] = SCRIPT_PAGE_CSP
     return resp
@@ -141,24 +137,22 @@ def run(req: protocol.ProtocolRequest) -> Response:
 def _result(answer: Answer) -> dict:
     if answer.kind == "graph":
         return {"kind": "graph", "turtle": answer.body.decode("utf-8")}
-    doc = json.loads(answer.body)
-    if "boolean" in doc:
-        return {"kind": "boolean", "value": doc["boolean"]}
-    names = doc["head"]["vars"]
+    found = decode(answer.body)
+    if found.boolean is not None:
+        return {"kind": "boolean", "value": found.boolean}
     base = answer.build.info.base
-    rows = [[_cell(b.get(n), base) for n in names] for b in doc["results"]["bindings"]]
-    return {"kind": "solutions", "vars": names, "rows": rows, "total": len(rows), "more": answer.truncated}
+    rows = [[_cell(row.get(n), base) for n in found.variables] for row in found.rows]
+    return {"kind": "solutions", "vars": found.variables, "rows": rows, "total": len(rows),
+            "more": answer.truncated}
 
 
-def _cell(term: dict | None, base: str) -> dict:
+def _cell(term: Term | None, base: str) -> dict:
     if term is None:
         return {"text": ""}
-    value = term["value"]
-    if term["type"] == "uri":
-        href = link_for(value, base)
+    if term.is_iri:
+        href = link_for(term.value, base)
         if href is not None and href.startswith("/"):
             href += "?lang=" + pick_lang()  # our own pages, in the page's language
-        return {"text": value, "href": href}
-    extra = f"@{term['xml:lang']}" if "xml:lang" in term else ""
-    return {"text": value, "extra": extra}
+        return {"text": term.value, "href": href}
+    return {"text": term.value, "extra": f"@{term.lang}" if term.lang else ""}
 

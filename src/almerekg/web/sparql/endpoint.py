@@ -12,12 +12,13 @@ import hashlib
 
 from flask import Blueprint, Response, request
 
-from ...engine import QueryRequest, etag_for, formats
+from ...engine import QueryRequest, formats
 from ...engine.engine import READ_ONLY, not_acceptable
 from ...engine.guard import hints
 from ...errors import AppError
+from ..core.respond import representation
 from ..http import negotiation
-from ..http.responses import caching_headers, from_engine, not_modified, send
+from ..http.responses import VARY, caching_headers, from_engine, not_modified
 from ..state import app_state
 from . import editor, protocol, service_description
 
@@ -87,19 +88,13 @@ def _service_description(req: protocol.ProtocolRequest) -> Response:
     if media is None:
         raise AppError(406, "the service description is available as: " + formats.describe(offer))
     build = _try_build()
-    info = build.info if build is not None else None
-    key = (info.build_id if info else "", "service-description", state.settings.endpoint_iri, media)
-    etag = etag_for(key)
-    if build is not None and not_modified(request, etag, build.last_modified):
-        resp = Response(status=304)
-        caching_headers(resp, etag, build.last_modified, state.max_age)
-        return resp
-    body = service_description.render(media, state.settings, info)
-    if build is None:
-        resp = Response(body, content_type=formats.get(media).content_type())
+    if build is None:  # described without a build (no ETag: the next answer may have one)
+        resp = Response(service_description.render(media, state.settings, None),
+                        content_type=formats.get(media).content_type())
         caching_headers(resp, None, None, state.max_age)
         return resp
-    return send(body, media, build, etag, state.max_age)
+    return representation(build, ("service-description", state.settings.endpoint_iri, media), media,
+                          lambda: service_description.render(media, state.settings, build.info), vary=VARY)
 
 
 def _try_build():  # noqa: ANN202 - ActiveBuild | None

@@ -13,23 +13,23 @@ IRI; text a user types (search) never goes into SPARQL at all.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Graph
 
 from ...dumps import prefixes
 from ...engine import ActiveBuild, QueryRequest
+from ...engine.rows import Term
+from ...engine.rows import select as rows_of
 from ...vocab import link_for
-from ..report.links import cite_href
 from ..state import AppState
+from .citations import cite_href
 from .phrases import format_number, relation_phrase
 
-SPARQL_JSON = "application/sparql-results+json"
 INTERNAL_MAX_BYTES = 1024 * 1024 * 1024
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -50,23 +50,6 @@ SEARCH_ONLY = (SKOS + "altLabel", SKOS + "hiddenLabel", SCHEMA + "alternateName"
 # /id/{type}/{ref}: lower-case slugs, exactly what vocab.Iris.id mints; nothing else is ours.
 _ID_PATH = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)+$")
 _TERM = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-
-
-@dataclass(frozen=True)
-class Term:
-    kind: str  # uri | literal | bnode
-    value: str
-    lang: str = ""
-    datatype: str = ""
-
-    @property
-    def is_iri(self) -> bool:
-        return self.kind == "uri"
-
-    @classmethod
-    def from_json(cls, raw: dict) -> Term:
-        return cls(raw["type"] if raw["type"] != "typed-literal" else "literal", raw["value"],
-                   raw.get("xml:lang", ""), raw.get("datatype", ""))
 
 
 PART_LABEL_RANK = {"nl": 0, "": 1}
@@ -157,25 +140,21 @@ def fold(text: str) -> str:
 
 def select(state: AppState, build: ActiveBuild, query: str, cache_key: tuple | None = None
            ) -> list[dict[str, Term]]:
-    """Rows of a SELECT, run by the worker pool; cached per build when a key is given."""
-    body = _run(state, build, query, SPARQL_JSON, results=True, cache_key=cache_key)
-    data = json.loads(body)
-    return [{k: Term.from_json(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+    """Rows of a SELECT as typed terms (engine/rows.py); cached per build when a key is given."""
+    return rows_of(state.engine, _request(state, build, query, cache_key)).rows
 
 
 def construct(state: AppState, build: ActiveBuild, query: str, media_type: str,
               cache_key: tuple | None = None) -> bytes:
     """A CONSTRUCT answer serialised by the worker in the given RDF media type."""
-    return _run(state, build, query, media_type, results=False, cache_key=cache_key)
+    request = replace(_request(state, build, query, cache_key), results_type=None, graph_type=media_type)
+    return state.engine.query(request).body
 
 
-def _run(state: AppState, build: ActiveBuild, query: str, media: str, results: bool,
-         cache_key: tuple | None) -> bytes:
-    """Through the engine, like every query (its failures raise errors.AppError)."""
-    request = QueryRequest(
+def _request(state: AppState, build: ActiveBuild, query: str, cache_key: tuple | None) -> QueryRequest:
+    """One of the pages' own queries, through the engine like every query (its failures raise errors.AppError)."""
+    return QueryRequest(
         query,
-        results_type=media if results else None,
-        graph_type=None if results else media,
         union_default=False,
         # The result limit protects the server from what users ask; these are our own queries, whose
         # answers are bounded by the graph itself, so a deployment's small limit must not break pages.
@@ -183,7 +162,6 @@ def _run(state: AppState, build: ActiveBuild, query: str, media: str, results: b
         prefixes=tuple(prefixes(build.info.base).items()),
         cache=cache_key is not None,
     )
-    return state.engine.query(request).body
 
 
 def iri_ref(iri: str) -> str:

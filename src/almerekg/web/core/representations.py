@@ -1,4 +1,4 @@
-"""How a description of a thing is offered: HTML for people, RDF for programs, one ETag per build.
+"""How a description of a thing is offered: HTML for people, RDF for programs (sent by core/respond.py).
 
 An extension in the path wins (/doc/x.ttl), then ?format=, then Accept with its q-values
 (http/negotiation.py). Formats, their extensions and labels come from the one registry (engine/formats.py).
@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-from flask import Request, Response, request
+from flask import Request
 
 from ...dumps import jsonld_document
-from ...engine import ActiveBuild
 from ...engine import formats as registry
-from ..http import negotiation, responses
+from ..http import negotiation
 
 HTML = "text/html"
 TURTLE = "text/turtle"
@@ -54,20 +53,5 @@ def to_jsonld(ntriples: bytes, base: str) -> bytes:
     return json.dumps(jsonld_document(quads, base), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def revalidate(build: ActiveBuild, key: tuple, max_age: int) -> tuple[str, Response | None]:
-    """The ETag for a representation, and a 304 answer when the client already has it."""
-    return responses.revalidate(build, key, max_age, VARY)
-
-
-def send(body: bytes | str, media: str, build: ActiveBuild, etag: str, max_age: int, status: int = 200,
-         content_location: str | None = None, lang: str | None = None) -> Response:
-    headers = {}
-    if content_location:
-        headers["Content-Location"] = content_location
-    if lang:
-        headers["Content-Language"] = lang
-    return responses.send(body, media, build, etag, max_age, status, VARY, headers)
-
-
 __all__ = ["EXTENSIONS", "EXTENSION_OF", "FORMAT_NAMES", "HTML", "JSONLD", "NTRIPLES", "OFFER", "RDFXML", "TURTLE",
-           "negotiate", "request", "revalidate", "send", "split_extension", "to_jsonld"]
+           "negotiate", "split_extension", "to_jsonld"]

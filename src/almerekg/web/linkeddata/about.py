@@ -4,7 +4,7 @@ networks; and the long lists of table cells grouped by table, labelled and cappe
 
 Everything comes from the build being served: table cells from the index (GraphIndex.observations), facts and
 relationships from one query each (the thing's IRI is one the build minted, see index.resource_path). The
-phrasing is phrases.py's; the quotes are the report's.
+phrasing is core/phrases.py's; the quotes are the report's.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ...engine import ActiveBuild
+from ..core.index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
+from ..core.phrases import fact_sentence, relation_parts
 from ..state import AppState
-from .index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
-from .phrases import fact_sentence, relation_parts
 
 CAP = 12  # cells, facts or links shown per group before "show all"
 

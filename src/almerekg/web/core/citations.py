@@ -14,6 +14,6 @@ def cite_href(part: str | None, quote: str | None, lang: str) -> str:
         args.append(("part", part))
     if quote:
         args.append(("mark", quote[:MAX_MARK]))
-    args.append(("lang", lang))  # every link names the page's language (site/i18n.py)
+    args.append(("lang", lang))  # every link names the page's language (core/i18n.py)
     fragment = "#mark" if quote else ("#" + part if part else "")
     return "/report?" + urlencode(args) + fragment

@@ -1,7 +1,7 @@
 """Rendering an HTML page with what every page shows: language, chrome words, the build it shows.
 
 Every page gets `u(path)`, which writes a link to a page of this site in the page's language (`?lang=`),
-and the language switch, which remembers the choice (site/i18n.py) and comes back to the same page.
+and the language switch, which remembers the choice (core/i18n.py) and comes back to the same page.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .i18n import LANGS, pick_lang, with_lang, words
 
 
 def page_context(lang: str | None = None) -> dict:
-    lang = lang if lang in LANGS else pick_lang()
+    lang = page_lang(lang)
     other = "en" if lang == "nl" else "nl"
     here = request.path + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
     state = current_app.extensions.get("almerekg")
@@ -30,10 +30,14 @@ def page_context(lang: str | None = None) -> dict:
             "u": lambda path: with_lang(path, lang)}
 
 
-def render_page(template: str, status: int = 200, lang: str | None = None, **context):
-    """Render a template extending base.html; Content-Language and Vary follow the chosen language."""
+def page_lang(lang: str | None = None) -> str:
+    """The language a page is made in: the one given, else the reader's (core/i18n.py)."""
+    return lang if lang in LANGS else pick_lang()
+
+
+def render_page(template: str, lang: str | None = None, **context: object) -> str:
+    """A template extending base.html, in the page's language. The headers that go with it (Content-Language,
+    Vary, validators) are set by the one response path, core/respond.py."""
     ctx = page_context(lang)
     ctx.update(context)
-    body = render_template(template, **ctx)
-    headers = {"Content-Language": ctx["lang"], "Vary": "Accept-Language"}
-    return body, status, headers
+    return render_template(template, **ctx)
