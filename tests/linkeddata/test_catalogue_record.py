@@ -7,6 +7,8 @@ In-process (Flask's test client): what is tested is the description, not the HTT
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from pathlib import Path
 
 import pyshacl
@@ -75,7 +77,7 @@ def _results(data: rdflib.Graph, level: str) -> list[tuple[str, str, str, str]]:
 def test_third_party_shapes_are_the_recorded_copies() -> None:
     sums = dict(reversed(line.split("  ", 1)) for line in (THIRD_PARTY / "SHA256SUMS").read_text().splitlines())
     stored = sorted(str(p.relative_to(THIRD_PARTY)) for p in THIRD_PARTY.glob("*/*.ttl"))
-    assert sorted(sums) == stored and len(stored) == 7
+    assert sorted(sums) == stored and len(stored) == 8
     for name, digest in sums.items():
         assert hashlib.sha256((THIRD_PARTY / name).read_bytes()).hexdigest() == digest, name
 
@@ -214,3 +216,73 @@ def test_the_service_description_and_void_point_at_each_other(built_store: Path,
     assert (default, rdflib.RDFS.seeAlso, rdflib.URIRef(BASE + "/dataset#dataset")) in sd
     assert configured.value(rdflib.URIRef(BASE + "/dataset#dataset"), VOID.sparqlEndpoint) == \
         rdflib.URIRef(BASE + "/sparql")
+
+
+# --- schema.org, as a search engine reads the page -------------------------------------------------------------
+
+SCHEMA = rdflib.Namespace("https://schema.org/")
+LITERAL_RANGES = {str: ("Text", "URL", "Date", "DateTime", "Number", "Integer"), bool: ("Boolean",)}
+
+
+@pytest.fixture(scope="module")
+def schema_vocabulary() -> rdflib.Graph:
+    return rdflib.Graph().parse(THIRD_PARTY / "schema.org-30.0" / "schemaorg-current-https.ttl")
+
+
+def _ancestors(vocab: rdflib.Graph, cls: rdflib.URIRef) -> set[rdflib.URIRef]:
+    return set(vocab.transitive_objects(cls, rdflib.RDFS.subClassOf))
+
+
+def _misuses(vocab: rdflib.Graph, node: dict) -> list[str]:
+    """Every type, property and value of a JSON-LD node (and the nodes inside it) that schema.org does not allow."""
+    kind = SCHEMA[node["@type"]]
+    if (kind, RDF.type, rdflib.RDFS.Class) not in vocab:
+        return [f"unknown type {node['@type']}"]
+    found = []
+    for key, values in node.items():
+        if key.startswith("@"):
+            continue
+        prop = SCHEMA[key]
+        if (prop, RDF.type, RDF.Property) not in vocab:
+            found.append(f"unknown property {key}")
+            continue
+        if not set(vocab.objects(prop, SCHEMA.domainIncludes)) & _ancestors(vocab, kind):
+            found.append(f"{key} is not a property of {node['@type']}")
+        ranges = set(vocab.objects(prop, SCHEMA.rangeIncludes))
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, dict):
+                if not ranges & _ancestors(vocab, SCHEMA[value["@type"]]):
+                    found.append(f"{key} does not take a {value['@type']}")
+                found += _misuses(vocab, value)
+            elif not ranges & {SCHEMA[r] for r in LITERAL_RANGES[type(value)]}:
+                found.append(f"{key} does not take the text {value!r}")
+    return found
+
+
+def _page_jsonld(built_store: Path, path: str) -> dict:
+    app = create_app(from_values(store=str(built_store)))
+    html = app.test_client().get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+    blocks = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', html, re.S)
+    assert len(blocks) == 1
+    return json.loads(blocks[0])
+
+
+def test_the_dataset_page_carries_schema_org_dataset_markup(built_store: Path, configured: rdflib.Graph,
+                                                            schema_vocabulary: rdflib.Graph) -> None:
+    doc = _page_jsonld(built_store, "/dataset?lang=en")
+    assert doc["@context"] == "https://schema.org/" and doc["@type"] == "Dataset"
+    assert doc["name"] == "Groei door samenwerking in Almere (2011) — as linked data"
+    assert doc["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
+    assert [c["name"] for c in doc["creator"]] == ["Inge van Bussel MSc", "Dr. Jan Peter van den Toren"]
+    assert sorted(d["contentUrl"] for d in doc["distribution"]) == sorted(
+        str(u) for u in configured.objects(rdflib.URIRef(BASE + "/dataset#dataset"), VOID.dataDump))
+    assert doc["spatialCoverage"] == [{"@type": "Place", "@id": BASE + "/id/place/almere", "name": "Almere"}]
+    assert doc["temporalCoverage"] == "2007/2011-01"
+    assert _misuses(schema_vocabulary, doc) == []
+
+
+def test_the_schema_org_check_can_fail(schema_vocabulary: rdflib.Graph) -> None:
+    assert _misuses(schema_vocabulary, {"@type": "Dataset", "distribution": {"@type": "Person", "name": "x"},
+                                        "colour": "red", "isAccessibleForFree": "yes"}) == [
+        "distribution does not take a Person", "unknown property colour",
+        "isAccessibleForFree does not take the text 'yes'"]

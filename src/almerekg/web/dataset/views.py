@@ -33,6 +33,7 @@ from ..site.i18n import pick_lang
 from ..site.render import render_page
 from ..state import AppState, app_state
 from . import dcat as profile
+from . import schema_org
 
 bp = Blueprint("dataset", __name__)
 
@@ -409,7 +410,9 @@ def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OF
     if media != ldhttp.HTML:
         return ldhttp.send(serialise(dataset_graph(d), media, index.base), media, build, etag,
                            state.max_age, content_location=location)
+    structured = schema_org.script_tag(schema_org.dataset_jsonld(dataset_graph(d), URIRef(d.dataset_iri), lang))
     html = render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=TITLE[lang],
+                       structured=structured,
                        format_date=format_date,
                        description=DESCRIPTION[lang],
                        lang_suffix=lang_suffix(lang), validation=build.info.validation,
