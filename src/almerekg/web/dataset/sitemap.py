@@ -1,0 +1,83 @@
+"""/robots.txt and /sitemap.xml: how a crawler finds every page a person can read.
+
+Why: a search engine (and Google Dataset Search) indexes what it can reach; the thing pages are reached only by
+following links through tables and search. The sitemap lists them all (home, the report, the network, the
+ontology, the dataset description, every saved query and every thing's /doc page) from the build being served,
+as absolute URLs under the configured public address (sitemaps.org protocol 0.9). robots.txt names the sitemap
+and keeps crawlers out of what has no end (the SPARQL endpoint's query space and search answers).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response
+
+from ...errors import AppError
+from ...saved_queries import catalogue
+from ..linkeddata.views import context
+
+bp = Blueprint("sitemap", __name__)
+
+# The sitemaps.org limit per file; above it the protocol asks for a sitemap index.
+MAX_URLS = 50_000
+PAGES = ("/", "/report", "/network", "/def", "/dataset", "/queries")
+
+
+def page_paths() -> list[str]:
+    """Every page a person can read, as a path on this site: the fixed pages, the saved queries, the things."""
+    state, _build, index = context()
+    queries = [f"/queries/{q.name}" for q in catalogue(state.settings.queries_dir).queries]
+    things = sorted({href for iri in index.known if (href := index.href(iri)) and href.startswith("/doc/")})
+    return [*PAGES, *queries, *things]
+
+
+def _urlset(site: str, paths: list[str], modified: str) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{escape(site + p)}</loc><lastmod>{modified}</lastmod></url>" for p in paths]
+    return "\n".join([*lines, "</urlset>"]) + "\n"
+
+
+def _sitemap_index(site: str, parts: int, modified: str) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<sitemap><loc>{escape(site)}/sitemap-{n}.xml</loc><lastmod>{modified}</lastmod></sitemap>"
+              for n in range(1, parts + 1)]
+    return "\n".join([*lines, "</sitemapindex>"]) + "\n"
+
+
+def _xml(text: str, max_age: int) -> Response:
+    resp = Response(text, mimetype="application/xml")
+    resp.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return resp
+
+
+@bp.route("/sitemap.xml", methods=["GET", "HEAD"])
+def sitemap() -> Response:
+    """One sitemap while the pages fit in one file, else a sitemap index of numbered files."""
+    state, build, _index = context()
+    paths, modified = page_paths(), build.info.created[:10]
+    if len(paths) <= MAX_URLS:
+        return _xml(_urlset(state.settings.site_url, paths, modified), state.max_age)
+    parts = -(-len(paths) // MAX_URLS)
+    return _xml(_sitemap_index(state.settings.site_url, parts, modified), state.max_age)
+
+
+@bp.route("/sitemap-<int:part>.xml", methods=["GET", "HEAD"])
+def sitemap_part(part: int) -> Response:
+    state, build, _index = context()
+    chunk = page_paths()[(part - 1) * MAX_URLS:part * MAX_URLS] if part >= 1 else []
+    if not chunk:
+        raise AppError(404, "no such sitemap part; the list is at /sitemap.xml")
+    return _xml(_urlset(state.settings.site_url, chunk, build.info.created[:10]), state.max_age)
+
+
+@bp.route("/robots.txt", methods=["GET", "HEAD"])
+def robots() -> Response:
+    site = context()[0].settings.site_url
+    text = ("User-agent: *\n"
+            "Disallow: /sparql?\n"
+            "Disallow: /search\n"
+            f"Sitemap: {site}/sitemap.xml\n")
+    return Response(text, mimetype="text/plain")
