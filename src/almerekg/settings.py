@@ -120,6 +120,11 @@ class Settings:
     contact_email: str = _setting("", "the contact point's e-mail address in /dataset (dcat:contactPoint)",
                                   flag="--contact-email", env="ALMEREKG_CONTACT_EMAIL", commands=(SERVE,),
                                   metavar="ADDRESS")
+    contact_phone: str = _setting("", "the contact point's phone number in /dataset (vcard:hasTelephone)",
+                                  flag="--contact-phone", env="ALMEREKG_CONTACT_PHONE", commands=(SERVE,),
+                                  metavar="NUMBER")
+    contact_url: str = _setting("", "the contact point's web form in /dataset (vcard:hasURL)",
+                                flag="--contact-url", env="ALMEREKG_CONTACT_URL", commands=(SERVE,), metavar="URL")
     license: str = _setting("", "the dataset's licence IRI in /dataset (default: the ontology's, else CC0 1.0)",
                             flag="--license", env="ALMEREKG_LICENSE", commands=(SERVE,), metavar="IRI")
     # -- not settings a user gives: where the checkout keeps things ------------------------------------------

@@ -37,6 +37,7 @@ from .state import AppState
 def create_app(settings: Settings) -> Flask:
     from .core import errors as page_errors
     from .core import i18n
+    from .dataset import sitemap
     from .dataset import views as dataset
     from .linkeddata import views as linkeddata
     from .network import views as network
@@ -55,8 +56,8 @@ def create_app(settings: Settings) -> Flask:
     app.url_map.strict_slashes = False
     engine = Engine(settings)
     app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
-    for module in (errors, page_errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, home,
-                   saved_queries, report, network, numbers):
+    for module in (errors, page_errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, sitemap,
+                   home, saved_queries, report, network, numbers):
         app.register_blueprint(module.bp)
     # Outermost the access log (every request, replayed or not), then slashes, then the replay of answers.
     replay = AnswerReplay(app.wsgi_app, engine, max_bytes=settings.cache_bytes // 4)

@@ -24,6 +24,7 @@ import os
 import sys
 
 from ..settings import Settings, to_environment
+from .dataset.dcat import missing_for_harvest
 
 log = logging.getLogger("almerekg.serve")
 
@@ -81,6 +82,9 @@ def serve(settings: Settings) -> int:
     from granian.server import Server
 
     configure_logging()
+    missing = missing_for_harvest(settings)
+    if missing:
+        log.warning("/dataset is not yet a record data.overheid.nl harvests: give %s", ", ".join(missing))
     os.environ.update(to_environment(settings))
     log.info("listening on %s/sparql (processes=%d, threads=%d, query workers per process=%d, timeout=%gs)",
              settings.site_url, settings.processes, settings.threads, settings.pool_size, settings.query_timeout)

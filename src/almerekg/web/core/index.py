@@ -184,6 +184,8 @@ class GraphIndex:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     types: dict[str, list[str]] = field(default_factory=dict)
     known: set[str] = field(default_factory=set)
+    # VoID class partitions: the entities (typed IRIs under /id/) of each class; class_counts counts every subject.
+    class_entities: dict[str, int] = field(default_factory=dict)
     parts: dict[str, ReportPart] = field(default_factory=dict)
     graph_parts: dict[str, str] = field(default_factory=dict)
     derived: dict[str, list[str]] = field(default_factory=dict)
@@ -432,14 +434,21 @@ def _load(state: AppState, build: ActiveBuild) -> GraphIndex:
         index.stats[row["g"].value] = GraphStats(
             iri=row["g"].value, triples=int(row["triples"].value), subjects=int(row["subjects"].value),
             properties=int(row["properties"].value), objects=int(row["objects"].value))
-    for row in select(state, build, """
-        SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?s) AS ?entities)
-        WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g"""):
+    # VoID's entities, at every level one definition: the distinct IRIs under {base}/id/ that have a type.
+    entity = f'isIRI(?s) && STRSTARTS(STR(?s), "{q["base"]}/id/")'
+    for row in select(state, build, f"""
+        SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?e) AS ?entities)
+        WHERE {{ GRAPH ?g {{ ?s a ?c }} BIND(IF({entity}, ?s, ?unbound) AS ?e) }} GROUP BY ?g"""):
         st = index.stats.setdefault(row["g"].value, GraphStats(iri=row["g"].value))
         st.classes, st.entities = int(row["classes"].value), int(row["entities"].value)
     for row in select(state, build, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"):
         index.class_counts[row["c"].value] = int(row["n"].value)
-    for row in select(state, build, "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"):
+    for row in select(state, build, f"""
+        SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a ?c }} FILTER({entity}) }} GROUP BY ?c"""):
+        index.class_entities[row["c"].value] = int(row["n"].value)
+    # Triples, at every level: distinct (a triple stored in two graphs is one triple of the union).
+    for row in select(state, build, """
+        SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?p"""):
         index.property_counts[row["p"].value] = int(row["n"].value)
     rows = select(state, build, """
         SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)

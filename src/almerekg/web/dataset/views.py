@@ -33,21 +33,21 @@ from ..core.pages import context, lang_suffix
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState, app_state
+from . import dcat as profile
+from . import schema_org
 
 bp = Blueprint("dataset", __name__)
 
 VOID = Namespace("http://rdfs.org/ns/void#")
-SPDX = Namespace("http://spdx.org/rdf/terms#")
-VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = profile.SPDX
+VCARD = profile.VCARD
 # Code-list IRIs below were checked against public DCAT-AP(-NL) tooling (e.g. the City of Amsterdam's
 # DCAT-to-DONL harvester lists owms/terms/Economie; NKOD's dcat extractor lists the EU file types
 # RDF_N_QUADS, RDF_TRIG, RDF_TURTLE, JSON_LD), not typed from memory.
 EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-EU_ACCESS = "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
+EU_ACCESS = profile.ACCESS_PUBLIC
 IANA = "https://www.iana.org/assignments/media-types/"
-# The DONL theme taxonomy (the DCAT-AP-NL value list for dcat:theme).
-DONL_THEME_ECONOMY = "http://standaarden.overheid.nl/owms/terms/Economie"
 DEFAULT_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 TITLE = {"nl": "Groei door samenwerking in Almere (2011) — als gelinkte data",
@@ -70,6 +70,23 @@ KEYWORDS = ("Almere", "samenwerking", "bedrijven", "netwerken", "clusters", "Noo
 # -------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Linkset:
+    """One kind of outgoing link: a predicate to the things of one target dataset, and how many links."""
+
+    predicate: str
+    target: str
+    triples: int
+
+
+# Datasets outside this one that the graph links to, by the IRI space of their things.
+LINK_TARGETS = {
+    "http://www.wikidata.org/entity/": ("wikidata", "Wikidata", "https://www.wikidata.org/"),
+    "http://ec.europa.eu/eurostat/ramon/rdfdata/nace_r2/": (
+        "nace-r2", "NACE Rev. 2 (Eurostat RAMON)", "http://ec.europa.eu/eurostat/ramon/rdfdata/nace_r2/"),
+}
+
+
 @dataclass
 class Description:
     """Everything both the HTML page and the RDF say, gathered once."""
@@ -81,8 +98,11 @@ class Description:
     publisher_name: str
     publisher_iri: str | None
     contact: str | None
+    phone: str
+    contact_url: str
     license: str
     temporal: tuple[str, str]
+    linksets: list[Linkset]
 
     @property
     def base(self) -> str:
@@ -118,9 +138,29 @@ def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Descript
         queries=listing_order(state.catalogue().queries, index.graphs),
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
+        phone=s.contact_phone, contact_url=s.contact_url,
         license=str(s.license or onto_license or DEFAULT_LICENSE),
         temporal=_temporal(index, state, build),
+        linksets=_linksets(index, state, build),
     )
+
+
+def _linksets(index: GraphIndex, state: AppState, build: ActiveBuild) -> list[Linkset]:
+    """Links to the datasets of LINK_TARGETS, and to each register's codes (CBS, ISO 3166, NACE), counted."""
+    values = " ".join(f'("{ns}" <{index.base}/dataset#{key}>)' for ns, (key, _, _) in LINK_TARGETS.items())
+    outside = select(state, build, f"""
+        SELECT ?p ?target (COUNT(*) AS ?n) WHERE {{
+          {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+             FILTER(isIRI(?o) && STRSTARTS(STR(?s), "{index.id_prefix}")) }} }}
+          VALUES (?space ?target) {{ {values} }}
+          FILTER(STRSTARTS(STR(?o), ?space)) }} GROUP BY ?p ?target""", cache_key=("linksets", "outside"))
+    registers = select(state, build, f"""
+        SELECT ?target (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?c ?target WHERE {{
+          GRAPH ?g {{ ?s <{index.def_prefix}registerCode> ?c }} GRAPH ?h {{ ?c <{index.def_prefix}inRegister> ?target }}
+        }} }} GROUP BY ?target""", cache_key=("linksets", "registers"))
+    found = [Linkset(r["p"].value, r["target"].value, int(r["n"].value)) for r in outside]
+    found += [Linkset(index.def_prefix + "registerCode", r["target"].value, int(r["n"].value)) for r in registers]
+    return sorted(found, key=lambda ls: (ls.target, ls.predicate))
 
 
 def _year_literal(value: str) -> Literal:
@@ -155,7 +195,7 @@ def dataset_graph(d: Description) -> Graph:
     g.add((ds, DCTERMS.accessRights, URIRef(EU_ACCESS)))
     for code in ("NLD", "ENG"):
         g.add((ds, DCTERMS.language, URIRef(EU_LANGUAGE + code)))
-    g.add((ds, DCAT.theme, URIRef(DONL_THEME_ECONOMY)))
+    g.add((ds, DCAT.theme, URIRef(profile.THEME_ECONOMY)))
     for word in KEYWORDS:
         g.add((ds, DCAT.keyword, Literal(word, lang="nl")))
     g.add((ds, DCTERMS.modified, Literal(info.created, datatype=XSD.dateTime)))
@@ -168,15 +208,12 @@ def dataset_graph(d: Description) -> Graph:
     g.add((publisher, FOAF.name, Literal(d.publisher_name)))
     contact = URIRef(base + "/dataset#contact")
     g.add((ds, DCAT.contactPoint, contact))
-    g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, Literal(d.publisher_name)))
-    if d.contact:
-        g.add((contact, VCARD.hasEmail, URIRef("mailto:" + d.contact)))
+    profile.contact_point(g, contact, d.publisher_name, d.contact or "", d.phone, d.contact_url)
 
-    # The source: the report, described enough to be recognised without following the link.
+    # The source: the report, described enough to be recognised without following the link. It is a publication,
+    # not a dcat:Dataset, so it is what the dataset was derived from (PROV), not its dct:source (DCAT-AP's range).
     if index.report_iri:
         report = URIRef(index.report_iri)
-        g.add((ds, DCTERMS.source, report))
         g.add((ds, PROV.wasDerivedFrom, report))
         g.add((report, RDF.type, URIRef(SCHEMA + "Report")))
         for prop in (DCTERMS.title, URIRef(SCHEMA + "alternativeHeadline"), DCTERMS.issued):
@@ -186,6 +223,10 @@ def dataset_graph(d: Description) -> Graph:
             for t in d.report_value(str(prop)):
                 g.add((report, prop, URIRef(t.value)))
                 g.add((URIRef(t.value), RDFS.label, Literal(index.display(t.value))))
+        # The dataset's creators are the report's: its authors and publisher as its title page names them.
+        for t in d.report_value(str(DCTERMS.creator)):
+            g.add((ds, DCTERMS.creator, URIRef(t.value)))
+            g.add((URIRef(t.value), FOAF.name, Literal(index.display(t.value))))
 
     first, last = d.temporal
     if first or last:
@@ -197,6 +238,7 @@ def dataset_graph(d: Description) -> Graph:
         if last:
             g.add((period, DCAT.endDate, _year_literal(last)))
     almere = index.id_prefix + "place/almere"
+    g.add((ds, DCTERMS.spatial, URIRef(profile.COUNTRY_NETHERLANDS)))
     if almere in index.known:
         g.add((ds, DCTERMS.spatial, URIRef(almere)))
         g.add((URIRef(almere), RDF.type, DCTERMS.Location))
@@ -208,7 +250,7 @@ def dataset_graph(d: Description) -> Graph:
     for prefix, ns in prefixes(base).items():
         if prefix != "ak" and any(p.startswith(ns) for p in (*index.property_counts, *index.class_counts)):
             g.add((ds, VOID.vocabulary, URIRef(ns)))
-    g.add((ds, VOID.triples, Literal(info.triples, datatype=XSD.integer)))
+    g.add((ds, VOID.triples, Literal(index.distinct_triples, datatype=XSD.integer)))
     g.add((ds, VOID.entities, Literal(sum(1 for i in index.known if i in index.types), datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(index.class_counts), datatype=XSD.integer)))
     g.add((ds, VOID.properties, Literal(len(index.property_counts), datatype=XSD.integer)))
@@ -220,7 +262,7 @@ def dataset_graph(d: Description) -> Graph:
     g.add((ds, VOID.sparqlEndpoint, sparql))
     # Partitions are blank nodes named by their order, not at random: serialisers order blank nodes by name, so
     # the description is the same bytes on every request (its ETag promises that).
-    for i, (cls, n) in enumerate(sorted(index.class_counts.items())):
+    for i, (cls, n) in enumerate(sorted(index.class_entities.items())):
         part = BNode(f"class-partition-{i:04d}")
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
@@ -244,6 +286,24 @@ def dataset_graph(d: Description) -> Graph:
         part = index.graph_parts.get(gi)
         if part:
             g.add((sub, PROV.wasDerivedFrom, URIRef(part)))
+
+    # Linksets: each kind of outgoing link, with its predicate, target and count.
+    for space, (key, title, homepage) in LINK_TARGETS.items():
+        target = URIRef(f"{base}/dataset#{key}")
+        if any(ls.target == str(target) for ls in d.linksets):
+            g.add((target, RDF.type, VOID.Dataset))
+            g.add((target, DCTERMS.title, Literal(title)))
+            g.add((target, VOID.uriSpace, Literal(space)))
+            g.add((target, FOAF.homepage, URIRef(homepage)))
+    for ls in d.linksets:
+        linkset = URIRef(f"{base}/dataset#linkset-{ls.target.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}-"
+                         f"{ls.predicate.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}")
+        g.add((linkset, RDF.type, VOID.Linkset))
+        g.add((ds, VOID.subset, linkset))
+        g.add((linkset, VOID.subjectsTarget, ds))
+        g.add((linkset, VOID.objectsTarget, URIRef(ls.target)))
+        g.add((linkset, VOID.linkPredicate, URIRef(ls.predicate)))
+        g.add((linkset, VOID.triples, Literal(ls.triples, datatype=XSD.integer)))
 
     # Downloads: DCAT distributions, VoID data dumps.
     for dl in d.downloads:
@@ -276,6 +336,7 @@ def dataset_graph(d: Description) -> Graph:
     g.add((sparql, DCAT.endpointDescription, sparql))
     g.add((sparql, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
     g.add((sparql, DCAT.servesDataset, ds))
+    services = [sparql]
     api = URIRef(base + "/dataset#sparql-distribution")
     g.add((ds, DCAT.distribution, api))
     g.add((api, RDF.type, DCAT.Distribution))
@@ -295,7 +356,17 @@ def dataset_graph(d: Description) -> Graph:
         g.add((svc, DCAT.endpointDescription, URIRef(base + "/openapi.json")))
         g.add((svc, DCAT.servesDataset, ds))
         g.add((ds, RDFS.seeAlso, svc))
+        services.append(svc)
     g.add((ds, RDFS.seeAlso, URIRef(base + "/dataset/validation")))
+
+    license = URIRef(d.license)
+    for svc in services:
+        profile.data_service(g, svc, publisher=publisher, contact=contact, license=license,
+                             description=profile.SPARQL_DESCRIPTION if svc == sparql else None)
+    profile.catalog(g, URIRef(base + "/dataset#catalogue"), ds, services, publisher=publisher, contact=contact,
+                    license=license, homepage=URIRef(base + "/"),
+                    modified=Literal(info.created, datatype=XSD.dateTime))
+    profile.type_values(g)
     return g
 
 
@@ -330,12 +401,13 @@ def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OF
     media = choose(offer, "the dataset description is available as: " + ", ".join(ldhttp.OFFER), forced)
     lang = pick_lang() if media == ldhttp.HTML else ""
     location = None if forced else "/dataset" + ldhttp.EXTENSION_OF[media]
-
     def make() -> bytes | str:
         d = describe(state, build, index)
         if media != ldhttp.HTML:
             return serialise(dataset_graph(d), media, index.base)
+        structured = schema_org.script_tag(schema_org.dataset_jsonld(dataset_graph(d), URIRef(d.dataset_iri), lang))
         return render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=TITLE[lang],
+                           structured=structured,
                            format_date=format_date,
                            description=DESCRIPTION[lang],
                            lang_suffix=lang_suffix(lang), validation=build.info.validation,

@@ -10,8 +10,9 @@ bp = Blueprint("cors", __name__)
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 DEFAULT_ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
-# Link carries the paging of /queries/<name>.csv|.json; scripts on other origins must be able to read it.
-EXPOSED = "ETag, Last-Modified, Content-Encoding, Retry-After, Link, X-Almerekg-Build, X-Cache"
+# Link and X-Total-Count carry the paging of /queries/<name>.csv|.json; scripts on other origins must be able to
+# read them (a browser hides every response header not named here, beyond the few CORS calls safe).
+EXPOSED = "ETag, Last-Modified, Content-Encoding, Retry-After, Link, X-Total-Count, X-Almerekg-Build, X-Cache"
 
 
 @bp.after_app_request

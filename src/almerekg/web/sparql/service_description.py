@@ -78,6 +78,9 @@ def build_graph(endpoint: str, settings: Settings, info: BuildInfo | None) -> Gr
     g.add((svc, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, DCTERMS.identifier, Literal(info.build_id)))
+    # The VoID description of the same dataset (which names this endpoint as its void:sparqlEndpoint).
+    g.add((dataset, RDFS.seeAlso, URIRef(info.base + "/dataset#dataset")))
+    g.add((svc, RDFS.seeAlso, URIRef(info.base + "/.well-known/void")))
     if info.created:
         g.add((dataset, DCTERMS.modified, Literal(info.created)))
     default = BNode("default-graph")
