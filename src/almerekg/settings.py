@@ -307,3 +307,16 @@ def markdown_table() -> str:
         commands = ", ".join(meta["commands"]) if meta["commands"] != ALL_COMMANDS else "all"
         lines.append(f"| {name} | {flag} | {env} | {shown} | {commands} | {meta['help']} |")
     return "\n".join(lines)
+
+
+def missing_for_harvest(settings: Settings) -> list[str]:
+    """What a public deployment has not said that data.overheid.nl asks of a catalogue record.
+
+    The profiles' shapes pass without these (the publisher and contact point then name this site), but the portal
+    asks for the publisher from an organisation list, an e-mail address and a phone number. Only a deployment can
+    give them; `almerekg serve --public-url …` says loudly which are missing."""
+    if not settings.public_url:
+        return []
+    wanted = (("publisher_iri", "--publisher-iri (the publisher's IRI in an organisation list)"),
+              ("contact_email", "--contact-email"), ("contact_phone", "--contact-phone"))
+    return [flag for name, flag in wanted if not getattr(settings, name)]

@@ -15,9 +15,8 @@ import pyshacl
 import pytest
 import rdflib
 
-from almerekg.settings import from_values
+from almerekg.settings import from_values, missing_for_harvest
 from almerekg.web import create_app
-from almerekg.web.dataset.dcat import missing_for_harvest
 
 ROOT = Path(__file__).resolve().parents[2]
 THIRD_PARTY = ROOT / "shapes" / "third-party"

@@ -23,8 +23,7 @@ import logging
 import os
 import sys
 
-from ..settings import Settings, to_environment
-from .dataset.dcat import missing_for_harvest
+from ..settings import Settings, missing_for_harvest, to_environment
 
 log = logging.getLogger("almerekg.serve")
 

@@ -23,8 +23,6 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
-from ...settings import Settings
-
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
@@ -135,15 +133,3 @@ def type_values(g: Graph) -> None:
         for lang, label in THEME_LABELS.items():
             g.add((theme, SKOS.prefLabel, Literal(label, lang=lang)))
 
-
-def missing_for_harvest(settings: Settings) -> list[str]:
-    """What a public deployment has not said that data.overheid.nl asks of a catalogue record.
-
-    The profiles' shapes pass without these (the publisher and contact point then name this site), but the portal
-    asks for the publisher from an organisation list, an e-mail address and a phone number. Only a deployment can
-    give them; `almerekg serve --public-url …` says loudly which are missing."""
-    if not settings.public_url:
-        return []
-    wanted = (("publisher_iri", "--publisher-iri (the publisher's IRI in an organisation list)"),
-              ("contact_email", "--contact-email"), ("contact_phone", "--contact-phone"))
-    return [flag for name, flag in wanted if not getattr(settings, name)]
