@@ -12,8 +12,13 @@ Each measurement starts a fresh server on a build of data/ (2 query processes, l
    distinct 200 KB ones, after 28 distinct answers of ~45 MB, and with 20 clients that never read a ~40 MB
    answer (and how many deleted temporary files the server holds open then).
 3. Connections and headers: /healthz with 110 idle connections open; one request with a 200 KB Accept header.
+4. Protocol abuse (`--only h2c,slow-bodies,silent,readers`): one connection speaking HTTP/2 without TLS that
+   leaves 20 POST streams unfinished (web CPU and /healthz after it); 100 request bodies sent a byte every 3 s;
+   5,000 connections that never send a byte; 200 clients that never read a 5 MB cached answer (/healthz
+   meanwhile, web memory, and what the attacking clients got).
 
-The old checkout is started the way it was started then (`python -m almerekg.web.serve --workers 2`).
+An old checkout is started the way it was started then (`python -m almerekg.web.serve --workers 2` before
+`almerekg serve` existed, else `almerekg serve`).
 """
 
 from __future__ import annotations

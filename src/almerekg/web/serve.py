@@ -87,7 +87,8 @@ def raise_descriptor_limit() -> int:
     """Raise the soft limit on open descriptors to the hard limit; the soft limit now in force.
 
     Each connection holds a descriptor: with the usual soft limit of 1,024, a thousand silent connections
-    would leave none for anyone else. The hard limit is the most a process may raise itself to.
+    would leave none for anyone else. The hard limit is the most a process may raise itself to. (granian
+    2.8's native module happens to raise it too when imported; this does not depend on that.)
     """
     import resource
 
