@@ -31,6 +31,7 @@ import pytest
 import requests
 from endpoint.conftest import Server, descendants, start_server
 
+from almerekg.web.http.flow import BodyTimeout, SendBudget, _read_body
 from robustness.test_resources import rss, web_processes
 
 HEALTH_BOUND = 3.0  # seconds: the figure is 1 s; under test load on a shared machine, allow more
@@ -218,3 +219,68 @@ def test_clients_that_do_not_read_share_one_budget(built_store: Path, tmp_path: 
         finally:
             for sock in readers:
                 sock.close()
+
+
+def test_the_send_budget_counts_answers_and_bytes() -> None:
+    budget = SendBudget(slots=2, max_bytes=10)
+    assert budget.take(6)
+    assert not budget.take(6)  # 12 bytes would be over the budget
+    assert budget.take(4)
+    assert budget.in_use == (2, 10)
+    budget.give_back(6)
+    assert budget.take(1)
+    assert not budget.take(1)  # 2 answers already: no slot left, whatever the bytes
+    budget.give_back(4)
+    budget.give_back(1)
+    assert budget.in_use == (0, 0)
+    assert budget.take(50)  # one answer larger than the whole budget is still sent, alone
+
+
+def test_a_body_trickling_in_meets_the_deadline_at_its_next_byte() -> None:
+    ours, theirs = socket.socketpair()
+    stream = ours.makefile("rb", buffering=0)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        theirs.sendall(b"query=")
+        while not stop.wait(0.2):
+            with contextlib.suppress(OSError):
+                theirs.sendall(b"A")
+
+    sender = threading.Thread(target=trickle)
+    sender.start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(BodyTimeout):
+            _read_body(stream, limit=60000, deadline=time.monotonic() + 1)
+        assert time.monotonic() - t0 < 2
+    finally:
+        stop.set()
+        sender.join()
+        ours.close()
+        theirs.close()
+
+
+def test_a_whole_body_is_read_in_few_pieces_and_a_long_one_cut_after_the_limit() -> None:
+    ours, theirs = socket.socketpair()
+
+    def send() -> None:
+        with contextlib.suppress(OSError):
+            theirs.sendall(b"x" * 300_000)
+        theirs.close()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    stream = ours.makefile("rb", buffering=0)
+    reads = []
+    real_read = stream.read
+
+    def counting(n: int) -> bytes:
+        reads.append(n)
+        return real_read(n)
+
+    stream.read = counting  # type: ignore[method-assign]
+    assert _read_body(stream, limit=200_000, deadline=time.monotonic() + 5) == b"x" * 200_001
+    assert len(reads) < 30, reads  # pieces double while the bytes are there: 1, 2, 4, ... 64 KiB
+    ours.close()
+    sender.join()
