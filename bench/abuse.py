@@ -12,8 +12,13 @@ Each measurement starts a fresh server on a build of data/ (2 query processes, l
    distinct 200 KB ones, after 28 distinct answers of ~45 MB, and with 20 clients that never read a ~40 MB
    answer (and how many deleted temporary files the server holds open then).
 3. Connections and headers: /healthz with 110 idle connections open; one request with a 200 KB Accept header.
+4. Protocol abuse (`--only h2c,slow-bodies,silent,readers`): one connection speaking HTTP/2 without TLS that
+   leaves 20 POST streams unfinished (web CPU and /healthz after it); 100 request bodies sent a byte every 3 s;
+   5,000 connections that never send a byte; 200 clients that never read a 5 MB cached answer (/healthz
+   meanwhile, web memory, and what the attacking clients got).
 
-The old checkout is started the way it was started then (`python -m almerekg.web.serve --workers 2`).
+An old checkout is started the way it was started then (`python -m almerekg.web.serve --workers 2` before
+`almerekg serve` existed, else `almerekg serve`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -32,7 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from processes import descendants, free_port, is_query_process, rss_kib, stop, wait_ok
+from processes import cpu_seconds, descendants, free_port, is_query_process, rss_kib, stop, wait_ok
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,22 +65,29 @@ def deleted_files(pid: int) -> int:
 
 
 class Server:
-    def __init__(self, store: Path, old: Path | None, log: Path) -> None:
+    def __init__(self, store: Path, old: Path | None, log: Path, *extra: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
         if old is not None:
             env["PYTHONPATH"] = str(old / "src")
+        if old is not None and "def main" in (old / "src/almerekg/web/serve.py").read_text(encoding="utf-8"):
             cmd = [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(self.port),
                    "--workers", "2"]
         else:
             cmd = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(self.port),
-                   "--query-workers", "2"]
+                   "--query-workers", "2", *extra]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "ab"))  # noqa: SIM115
         wait_ok(self.base + "/healthz", proc=self.proc)
 
     def stop(self) -> None:
-        stop(self.proc, grace=40)
+        family = descendants(self.proc.pid)
+        stop(self.proc, grace=20)
+        for pid in family:  # a web process its master could not stop (one spinning on h2c streams did not)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def rss(self) -> float:
         return rss_mib(self.proc.pid)
@@ -192,12 +205,164 @@ def big_accept(server: Server) -> str:
     return f"a 200 KB Accept header: {status} in {(time.monotonic() - t0) * 1000:.0f} ms"
 
 
+# A cache large enough to keep the 5 MB answer of `readers` (an entry may take an eighth, its body counted twice).
+EXTRA_ARGS = {"readers": ("--cache-bytes", str(96 * 2**20))}
+
+
+def _health_times(server: Server, seconds: float) -> list[float]:
+    """Time of each /healthz asked one after another for `seconds` (a request that failed counts its wait)."""
+    times = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        t0 = time.monotonic()
+        try:
+            requests.get(server.base + "/healthz", timeout=10)
+        except requests.RequestException:
+            pass
+        times.append(time.monotonic() - t0)
+        time.sleep(0.1)
+    return times
+
+
+def _cpu_share(pid: int, seconds: float) -> float:
+    """Cores the web processes kept busy over `seconds`."""
+    before = sum(cpu_seconds(p) for p in web_pids(pid))
+    time.sleep(seconds)
+    return (sum(cpu_seconds(p) for p in web_pids(pid)) - before) / seconds
+
+
+def h2_streams(server: Server, n: int = 20) -> str:
+    """One connection speaking HTTP/2 without TLS opens n POSTs to /sparql, sends 3 of 100 bytes each, closes."""
+    import h2.config
+    import h2.connection
+
+    conn = h2.connection.H2Connection(config=h2.config.H2Configuration(client_side=True))
+    conn.initiate_connection()
+    s = socket.create_connection(("127.0.0.1", server.port))
+    s.sendall(conn.data_to_send())
+    for _ in range(n):
+        stream = conn.get_next_available_stream_id()
+        conn.send_headers(stream, [(":method", "POST"), (":path", "/sparql"), (":scheme", "http"),
+                                   (":authority", f"127.0.0.1:{server.port}"),
+                                   ("content-type", "application/sparql-query"), ("content-length", "100")])
+        conn.send_data(stream, b"ASK")
+    s.sendall(conn.data_to_send())
+    s.settimeout(2)
+    try:
+        first = s.recv(64)
+    except OSError:
+        first = b""
+    s.close()
+    spoken = "HTTP/2 (SETTINGS)" if first[3:4] == b"\x04" else repr(first[:12])
+    cores = _cpu_share(server.proc.pid, 5)
+    times = _health_times(server, 5)
+    return (f"{n} unfinished h2c streams (server answered {spoken}): web CPU {cores:.2f} cores over 5 s after; "
+            f"/healthz slowest {max(times) * 1000:.0f} ms of {len(times)}")
+
+
+def slow_bodies(server: Server, n: int = 100, seconds: float = 20) -> str:
+    """n connections send a POST head with Content-Length: 100000, then one byte every 3 s."""
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: 100000\r\n\r\nquery=")
+        s.setblocking(False)
+        socks.append(s)
+    stop_event = threading.Event()
+    answers: dict[str, int] = {}
+
+    def trickle() -> None:
+        while not stop_event.wait(3):
+            for s in socks:
+                try:
+                    s.send(b"A")
+                except OSError:
+                    pass
+
+    t = threading.Thread(target=trickle)
+    t.start()
+    try:
+        before = server.rss()
+        times = _health_times(server, seconds)
+        grown = server.rss() - before
+    finally:
+        stop_event.set()
+        t.join()
+    for s in socks:
+        try:
+            head = s.recv(64).split(b"\r\n", 1)[0].decode(errors="replace") or "closed"
+        except BlockingIOError:
+            head = "open"
+        except OSError:
+            head = "closed"
+        answers[head] = answers.get(head, 0) + 1
+        s.close()
+    return (f"{n} slow bodies for {seconds:g} s: /healthz slowest {max(times) * 1000:.0f} ms of {len(times)}, "
+            f"web RSS {grown:+.0f} MiB; the slow clients got {answers}")
+
+
+def silent_connections(server: Server, n: int = 5000, seconds: float = 15) -> str:
+    """n connections that never send a byte."""
+    before = server.rss()
+    socks = []
+    for _ in range(n):
+        try:
+            socks.append(socket.create_connection(("127.0.0.1", server.port), timeout=5))
+        except OSError:
+            break
+    opened = len(socks)
+    times = _health_times(server, seconds)
+    grown = server.rss() - before
+    closed = 0
+    for s in socks:
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+        s.close()
+    return (f"{opened} of {n} silent connections opened, for {seconds:g} s: /healthz slowest "
+            f"{max(times) * 1000:.0f} ms of {len(times)}, web RSS {grown:+.0f} MiB; {closed} closed by the server")
+
+
+def readers(server: Server, n: int = 200, seconds: float = 10) -> str:
+    """n clients ask for SELECT * { ?s ?p ?o } (kept in the cache after a first full read) and never read it."""
+    query = "SELECT * { ?s ?p ?o }"
+    size = len(requests.get(server.base + "/sparql", params={"query": query}, timeout=120).content)
+    before = server.rss()
+    target = "/sparql?" + urllib.parse.urlencode({"query": query})
+    socks = []
+    for _ in range(n):
+        s = socket.create_connection(("127.0.0.1", server.port))
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+        socks.append(s)
+    times = _health_times(server, seconds)
+    grown = server.rss() - before
+    statuses: dict[str, int] = {}
+    for s in socks:
+        s.settimeout(1)
+        try:
+            status = s.recv(12)[9:12].decode() or "closed"
+        except OSError:
+            status = "nothing"
+        statuses[status] = statuses.get(status, 0) + 1
+        s.close()
+    return (f"{n} clients not reading a {size / 1e6:.1f} MB answer for {seconds:g} s: web RSS {grown:+.0f} MiB, "
+            f"/healthz slowest {max(times) * 1000:.0f} ms of {len(times)}; statuses {statuses}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--old", help="an older checkout to measure instead (run with this venv)")
     ap.add_argument("--store", help="a built store (default: a fresh build of data/)")
     ap.add_argument("--rows", type=int, default=14, help="VALUES rows of the large answers (~3 MiB each per row)")
-    ap.add_argument("--only", help="comma-separated: cpu, keys-1m, keys-200k, large, slow, idle, accept")
+    ap.add_argument("--only", help="comma-separated: cpu, keys-1m, keys-200k, large, slow, idle, accept, h2c, "
+                    "slow-bodies, silent, readers")
     args = ap.parse_args()
     old = Path(args.old).resolve() if args.old else None
     tmp = Path(tempfile.mkdtemp(prefix="almerekg-abuse-"))
@@ -213,10 +378,12 @@ def main() -> None:
         print(f"# {'checkout ' + str(old) if old else 'this checkout'}; build {store}")
         measures = {"cpu": cpu, "keys-1m": lambda s: distinct_keys(s, 1024 * 1024 - 4096),
                     "keys-200k": lambda s: distinct_keys(s, 200 * 1024), "large": lambda s: large_answers(s, args.rows),
-                    "slow": lambda s: slow_readers(s, args.rows), "idle": idle_connections, "accept": big_accept}
+                    "slow": lambda s: slow_readers(s, args.rows), "idle": idle_connections, "accept": big_accept,
+                    "h2c": h2_streams, "slow-bodies": slow_bodies, "silent": silent_connections, "readers": readers}
         chosen = args.only.split(",") if args.only else list(measures)
-        for measure in (measures[name] for name in chosen):
-            server = Server(store, old, tmp / "server.log")
+        for name in chosen:
+            measure = measures[name]
+            server = Server(store, old, tmp / "server.log", *EXTRA_ARGS.get(name, ()))
             try:
                 print("-", measure(server), flush=True)
             finally:

@@ -69,6 +69,13 @@ def test_abuse_measures_the_cpu_and_header_cases(built_store: Path) -> None:
     assert re.search(r"^- a 200 KB Accept header: 431 in \d+ ms$", out, re.M), out
 
 
+def test_abuse_measures_unfinished_h2c_streams(built_store: Path) -> None:
+    out = run("abuse.py", "--store", str(built_store), "--only", "h2c")
+    found = re.search(r"^- 20 unfinished h2c streams \(server answered (.+)\): web CPU ([\d.]+) cores over 5 s after; "
+                      r"/healthz slowest (\d+) ms of \d+$", out, re.M)
+    assert found and found.group(1) != "HTTP/2 (SETTINGS)", out
+
+
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing: scripts/setup.sh --test installs it")
 def test_servers_prints_the_three_loads_for_the_chosen_server(built_store: Path) -> None:
     out = run("servers.py", "--store", str(built_store), "--duration", "1", "--connections", "1", "--only", "granian")

@@ -67,9 +67,13 @@ class Settings:
     max_header_bytes: int = _setting(64 * 1024, "largest request head (request line and headers); larger gets 431",
                                      flag="--max-header-bytes", env="ALMEREKG_MAX_HEADER_BYTES", unit="bytes",
                                      commands=(SERVE,), metavar="N")
-    header_timeout: float = _setting(10.0, "time a connection has to send a complete request head",
+    header_timeout: float = _setting(10.0, "time a connection has, from when it opens and again after each answer, "
+                                     "to send a complete request head; then it is closed",
                                      flag="--header-timeout", env="ALMEREKG_HEADER_TIMEOUT", unit="s",
                                      commands=(SERVE,), metavar="S")
+    body_timeout: float = _setting(10.0, "time a request body has to arrive once its head has; then 408 and the "
+                                   "connection is closed", flag="--body-timeout", env="ALMEREKG_BODY_TIMEOUT",
+                                   unit="s", commands=(SERVE,), metavar="S")
     max_age: int = _setting(60, "seconds shared caches may reuse an answer before they revalidate it",
                             flag="--max-age", env="ALMEREKG_MAX_AGE", unit="s", commands=(SERVE,), metavar="S")
     # -- queries -----------------------------------------------------------------------------------------
@@ -101,9 +105,13 @@ class Settings:
     cache_bytes: int = _setting(64 * MiB, "memory for answers kept per build (keys and bodies counted)",
                                 flag="--cache-bytes", env="ALMEREKG_CACHE_BYTES", unit="bytes", commands=(SERVE,),
                                 metavar="N")
-    large_answers: int = _setting(4, "answers larger than the cache keeps that one web process sends at once; more "
-                                  "get 503 (clients that do not read cannot pile them up in memory)",
-                                  flag="--large-answers", env="ALMEREKG_LARGE_ANSWERS", commands=(SERVE,), metavar="N")
+    large_answers: int = _setting(32, "answers above 64 KiB that one web process hands over at once (each holds a "
+                                  "thread while its client reads); more get 503", flag="--large-answers",
+                                  env="ALMEREKG_LARGE_ANSWERS", commands=(SERVE,), metavar="N")
+    send_bytes: int = _setting(128 * MiB, "answers that one web process is sending at once, counted by their size; "
+                               "beyond it a client gets 503 (clients that do not read cannot pile answers up)",
+                               flag="--send-bytes", env="ALMEREKG_SEND_BYTES", unit="bytes", commands=(SERVE,),
+                               metavar="N")
     editor_rows: int = _setting(1000, "rows of an answer the query editor shows (the rest is not computed)",
                                 flag="--editor-rows", env="ALMEREKG_EDITOR_ROWS", commands=(SERVE,), metavar="N")
     quarantine_seconds: float = _setting(300.0, "how long a query text that crashed, exhausted or outran a query "

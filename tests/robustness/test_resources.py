@@ -158,7 +158,7 @@ def test_clients_that_do_not_read_hold_no_temporary_files(server) -> None:  # no
         assert _deleted_files(web_processes(server)) == 0
         grown = rss(server) - before
         print(f"\nslow readers: 20 unread answers grew the web process by {grown / 2**20:.0f} MiB")
-        assert grown < 250 * 2**20  # at most --large-answers (4) such answers are held at once
+        assert grown < 250 * 2**20  # answers are handed over in pieces, at most --send-bytes (128 MiB) at once
         r = http.get(server.base + "/healthz", timeout=5)
         assert r.status_code == 200
     finally:

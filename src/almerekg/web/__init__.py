@@ -30,6 +30,7 @@ from ..settings import Settings
 from ..settings import load as load_settings
 from .http import cors, errors, security
 from .http.accesslog import AccessLog
+from .http.flow import Flow
 from .http.replay import AnswerReplay
 from .state import AppState
 
@@ -59,9 +60,10 @@ def create_app(settings: Settings) -> Flask:
     for module in (errors, page_errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, sitemap,
                    home, saved_queries, report, network, numbers):
         app.register_blueprint(module.bp)
-    # Outermost the access log (every request, replayed or not), then slashes, then the replay of answers.
+    # Outermost the access log (every request, replayed or not), then what slow clients may hold (bodies,
+    # threads, answers being sent), then slashes, then the replay of answers.
     replay = AnswerReplay(app.wsgi_app, engine, max_bytes=settings.cache_bytes // 4)
-    app.wsgi_app = AccessLog(security.MergeSlashes(replay))  # type: ignore[method-assign]
+    app.wsgi_app = AccessLog(Flow(security.MergeSlashes(replay), settings))  # type: ignore[method-assign]
     return app
 
 

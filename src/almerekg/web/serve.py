@@ -3,9 +3,15 @@
 bench/README.md has the comparison (waitress, gunicorn sync and gthread, granian) on this app. What
 granian does for the endpoint's guarantees, with the settings that control it:
 
+* HTTP/1.1 only: granian's HTTP/2 without TLS (h2c, taken without negotiation) let one connection with
+  unfinished streams spin the process on every core; a TLS proxy in front can speak HTTP/2 to clients;
 * request heads larger than `max_header_bytes` get 431 (granian's HTTP/1 read buffer);
-* a connection has `header_timeout` seconds to send a complete request head, then it is closed; idle
-  keep-alive connections cost a few kilobytes each and never take a request thread;
+* a connection has `header_timeout` seconds from when it opens, and again after each answer, to send a
+  complete request head, then it is closed: connections that send nothing are closed too;
+* a request body has `body_timeout` seconds to arrive, and answers are handed over within one budget
+  (http/flow.py); granian gets threads for the app, for bodies awaited and for answers being sent;
+* the descriptor limit is raised to the hard limit at start, and each process takes as many connections
+  as its descriptors allow (less a reserve for the store, logs and query processes);
 * `processes` web processes share the port (granian's workers; one that dies is started again), each
   with `threads` request threads, its own engine, cache and query processes;
 * SIGTERM / SIGINT stop it gracefully: in-flight requests finish, then each process closes its query
@@ -74,17 +80,44 @@ def tune_malloc() -> None:
         return
 
 
+FD_RESERVE = 256  # descriptors kept for the store, logs, pipes to query processes
+
+
+def raise_descriptor_limit() -> int:
+    """Raise the soft limit on open descriptors to the hard limit; the soft limit now in force.
+
+    Each connection holds a descriptor: with the usual soft limit of 1,024, a thousand silent connections
+    would leave none for anyone else. The hard limit is the most a process may raise itself to. (granian
+    2.8's native module happens to raise it too when imported; this does not depend on that.)
+    """
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError) as exc:
+            log.warning("could not raise the descriptor limit from %d to %d: %s", soft, hard, exc)
+    return soft if soft != resource.RLIM_INFINITY else 1 << 20
+
+
 def serve(settings: Settings) -> int:
     """Serve until SIGINT/SIGTERM."""
-    from granian.constants import Interfaces
+    from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.server import Server
 
+    from .http.flow import BODY_READERS
+
     configure_logging()
+    descriptors = raise_descriptor_limit()
     missing = missing_for_harvest(settings)
     if missing:
         log.warning("/dataset is not yet a record data.overheid.nl harvests: give %s", ", ".join(missing))
     os.environ.update(to_environment(settings))
+    log.info("descriptor limit %d: up to %d connections per process", descriptors,
+             max(128, descriptors - FD_RESERVE))
     log.info("listening on %s/sparql (processes=%d, threads=%d, query workers per process=%d, timeout=%gs)",
              settings.site_url, settings.processes, settings.threads, settings.pool_size, settings.query_timeout)
     server = Server(
@@ -94,8 +127,10 @@ def serve(settings: Settings) -> int:
         address=settings.host,
         port=settings.port,
         workers=max(1, settings.processes),
-        blocking_threads=max(1, settings.threads),
+        blocking_threads=max(1, settings.threads) + max(1, settings.large_answers) + BODY_READERS,
         backlog=1024,
+        backpressure=max(128, descriptors - FD_RESERVE),
+        http=HTTPModes.http1,
         websockets=False,
         http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000),
                                      max_buffer_size=max(8192, settings.max_header_bytes)),

@@ -10,20 +10,14 @@ from flask import current_app
 from ..engine import Engine
 from ..saved_queries import Catalogue, load_catalogue, signature
 from ..settings import Settings
-from .http.responses import LargeAnswers
 
 
 @dataclass
 class AppState:
     settings: Settings
     engine: Engine
-    large_answers: LargeAnswers = field(init=False)
     _catalogue: tuple[Catalogue, tuple] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        # An answer too large for the cache is "large": the process sends a bounded number of them at once.
-        self.large_answers = LargeAnswers(self.settings.large_answers, self.engine.cache.max_entry)
 
     @property
     def max_age(self) -> int:

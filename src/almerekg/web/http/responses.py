@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from flask import Request, Response, request
@@ -12,27 +10,11 @@ from werkzeug.http import http_date, parse_date
 from ...engine import ActiveBuild, Answer, etag_for
 from ...engine import formats as format_registry
 from ...engine.cache import CachedAnswer
-from ...errors import AppError
 
 GZIP_MIN_BYTES = 1024  # below this the gzip header and CPU cost more than they save
 VARY = "Accept, Accept-Encoding"
 
 __all__ = ["body_response", "caching_headers", "etag_for", "not_modified", "send", "text_error", "revalidate"]
-
-
-class LargeAnswers:
-    """At most `slots` answers larger than `threshold` bytes on their way to clients at once, per process."""
-
-    def __init__(self, slots: int, threshold: int) -> None:
-        self.slots = slots
-        self.threshold = threshold
-        self._free = threading.BoundedSemaphore(max(1, slots))
-
-    def take(self) -> bool:
-        return self._free.acquire(blocking=False)
-
-    def give_back(self) -> None:
-        self._free.release()
 
 
 def text_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -96,44 +78,13 @@ def body_response(req: Request, entry: CachedAnswer, status: int = 200) -> Respo
     return resp
 
 
-CHUNK = 64 * 1024
-
-
-class _Slot:
-    """A large answer's body, sent in chunks (the server applies back-pressure between them), holding one of
-    the process's slots for large answers until the server has sent it and closes it."""
-
-    def __init__(self, body: bytes, release: Callable[[], None]) -> None:
-        self._body = memoryview(body)
-        self._release = release
-        self._released = False
-
-    def __iter__(self) -> Iterator[bytes]:
-        for start in range(0, len(self._body), CHUNK):
-            yield bytes(self._body[start:start + CHUNK])
-
-    def close(self) -> None:
-        if not self._released:
-            self._released = True
-            self._release()
-
-
-def from_engine(result: Answer, max_age: int, vary: str = VARY, large: LargeAnswers | None = None) -> Response:
+def from_engine(result: Answer, max_age: int, vary: str = VARY) -> Response:
     """An engine answer as a response: body (gzip when taken), validators, the build it came from.
 
-    An answer too large for the cache holds one of `large`'s slots until it is sent: a process sends at most
-    that many at once, so clients that do not read cannot pile up answers in memory.
+    However large, the body is handed to the server within the process's send budget (http/flow.py).
     """
     entry = result.entry or CachedAnswer(result.body, result.media_type, result.kind)
     resp = body_response(request, entry)
-    if large is not None and len(result.body) > large.threshold:
-        if not large.take():
-            raise AppError(503, f"the endpoint is sending {large.slots} large answers already; try again shortly",
-                           {"Retry-After": "5"})
-        data = resp.get_data()
-        resp.response = _Slot(data, large.give_back)
-        resp.direct_passthrough = True
-        resp.headers["Content-Length"] = str(len(data))
     caching_headers(resp, result.etag, result.build.last_modified, max_age, vary)
     resp.headers["X-Almerekg-Build"] = result.build.info.build_id
     resp.headers["X-Cache"] = result.cache

@@ -75,7 +75,7 @@ def sparql() -> Response:
         note(outcome=f"failed-{exc.status}")
         raise
     note(cache=result.cache.lower())
-    return from_engine(result, state.max_age, large=state.large_answers)
+    return from_engine(result, state.max_age)
 
 
 def _service_description(req: protocol.ProtocolRequest) -> Response:
