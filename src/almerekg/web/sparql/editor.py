@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from flask import Response
+from flask import Response, request
 
 from ...dumps import prefixes
 from ...engine import Answer, QueryRequest, formats
@@ -26,6 +26,7 @@ from ...errors import AppError
 from ...saved_queries import catalogue
 from ...vocab import link_for
 from ..http import negotiation
+from ..http.client import client_address
 from ..http.security import SCRIPT_PAGE_CSP
 from ..site.i18n import pick_lang
 from ..site.render import render_page
@@ -130,7 +131,8 @@ def run(req: protocol.ProtocolRequest) -> Response:
     state = app_state()
     query = QueryRequest(req.query or "", results_type=RESULTS_JSON, graph_type=GRAPH_TURTLE,
                          default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                         max_rows=state.settings.editor_rows)
+                         max_rows=state.settings.editor_rows,
+                         client=client_address(request.environ, state.settings.trusted_proxies))
     try:
         answer = state.engine.query(query)
     except AppError as exc:
