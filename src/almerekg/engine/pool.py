@@ -58,14 +58,25 @@ class PoolError(Exception):
 class _Worker:
     proc: subprocess.Popen
     conn: Connection
-    stderr: collections.deque = field(default_factory=lambda: collections.deque(maxlen=STDERR_KEPT // 4096))
+    stderr: collections.deque = field(default_factory=collections.deque)  # chunks, at most STDERR_KEPT bytes
+    stderr_bytes: int = 0
+    stderr_lock: threading.Lock = field(default_factory=threading.Lock)
     jobs: int = 0
     sandbox: str = ""
     retired: bool = False  # dead or replaced: never handed out again
 
+    def keep_stderr(self, chunk: bytes) -> None:
+        """Keep a chunk of stderr, forgetting the oldest beyond STDERR_KEPT bytes (however small the chunks)."""
+        with self.stderr_lock:
+            self.stderr.append(chunk)
+            self.stderr_bytes += len(chunk)
+            while self.stderr_bytes > STDERR_KEPT and len(self.stderr) > 1:
+                self.stderr_bytes -= len(self.stderr.popleft())
+
     def stderr_tail(self) -> str:
-        """All of its stderr that is kept (the reader takes chunks of at most 4 KiB: at most STDERR_KEPT bytes)."""
-        return b"".join(self.stderr).decode("utf-8", "replace")
+        """All of its stderr that is kept (at most STDERR_KEPT bytes, the last ones)."""
+        with self.stderr_lock:
+            return b"".join(self.stderr).decode("utf-8", "replace")
 
 
 @dataclass
@@ -414,7 +425,7 @@ def _read_stderr(w: _Worker) -> None:
         return
     with contextlib.suppress(OSError, ValueError):
         for chunk in iter(lambda: stream.read1(4096), b""):
-            w.stderr.append(chunk)
+            w.keep_stderr(chunk)
 
 
 def _panic_reason(tail: str) -> str:
