@@ -339,6 +339,11 @@ class Engine:
             return Outcome("busy", message="the query workers are restarting")
         return outcome
 
+    def _count_death(self, client: str) -> None:
+        if self.deaths.add(client):
+            log.warning("client %s: its queries ended %d query processes within %g s; its queries get 429 for a while",
+                        client, self.deaths.limit, self.deaths.window)
+
     def _failure(self, ticket: Ticket, outcome: Outcome) -> AppError:
         """The one place an outcome becomes what the client is told; process killers go to quarantine."""
         s = self.settings
@@ -357,7 +362,7 @@ class Engine:
                                   "was stopped; narrow it down (LIMIT, more specific patterns) and try again",
                              {"Retry-After": "1"})
             self.quarantine.add(text, error)
-            self.deaths.add(ticket.request.client)
+            self._count_death(ticket.request.client)
             return error
         if status in ("crashed", "out_of_memory"):
             hint = "; narrow it down (LIMIT, more specific patterns) and try again" if status == "out_of_memory" \
@@ -365,7 +370,7 @@ class Engine:
             log.warning("query process died (%s): %s", status, outcome.detail[-2000:])
             error = AppError(422, f"the query was stopped: {outcome.message}{hint}")
             self.quarantine.add(text, error)
-            self.deaths.add(ticket.request.client)
+            self._count_death(ticket.request.client)
             return error
         if status == "unavailable":  # a remote store stopped answering (never passed on as a cut-off 200)
             return unavailable(f"the store is not available: {outcome.message}; try again shortly")

@@ -173,9 +173,10 @@ class ClientDeaths:
         self._deaths: OrderedDict[str, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, client: str) -> None:
+    def add(self, client: str) -> bool:
+        """Count a process `client`'s query ended; True when that puts the client over the limit."""
         if not client or self.limit <= 0:
-            return
+            return False
         now = time.monotonic()
         with self._lock:
             times = self._deaths.setdefault(client, deque(maxlen=self.limit))
@@ -183,6 +184,7 @@ class ClientDeaths:
             self._deaths.move_to_end(client)
             while len(self._deaths) > self.clients:
                 self._deaths.popitem(last=False)
+            return len(times) == self.limit and now - times[0] < self.window
 
     def check(self, client: str) -> None:
         """Raise 429 while `client`'s queries have ended `limit` processes within the last `window` seconds."""
