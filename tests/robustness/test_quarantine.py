@@ -108,6 +108,10 @@ def test_the_cartesian_query_gets_a_4xx_that_names_the_limit(server) -> None:  #
                       "not sent; add LIMIT or select fewer rows/columns\n")
     # Refused as soon as the answer passes the limit, long before the query timeout.
     assert time.monotonic() - started < TIMEOUT_S
+    # The service description tells clients the same.
+    described = http.get(server.sparql, headers={"Accept": "text/turtle"}).text
+    assert "Maximum result size: 52428800 bytes; a larger answer is refused with 422" in described
+    assert "Per client: after 5 queries that crashed, ran out of memory or timed out within 60 s, 429" in described
 
 
 def test_one_clients_runaways_leave_a_process_for_another_client(server) -> None:  # noqa: ANN001
