@@ -16,9 +16,15 @@ Each measurement starts a fresh server on a build of data/ (2 query processes, l
    leaves 20 POST streams unfinished (web CPU and /healthz after it); 100 request bodies sent a byte every 3 s;
    5,000 connections that never send a byte; 200 clients that never read a 5 MB cached answer (/healthz
    meanwhile, web memory, and what the attacking clients got).
+5. Process deaths (`--only panic`): up to 300 variants of a query that panics pyoxigraph 0.5.13, each differing
+   in one character or name (`#1`, `#2`, a renamed variable, spacing, `LIMIT n`), sent one at a time by one
+   client for at most 60 s: the query processes they ended and the statuses.
+6. Limits (`--only cartesian,runaways`): the 43-byte cartesian query's status, time and message; the wait of
+   another client's cheap query while one client runs two runaway queries at once (clients told apart by
+   X-Forwarded-For through `--trusted-proxy 127.0.0.1` where the checkout has it).
 
-An old checkout is started the way it was started then (`python -m almerekg.web.serve --workers 2` before
-`almerekg serve` existed, else `almerekg serve`).
+An old checkout is started the way it was started then: `python -m almerekg.cli serve` when its command line
+has `serve`, else `python -m almerekg.web.serve --workers 2`.
 """
 
 from __future__ import annotations
@@ -68,15 +74,21 @@ class Server:
     def __init__(self, store: Path, old: Path | None, log: Path, *extra: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.clients_apart = False
         env = {k: v for k, v in os.environ.items() if not k.startswith("ALMEREKG_")}
-        if old is not None:
-            env["PYTHONPATH"] = str(old / "src")
-        if old is not None and "def main" in (old / "src/almerekg/web/serve.py").read_text(encoding="utf-8"):
+        src = (old if old is not None else ROOT) / "src"
+        env["PYTHONPATH"] = str(src)
+        cli = (src / "almerekg" / "cli.py").read_text(encoding="utf-8")
+        if '"serve"' not in cli:
             cmd = [sys.executable, "-m", "almerekg.web.serve", "--store", str(store), "--port", str(self.port),
                    "--workers", "2"]
         else:
             cmd = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(self.port),
                    "--query-workers", "2", *extra]
+            # Clients told apart through a declared proxy on loopback, where the checkout knows the setting.
+            self.clients_apart = "--trusted-proxy" in (src / "almerekg" / "settings.py").read_text(encoding="utf-8")
+            if self.clients_apart:
+                cmd += ["--trusted-proxy", "127.0.0.1"]
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "ab"))  # noqa: SIM115
         wait_ok(self.base + "/healthz", proc=self.proc)
 
@@ -356,13 +368,79 @@ def readers(server: Server, n: int = 200, seconds: float = 10) -> str:
             f"/healthz slowest {max(times) * 1000:.0f} ms of {len(times)}; statuses {statuses}")
 
 
+PANIC = "SELECT ?o { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY DESC(?o)"
+CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def panic_variant(i: int) -> str:
+    """One of five families of one-change variants of PANIC (as in tests/robustness/test_quarantine.py)."""
+    family = i % 5
+    if family == 0:
+        return f"{PANIC} #{i}"
+    if family == 1:
+        return PANIC.replace("?o", f"?o{i}")
+    if family == 2:
+        return PANIC.replace("{ ?s", "{" + " " * (i % 7 + 2) + "?s").replace("ORDER BY", "order  by")
+    if family == 3:
+        return f"PREFIX p{i}: <http://www.w3.org/2001/XMLSchema#> " + PANIC.replace(")) }", f") && ?o != p{i}:x) }}")
+    return f"{PANIC} LIMIT {i}"
+
+
+def killed(server: Server) -> int:
+    return requests.get(server.base + "/healthz", timeout=60).json()["workers"]["killed"]
+
+
+def panics(server: Server, n: int = 300, seconds: float = 60.0) -> str:
+    before, statuses, sent = killed(server), {}, 0
+    t0 = time.monotonic()
+    while sent < n and time.monotonic() - t0 < seconds:
+        r = requests.post(server.base + "/sparql", data={"query": panic_variant(sent)}, timeout=120)
+        statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+        sent += 1
+    elapsed = time.monotonic() - t0
+    time.sleep(0.5)
+    ended = killed(server) - before
+    return (f"{sent} one-change variants of a panicking query in {elapsed:.0f} s, one client: {ended} query processes "
+            f"ended ({ended / elapsed * 60:.0f} a minute over the run); statuses {dict(sorted(statuses.items()))}")
+
+
+def cartesian(server: Server) -> str:
+    t0 = time.monotonic()
+    r = requests.post(server.base + "/sparql", data={"query": CARTESIAN}, timeout=120)
+    return (f"the {len(CARTESIAN)}-byte cartesian query: {r.status_code} in {time.monotonic() - t0:.1f} s, "
+            f"{r.text.strip()[:110]!r}")
+
+
+def runaways(server: Server) -> str:
+    results: list[int] = []
+
+    def runaway(n: int) -> None:
+        results.append(requests.post(server.base + "/sparql", data={"query": f"{RUNAWAY} LIMIT {n}"},
+                                     headers={"X-Forwarded-For": "192.0.2.1"}, timeout=120).status_code)
+
+    threads = [threading.Thread(target=runaway, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    r = requests.post(server.base + "/sparql", data={"query": "SELECT ?s { ?s ?p ?o } LIMIT 3"},
+                      headers={"X-Forwarded-For": "192.0.2.2"}, timeout=120)
+    waited = time.monotonic() - t0
+    for t in threads:
+        t.join()
+    apart = "clients told apart" if server.clients_apart else "one address (no --trusted-proxy)"
+    return (f"two runaway queries of one client at once ({apart}): another client's cheap query {r.status_code} after "
+            f"{waited:.2f} s; the runaways {sorted(results)}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--old", help="an older checkout to measure instead (run with this venv)")
     ap.add_argument("--store", help="a built store (default: a fresh build of data/)")
     ap.add_argument("--rows", type=int, default=14, help="VALUES rows of the large answers (~3 MiB each per row)")
     ap.add_argument("--only", help="comma-separated: cpu, keys-1m, keys-200k, large, slow, idle, accept, h2c, "
-                    "slow-bodies, silent, readers")
+                    "slow-bodies, silent, readers, panic, cartesian, runaways")
     args = ap.parse_args()
     old = Path(args.old).resolve() if args.old else None
     tmp = Path(tempfile.mkdtemp(prefix="almerekg-abuse-"))
@@ -379,7 +457,8 @@ def main() -> None:
         measures = {"cpu": cpu, "keys-1m": lambda s: distinct_keys(s, 1024 * 1024 - 4096),
                     "keys-200k": lambda s: distinct_keys(s, 200 * 1024), "large": lambda s: large_answers(s, args.rows),
                     "slow": lambda s: slow_readers(s, args.rows), "idle": idle_connections, "accept": big_accept,
-                    "h2c": h2_streams, "slow-bodies": slow_bodies, "silent": silent_connections, "readers": readers}
+                    "h2c": h2_streams, "slow-bodies": slow_bodies, "silent": silent_connections, "readers": readers,
+                    "panic": panics, "cartesian": cartesian, "runaways": runaways}
         chosen = args.only.split(",") if args.only else list(measures)
         for name in chosen:
             measure = measures[name]

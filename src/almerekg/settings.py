@@ -117,6 +117,21 @@ class Settings:
     quarantine_seconds: float = _setting(300.0, "how long a query text that crashed, exhausted or outran a query "
                                          "process is refused", flag="--quarantine", env="ALMEREKG_QUARANTINE",
                                          unit="s", commands=(SERVE,), metavar="S")
+    client_deaths: int = _setting(5, "query processes one client's queries may end (crashed, out of memory, past the "
+                                  "timeout) within --client-deaths-window; then its queries get 429 with Retry-After "
+                                  "(0: no limit)", flag="--client-deaths", env="ALMEREKG_CLIENT_DEATHS",
+                                  commands=(SERVE,), metavar="N")
+    client_deaths_window: float = _setting(60.0, "the window --client-deaths counts in", flag="--client-deaths-window",
+                                           env="ALMEREKG_CLIENT_DEATHS_WINDOW", unit="s", commands=(SERVE,),
+                                           metavar="S")
+    client_processes: int = _setting(0, "query processes one client's queries may hold at once; its further queries "
+                                     "wait for its own (0: all but one, at least 1)", flag="--client-processes",
+                                     env="ALMEREKG_CLIENT_PROCESSES", commands=(SERVE,), metavar="N")
+    trusted_proxies: tuple[str, ...] = _setting(
+        (), "a reverse proxy's address or network (repeatable; the environment takes a comma-separated list): for "
+        "requests from it, the client is the last address in X-Forwarded-For that is not a trusted proxy",
+        flag="--trusted-proxy", env="ALMEREKG_TRUSTED_PROXIES", commands=(SERVE,), metavar="ADDRESS[/BITS]",
+        repeat=True)
     # -- the dataset description (DCAT-AP-NL): who publishes is a deployment's decision -----------------------
     publisher_name: str = _setting("almerekg (gelinkte-data-editie van het rapport)",
                                    "the publisher named in /dataset (dcterms:publisher, foaf:name)",
@@ -219,7 +234,7 @@ def _normalise(name: str, value: Any) -> Any:
         return value.rstrip("/")
     if name in ("data", "linksets", "project_root") and value is not None:
         return Path(value).resolve()
-    if name == "service_allow" and isinstance(value, str):
+    if name in ("service_allow", "trusted_proxies") and isinstance(value, str):
         return tuple(h.strip() for h in value.split(",") if h.strip())
     return value
 

@@ -255,6 +255,11 @@ def server(endpoint_store: Path, oxigraph_server: str, tmp_path_factory: pytest.
         "--service-allow", ox_hostport,
         "--query-workers", "2",
         "--worker-memory", str(800 * 1024 * 1024),
+        # Tests that kill processes on purpose share this server from one address: the per-client limit of
+        # process deaths is tested on a server of its own (tests/robustness/test_quarantine.py). A test that
+        # needs a second client sends X-Forwarded-For.
+        "--client-deaths", "0",
+        "--trusted-proxy", "127.0.0.1",
     )
     yield srv
     srv.stop()

@@ -86,7 +86,9 @@ def test_big_queries_leave_health_answering(server) -> None:  # noqa: ANN001
                                  range(8)))
     stop.set()
     prober.join()
-    assert set(statuses) <= {200, 503}
+    # One client: beyond its share of the query processes (all but one) its queries wait for its own, and get 429
+    # when none finishes within the timeout (503 when every process is busy).
+    assert set(statuses) <= {200, 429, 503}
     assert worst[0] < 1.0, worst[0]
 
 

@@ -21,6 +21,7 @@ from .conftest import assert_clean
 TIMEOUT_S = 2
 WORKERS = 4
 ORDINARY_BOUND_S = 1.5
+RUNAWAY_CLIENT = {"X-Forwarded-For": "192.0.2.1"}
 # Cross products that stream (little memory) and run far longer than the timeout. A memory-hungry one
 # (ORDER BY over a cross product) is stopped by the worker's memory cap instead: tests/endpoint/test_limits.py.
 PATHOLOGICAL = [
@@ -32,8 +33,10 @@ PATHOLOGICAL = [
 
 @pytest.fixture(scope="module")
 def runaway_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    # The runaways come from one client (X-Forwarded-For through the declared proxy), the ordinary queries from
+    # another; the per-client limit of process deaths has a test of its own (test_quarantine.py).
     srv = start_server(built_store, tmp_path_factory.mktemp("runaway-log"), "--query-timeout", str(TIMEOUT_S),
-                       "--query-workers", str(WORKERS))
+                       "--query-workers", str(WORKERS), "--trusted-proxy", "127.0.0.1", "--client-deaths", "0")
     yield srv
     srv.stop()
 
@@ -52,7 +55,7 @@ def test_runaways_time_out_while_ordinary_queries_are_answered(runaway_server) -
 
     def runaway(q: str) -> None:
         t0 = time.monotonic()
-        r = http.post(sparql, data={"query": q}, timeout=60)
+        r = http.post(sparql, data={"query": q}, headers=RUNAWAY_CLIENT, timeout=60)
         results.append((r.status_code, r.text, time.monotonic() - t0, r.headers))
 
     threads = [threading.Thread(target=runaway, args=(q,)) for q in PATHOLOGICAL]
@@ -83,14 +86,16 @@ def test_runaways_time_out_while_ordinary_queries_are_answered(runaway_server) -
 
 
 def test_more_runaways_than_workers_get_clear_answers_and_the_pool_recovers(runaway_server) -> None:  # noqa: ANN001
-    """When every worker is taken, a query waits at most the timeout and gets 503 busy: never a 500 or a hang."""
+    """More runaways than one client may run at once: those beyond its share (all workers but one) wait for its own
+    at most the timeout and get 429, the others 503 at the timeout; never a 500 or a hang."""
     sparql = runaway_server.sparql
     statuses: list[requests.Response] = []
 
     def run(q: str) -> None:
-        statuses.append(http.post(sparql, data={"query": q}, timeout=60))
+        statuses.append(http.post(sparql, data={"query": q}, headers=RUNAWAY_CLIENT, timeout=60))
 
-    queries = [f"{PATHOLOGICAL[0]} # {i}" for i in range(WORKERS + 2)]
+    # Texts that differ in meaning: the quarantine equates texts that differ only in comments or spacing.
+    queries = [f"{PATHOLOGICAL[0]} LIMIT {i + 1}" for i in range(WORKERS + 2)]
     threads = [threading.Thread(target=run, args=(q,)) for q in queries]
     for t in threads:
         t.start()
@@ -98,8 +103,10 @@ def test_more_runaways_than_workers_get_clear_answers_and_the_pool_recovers(runa
         t.join(timeout=60)
     for r in statuses:
         assert_clean(r, allow=(503,))
-        assert r.status_code == 503, r.text[:200]
+        assert r.status_code in (503, 429), r.text[:200]
         assert r.text.strip() and r.headers.get("Retry-After")
+    assert sum(r.status_code == 503 for r in statuses) >= WORKERS - 1
+    assert all("one client may use at once" in r.text for r in statuses if r.status_code == 429)
     # The killed workers are replaced: ordinary queries are answered again within the timeout plus a restart.
     deadline = time.monotonic() + 30
     while True:
@@ -109,4 +116,4 @@ def test_more_runaways_than_workers_get_clear_answers_and_the_pool_recovers(runa
         assert r.status_code == 503 and time.monotonic() < deadline, r.text[:200]
         time.sleep(0.2)
     health = http.get(runaway_server.base + "/healthz").json()
-    assert health["workers"]["killed"] >= WORKERS
+    assert health["workers"]["killed"] >= WORKERS - 1

@@ -5,6 +5,7 @@
 - `worker.py`   a query process (one in-memory copy of a build, a large stack, a memory cap)
 - `pool.py`     query processes that are killed at the timeout and replaced when they die
 - `cache.py`    answers per build, bounded in bytes (keys counted)
+- `quarantine.py` what a query or a client that kills query processes is refused (canonical form, 429)
 - `formats.py`  the one registry of answer formats
 - `rows.py`     answers as typed rows (one Term class): the one reader of SPARQL JSON results
 - `engine.py`   Engine: prepare (check, ETag) and answer (cache, processes or a remote store, errors)

@@ -18,7 +18,6 @@ import logging
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from . import formats, guard, sandbox
 from .cache import CachedAnswer, ResultCache
 from .jobs import Job, Outcome
 from .pool import PoolError, WorkerOptions, WorkerPool
+from .quarantine import ClientDeaths, Quarantine
 from .remote import RemoteRunner
 
 log = logging.getLogger("almerekg.engine")
@@ -40,7 +40,6 @@ RETRY_FAILED_BUILD_AFTER = 5.0  # seconds before trying again to load a build th
 JSON_RESULTS = "application/sparql-results+json"
 TURTLE = "text/turtle"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
-QUARANTINE_ENTRIES = 4096
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,7 @@ class QueryRequest:
     max_bytes: int | None = None  # None: the max_result_bytes setting
     prefixes: tuple[tuple[str, str], ...] = ()  # for Turtle output (the query's own PREFIXes are added)
     cache: bool = True
+    client: str = ""  # who asks (web/http/client.py); "" for the server's own pages and the command line
 
     @property
     def dataset_given(self) -> bool:
@@ -119,48 +119,12 @@ def _build_time(info: BuildInfo, folder: Path) -> datetime:
     return stamp.astimezone(UTC).replace(microsecond=0)
 
 
-class Quarantine:
-    """Query texts that killed a query process, refused for a while (bounded: digests only)."""
-
-    def __init__(self, seconds: float, entries: int = QUARANTINE_ENTRIES) -> None:
-        self.seconds = seconds
-        self.entries = entries
-        self._items: OrderedDict[bytes, tuple[float, AppError]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def digest(text: str) -> bytes:
-        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-
-    def add(self, text: str, error: AppError) -> None:
-        if self.seconds <= 0:
-            return
-        with self._lock:
-            self._items[self.digest(text)] = (time.monotonic() + self.seconds, error)
-            self._items.move_to_end(self.digest(text))
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
-
-    def check(self, text: str) -> None:
-        with self._lock:
-            item = self._items.get(self.digest(text))
-            if item is None:
-                return
-            until, error = item
-            left = until - time.monotonic()
-            if left <= 0:
-                del self._items[self.digest(text)]
-                return
-        headers = dict(error.headers)
-        headers["Retry-After"] = str(max(1, int(left)))
-        raise AppError(error.status, f"{error.message} (this query is refused for another {left:.0f} s)", headers)
-
-
 class Engine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cache = ResultCache(settings.cache_bytes)
         self.quarantine = Quarantine(settings.quarantine_seconds)
+        self.deaths = ClientDeaths(settings.client_deaths, settings.client_deaths_window)
         self._store = None if settings.store_is_remote else EmbeddedStore(settings.store)
         # Remote mode: the SPARQL server does the work; the build id is read from the server's build graph
         # (cached for a few seconds) and plays the part of the `current` link.
@@ -242,7 +206,8 @@ class Engine:
         if s.sandbox == "off":
             mode = "off"
         return WorkerOptions(memory_limit=s.worker_memory, sandbox=mode, sandbox_required=s.sandbox == "required",
-                             allowlist=s.service_allow, max_query_bytes=s.max_query_bytes)
+                             allowlist=s.service_allow, max_query_bytes=s.max_query_bytes,
+                             client_processes=s.client_processes)
 
     def _load(self, link: str) -> ActiveBuild:
         failed = self._failed
@@ -328,6 +293,7 @@ class Engine:
             if entry is not None:
                 return Answer(entry.body, entry.media_type, entry.kind, ticket.build, "HIT", ticket.etag,
                               entry.truncated, entry)
+        self.deaths.check(ticket.request.client)  # a client whose queries ended too many processes lately: 429
         outcome = self._run(ticket)
         if outcome.status != "ok":
             raise self._failure(ticket, outcome)
@@ -353,23 +319,30 @@ class Engine:
         build = ticket.build
         timeout = self.settings.query_timeout
         if build.checker is not None:  # a remote store: check here, then let the server answer
-            checked = self._pool_run(build, build.checker, replace(job, check_only=True), timeout)
+            checked = self._pool_run(build, build.checker, replace(job, check_only=True), timeout,
+                                     ticket.request.client)
             if checked.status != "ok":
                 return checked
             job = replace(job, union_default=job.union_default and not checked.uses_from)
             return build.pool.run(job, timeout)
         pool = build.federation if ticket.plan.federated and build.federation is not None else build.pool
-        return self._pool_run(build, pool, job, timeout)
+        return self._pool_run(build, pool, job, timeout, ticket.request.client)
 
-    def _pool_run(self, build: ActiveBuild, pool: WorkerPool | RemoteRunner, job: Job, timeout: float) -> Outcome:
-        outcome = pool.run(job, timeout)
+    def _pool_run(self, build: ActiveBuild, pool: WorkerPool | RemoteRunner, job: Job, timeout: float,
+                  client: str = "") -> Outcome:
+        outcome = pool.run(job, timeout, client) if isinstance(pool, WorkerPool) else pool.run(job, timeout)
         if outcome.status == "closed":
             # The pool was retired under us by a rebuild: answer from the new build.
             fresh = self.active()
             if fresh is not build:
-                return fresh.pool.run(job, timeout)
+                return self._pool_run(fresh, fresh.pool, job, timeout, client)
             return Outcome("busy", message="the query workers are restarting")
         return outcome
+
+    def _count_death(self, client: str) -> None:
+        if self.deaths.add(client):
+            log.warning("client %s: its queries ended %d query processes within %g s; its queries get 429 for a while",
+                        client, self.deaths.limit, self.deaths.window)
 
     def _failure(self, ticket: Ticket, outcome: Outcome) -> AppError:
         """The one place an outcome becomes what the client is told; process killers go to quarantine."""
@@ -389,6 +362,7 @@ class Engine:
                                   "was stopped; narrow it down (LIMIT, more specific patterns) and try again",
                              {"Retry-After": "1"})
             self.quarantine.add(text, error)
+            self._count_death(ticket.request.client)
             return error
         if status in ("crashed", "out_of_memory"):
             hint = "; narrow it down (LIMIT, more specific patterns) and try again" if status == "out_of_memory" \
@@ -396,15 +370,20 @@ class Engine:
             log.warning("query process died (%s): %s", status, outcome.detail[-2000:])
             error = AppError(422, f"the query was stopped: {outcome.message}{hint}")
             self.quarantine.add(text, error)
+            self._count_death(ticket.request.client)
             return error
         if status == "unavailable":  # a remote store stopped answering (never passed on as a cut-off 200)
             return unavailable(f"the store is not available: {outcome.message}; try again shortly")
+        if status == "client_busy":  # the client's own queries hold its share of the processes
+            return AppError(429, f"{outcome.message}; try again when they have finished", {"Retry-After": "5"})
         if status in ("busy", "closed"):
             return unavailable(f"the endpoint is busy ({outcome.message or 'restarting'}); try again shortly", 5)
         if status == "too_large":
             limit = ticket.request.max_bytes or s.max_result_bytes
-            return AppError(500, f"the answer is larger than this endpoint's limit of {limit} bytes and was not "
-                                 "sent; add LIMIT or select fewer rows/columns")
+            # The client's own query crossed a limit it is told about: a 4xx (README, "Security defaults"), sent as
+            # soon as the serialised answer passed the limit.
+            return AppError(422, f"the answer is larger than this endpoint's limit of {limit} bytes "
+                                 f"(--max-result-bytes) and was not sent; add LIMIT or select fewer rows/columns")
         if ticket.plan.federated:
             return AppError(502, outcome.message or "the query failed while calling a SERVICE")
         return AppError(400, f"the query failed: {outcome.message or 'unknown error'}")

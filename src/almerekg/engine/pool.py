@@ -6,10 +6,15 @@ deadline; when the deadline passes the process is killed (SIGKILL: the engine do
 mid-query) and a fresh one is started in the background.
 
 A process may also die on its own: a query that exhausts its memory cap, an engine defect (a panic), a
-crash, or the kernel's OOM killer while it sat idle. The pool reads the last lines the process wrote to
-stderr to say which, replaces it, and checks idle processes every second so that the next query never
-meets a dead one. The engine (engine/engine.py, Quarantine) keeps the text of a query that killed a process in
-quarantine for a while, so one client cannot kill process after process with it.
+crash, or the kernel's OOM killer while it sat idle. The pool reads what the process wrote to stderr (all of
+it, up to STDERR_KEPT; query processes run without RUST_BACKTRACE, so a panic is a few lines) to say which,
+replaces it, and checks idle processes every second so that the next query never meets a dead one. The engine
+quarantines a query that killed a process and limits the processes one client's queries may end
+(engine/quarantine.py).
+
+One client's queries hold at most a share of the processes at once (`client_share`: all but one, unless set):
+its further queries wait for one of its own to finish, so runaway queries from one client never keep every
+process from the others.
 """
 
 from __future__ import annotations
@@ -38,7 +43,10 @@ log = logging.getLogger("almerekg.engine.pool")
 RETRY_START_AFTER = 1.0  # seconds before starting a failed worker again; doubles up to the maximum
 MAX_RETRY_START_AFTER = 30.0
 IDLE_CHECK_EVERY = 1.0  # seconds between looks at idle workers (one may have been killed from outside)
-STDERR_KEPT = 8192  # bytes of a worker's stderr kept to tell why it died
+STDERR_KEPT = 256 * 1024  # bytes of a worker's stderr kept and read to tell why it died
+STDERR_LOGGED = 8192  # of which the last bytes go to the log
+# Set in the environment, these make a panic print a backtrace of hundreds of lines: never for query processes.
+NOISY_ENVIRONMENT = ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE")
 KILLED_FROM_OUTSIDE = "killed from outside (SIGKILL, nothing on stderr)"
 
 
@@ -50,13 +58,25 @@ class PoolError(Exception):
 class _Worker:
     proc: subprocess.Popen
     conn: Connection
-    stderr: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
+    stderr: collections.deque = field(default_factory=collections.deque)  # chunks, at most STDERR_KEPT bytes
+    stderr_bytes: int = 0
+    stderr_lock: threading.Lock = field(default_factory=threading.Lock)
     jobs: int = 0
     sandbox: str = ""
     retired: bool = False  # dead or replaced: never handed out again
 
+    def keep_stderr(self, chunk: bytes) -> None:
+        """Keep a chunk of stderr, forgetting the oldest beyond STDERR_KEPT bytes (however small the chunks)."""
+        with self.stderr_lock:
+            self.stderr.append(chunk)
+            self.stderr_bytes += len(chunk)
+            while self.stderr_bytes > STDERR_KEPT and len(self.stderr) > 1:
+                self.stderr_bytes -= len(self.stderr.popleft())
+
     def stderr_tail(self) -> str:
-        return b"".join(self.stderr).decode("utf-8", "replace")[-STDERR_KEPT:]
+        """All of its stderr that is kept (at most STDERR_KEPT bytes, the last ones)."""
+        with self.stderr_lock:
+            return b"".join(self.stderr).decode("utf-8", "replace")
 
 
 @dataclass
@@ -76,6 +96,7 @@ class WorkerOptions:
     sandbox_required: bool = False
     allowlist: tuple[str, ...] = ()  # SERVICE hosts (supervised processes only)
     max_query_bytes: int = 256 * 1024
+    client_processes: int = 0  # processes one client's queries may hold at once (0: all but one, at least 1)
 
 
 class WorkerPool:
@@ -97,6 +118,10 @@ class WorkerPool:
         self.sandbox_state = ""
         self._addresses = sandbox.Addresses(guard.parse_allowlist(options.allowlist)) \
             if options.sandbox == sandbox.SUPERVISED else None
+        self.client_share = min(self.size, options.client_processes) if options.client_processes > 0 \
+            else max(1, self.size - 1)
+        self._holding: dict[str, int] = {}  # client -> processes its queries hold now
+        self._share_freed = threading.Condition()
 
     # -- life cycle -------------------------------------------------------------------------------
     def start(self) -> WorkerPool:
@@ -146,10 +171,41 @@ class WorkerPool:
                          pids=pids, sandbox=self.sandbox_state)
 
     # -- running ----------------------------------------------------------------------------------
-    def run(self, job: Job, timeout: float) -> Outcome:
-        """Run a job within `timeout` seconds (waiting for a free worker counts)."""
+    def run(self, job: Job, timeout: float, client: str = "") -> Outcome:
+        """Run a job within `timeout` seconds (waiting for the client's share and a free worker counts)."""
         started = time.monotonic()
         deadline = started + timeout
+        if not client:
+            return self._run(job, started, deadline)
+        if not self._hold(client, deadline):
+            return Outcome("client_busy", seconds=time.monotonic() - started,
+                           message=f"your other queries hold the {self.client_share} query process"
+                                   f"{'es' if self.client_share > 1 else ''} one client may use at once, and none "
+                                   "finished in time")
+        try:
+            return self._run(job, started, deadline)
+        finally:
+            self._let_go(client)
+
+    def _hold(self, client: str, deadline: float) -> bool:
+        """Wait until `client` holds fewer than its share of processes, then count one more; False at the deadline."""
+        with self._share_freed:
+            while self._holding.get(client, 0) >= self.client_share:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._share_freed.wait(left)
+            self._holding[client] = self._holding.get(client, 0) + 1
+            return True
+
+    def _let_go(self, client: str) -> None:
+        with self._share_freed:
+            held = self._holding.pop(client, 1) - 1
+            if held > 0:
+                self._holding[client] = held
+            self._share_freed.notify_all()
+
+    def _run(self, job: Job, started: float, deadline: float) -> Outcome:
         for attempt in (1, 2):
             w = self._take(deadline)
             if isinstance(w, Outcome):
@@ -206,11 +262,14 @@ class WorkerPool:
         except subprocess.TimeoutExpired:
             code = None
         time.sleep(0.05)  # let the stderr reader take the last lines
-        tail = w.stderr_tail()
+        stderr = w.stderr_tail()
         self._replace(w, reason=f"died (exit {code})")
         seconds = time.monotonic() - started
-        if "memory allocation of" in tail or "MemoryError" in tail or (
-                code == -signal.SIGABRT and self.memory_limit and "panicked" not in tail):
+        panic = stderr.find("panicked")
+        # From the panic on when there is one (a backtrace may follow it), else the last lines.
+        tail = stderr[max(0, panic - 200):][:STDERR_LOGGED] if panic >= 0 else stderr[-STDERR_LOGGED:]
+        if "memory allocation of" in stderr or "MemoryError" in stderr or (
+                code == -signal.SIGABRT and self.memory_limit and panic < 0):
             mib = self.memory_limit // (1024 * 1024)
             return Outcome("out_of_memory", seconds=seconds, detail=tail,
                            message=f"the query needed more than the {mib} MiB of memory a query may use")
@@ -247,7 +306,7 @@ class WorkerPool:
             close_fds=True,
             # glibc gives each thread that allocates its own 64 MiB arena of address space, up to eight per
             # core; two keep a worker's footprint, and so its memory cap, the same on any machine.
-            env={**os.environ, "MALLOC_ARENA_MAX": "2"},
+            env={**{k: v for k, v in os.environ.items() if k not in NOISY_ENVIRONMENT}, "MALLOC_ARENA_MAX": "2"},
         )
         child_sock.close()
         conn = Connection(parent_sock.detach())
@@ -366,7 +425,7 @@ def _read_stderr(w: _Worker) -> None:
         return
     with contextlib.suppress(OSError, ValueError):
         for chunk in iter(lambda: stream.read1(4096), b""):
-            w.stderr.append(chunk)
+            w.keep_stderr(chunk)
 
 
 def _panic_reason(tail: str) -> str:

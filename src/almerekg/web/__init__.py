@@ -30,6 +30,7 @@ from ..settings import Settings
 from ..settings import load as load_settings
 from .http import cors, errors, security
 from .http.accesslog import AccessLog
+from .http.client import trusted_networks
 from .http.flow import Flow
 from .http.replay import AnswerReplay
 from .state import AppState
@@ -55,6 +56,7 @@ def create_app(settings: Settings) -> Flask:
     # Host header; security.MergeSlashes answers `//` relatively and no route depends on a trailing slash.
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
+    trusted_networks(settings.trusted_proxies)  # a bad --trusted-proxy stops the start, saying which
     engine = Engine(settings)
     app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
     for module in (errors, page_errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, sitemap,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response
+from flask import Response, request
 
 from ...dumps import prefixes
 from ...engine import Answer, QueryRequest, formats
@@ -28,6 +28,7 @@ from ..core.i18n import pick_lang
 from ..core.pages import context
 from ..core.respond import page as send_page
 from ..http import negotiation
+from ..http.client import client_address
 from ..http.security import SCRIPT_PAGE_CSP
 from ..state import app_state
 from . import assets, protocol, service_description
@@ -126,7 +127,8 @@ def run(req: protocol.ProtocolRequest) -> Response:
     state = app_state()
     query = QueryRequest(req.query or "", results_type=RESULTS_JSON, graph_type=GRAPH_TURTLE,
                          default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                         max_rows=state.settings.editor_rows)
+                         max_rows=state.settings.editor_rows,
+                         client=client_address(request.environ, state.settings.trusted_proxies))
     try:
         answer = state.engine.query(query)
     except AppError as exc:

@@ -18,6 +18,7 @@ from ...engine.guard import hints
 from ...errors import AppError
 from ..core.respond import representation
 from ..http import negotiation
+from ..http.client import client_address
 from ..http.responses import VARY, caching_headers, from_engine, not_modified
 from ..state import app_state
 from . import editor, protocol, service_description
@@ -57,7 +58,8 @@ def sparql() -> Response:
     if results_type is None and graph_type is None:
         raise not_acceptable(form)
     query = QueryRequest(req.query, results_type=results_type, graph_type=graph_type,
-                         default_graphs=req.default_graphs, named_graphs=req.named_graphs)
+                         default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                         client=client_address(request.environ, state.settings.trusted_proxies))
     engine = state.engine
     try:
         ticket = engine.prepare(query, read)

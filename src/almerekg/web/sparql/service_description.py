@@ -38,15 +38,24 @@ def limits_text(settings: Settings) -> list[str]:
     allow = ", ".join(settings.service_allow) if settings.service_allow else "none (SERVICE is refused)"
     return [
         f"Query timeout: {settings.query_timeout:g} s; a query that runs longer is stopped and answered 503.",
-        f"Maximum result size: {settings.max_result_bytes} bytes; a larger answer is refused with 500, "
+        f"Maximum result size: {settings.max_result_bytes} bytes; a larger answer is refused with 422, "
         "never cut short.",
         f"Maximum request size: {settings.max_request_bytes} bytes "
         "(413 for a larger body, 414 for a longer URL); maximum query text: "
         f"{settings.max_query_bytes} bytes (413).",
         f"Memory per query: {settings.worker_memory // (1024 * 1024)} MiB; a query that needs more is stopped (422).",
+        _per_client(settings),
         f"SERVICE (federation) allowed to: {allow}.",
         "Read-only: SPARQL Update is refused with 403.",
     ]
+
+
+def _per_client(settings: Settings) -> str:
+    share = f"at most {settings.client_processes} query processes" if settings.client_processes > 0 \
+        else "all query processes but one at most"
+    deaths = (f"after {settings.client_deaths} queries that crashed, ran out of memory or timed out within "
+              f"{settings.client_deaths_window:g} s, 429 with Retry-After; " if settings.client_deaths > 0 else "")
+    return f"Per client: {deaths}one client's queries use {share} at once."
 
 
 def build_graph(endpoint: str, settings: Settings, info: BuildInfo | None) -> Graph:
