@@ -31,6 +31,18 @@ FORMAT_NAMES = {m: registry.get(m).label for m in OFFER if m != HTML}
 VARY = "Accept, Accept-Encoding, Accept-Language"
 
 
+def links(path: str, *, offer: tuple[str, ...] = OFFER, describedby: str | None = None,
+          license: str | None = None) -> str:
+    """The `Link` header (RFC 8288) of a description at `path`: an alternate per format it is offered in, what
+    describes it, and its licence, so that a client finds the RDF without parsing the page."""
+    parts = [f'<{path}{EXTENSION_OF[m]}>; rel="alternate"; type="{m}"' for m in offer]
+    if describedby:
+        parts.append(f'<{describedby}>; rel="describedby"')
+    if license:
+        parts.append(f'<{license}>; rel="license"')
+    return ", ".join(parts)
+
+
 def split_extension(path: str) -> tuple[str, str | None]:
     """'firm/usg-people.ttl' -> ('firm/usg-people', 'text/turtle'); no known extension -> (path, None)."""
     for ext, media in EXTENSIONS.items():
@@ -54,4 +66,5 @@ def to_jsonld(ntriples: bytes, base: str) -> bytes:
 
 
 __all__ = ["EXTENSIONS", "EXTENSION_OF", "FORMAT_NAMES", "HTML", "JSONLD", "NTRIPLES", "OFFER", "RDFXML", "TURTLE",
+           "links",
            "negotiate", "split_extension", "to_jsonld"]

@@ -29,7 +29,7 @@ from ...saved_queries import SavedQuery, listing_order
 from ..core import representations as ldhttp
 from ..core.i18n import pick_lang
 from ..core.index import SCHEMA, GraphIndex, Term, format_date, select
-from ..core.pages import context, lang_suffix
+from ..core.pages import context, dataset_license, lang_suffix
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState, app_state
@@ -48,7 +48,6 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_ACCESS = profile.ACCESS_PUBLIC
 IANA = "https://www.iana.org/assignments/media-types/"
-DEFAULT_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 TITLE = {"nl": "Groei door samenwerking in Almere (2011) — als gelinkte data",
          "en": "Groei door samenwerking in Almere (2011) — as linked data"}
@@ -130,16 +129,13 @@ def _temporal(index: GraphIndex, state: AppState, build: ActiveBuild) -> tuple[s
 
 def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Description:
     s = state.settings
-    onto_license = None
-    if index.ontology is not None:
-        onto_license = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
     return Description(
         index=index, build=build, downloads=load_manifest(build.folder),
         queries=listing_order(state.catalogue().queries, index.graphs),
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
         phone=s.contact_phone, contact_url=s.contact_url,
-        license=str(s.license or onto_license or DEFAULT_LICENSE),
+        license=dataset_license(state, index),
         temporal=_temporal(index, state, build),
         linksets=_linksets(index, state, build),
     )
@@ -416,7 +412,8 @@ def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OF
                            properties=sorted(index.property_counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     return representation(build, ("dataset", media, lang, state.catalogue_version()), media, make,
-                          lang=lang, location=location)
+                          lang=lang, location=location,
+                          headers={"Link": ldhttp.links("/dataset", license=dataset_license(state, index))})
 
 
 @bp.route("/dataset", methods=["GET", "HEAD"])

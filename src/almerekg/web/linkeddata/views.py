@@ -31,11 +31,15 @@ from ..core.index import (
     select,
     term_name,
 )
-from ..core.pages import context, lang_suffix, resolve
+from ..core.pages import context, dataset_license, lang_suffix, resolve
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState
 from . import about, ontology
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -58,6 +62,8 @@ def identifier(path: str) -> Response:
         target += "?" + urlencode(list(request.args.items(multi=True)))
     resp = redirect(target, code=303)
     resp.headers["Cache-Control"] = "public, max-age=3600"
+    resp.headers["Link"] = f'</doc/{thing.ref}>; rel="describedby", ' + ldhttp.links(
+        "/doc/" + thing.ref, license=dataset_license(thing.state, thing.index))
     return resp
 
 
@@ -140,10 +146,16 @@ def group_statements(index: GraphIndex, rows: list[tuple[str, str, Term, str]], 
     return sorted(groups.values(), key=lambda g: (g.iri != RDF_TYPE, g.label.casefold()))
 
 
-def describe_query(iri: str) -> str:
+def describe_query(iri: str, doc: str, license: str, modified: str) -> str:
+    """The statements about a thing, and what its document says of itself (the thing it is about, the dataset it
+    is part of, its licence and when it last changed) from a branch that matches once."""
     ref = iri_ref(iri)
-    return (f"CONSTRUCT {{ {ref} ?p ?o . ?s ?q {ref} }} WHERE {{ "
-            f"{{ GRAPH ?g {{ {ref} ?p ?o }} }} UNION {{ GRAPH ?h {{ ?s ?q {ref} }} }} }}")
+    dataset = iri_ref(iri.split("/id/", 1)[0] + "/dataset#dataset")
+    return (f"CONSTRUCT {{ {ref} ?p ?o . ?s ?q {ref} . ?d <{FOAF}primaryTopic> {ref} ; <{VOID}inDataset> {dataset} ; "
+            f"<{DCT}license> ?l ; <{DCT}modified> ?m }} WHERE {{ "
+            f"{{ GRAPH ?g {{ {ref} ?p ?o }} }} UNION {{ GRAPH ?h {{ ?s ?q {ref} }} }} UNION "
+            f"{{ BIND({iri_ref(doc)} AS ?d) BIND({iri_ref(license)} AS ?l) "
+            f"BIND(\"{modified}\"^^<http://www.w3.org/2001/XMLSchema#dateTime> AS ?m) }} }}")
 
 
 def rdf_body(state: AppState, build: ActiveBuild, index: GraphIndex, query: str, media: str,
@@ -164,12 +176,16 @@ def document(path: str) -> Response:
     show_all = media == ldhttp.HTML and request.args.get("all") == "1"
     location = None if forced else "/doc/" + ref + ldhttp.EXTENSION_OF[media]
 
+    license = dataset_license(state, index)
+
     def make() -> bytes | str:
         if media != ldhttp.HTML:
-            return rdf_body(state, build, index, describe_query(iri), media, ("describe", iri))
+            query = describe_query(iri, index.base + "/doc/" + ref, license, build.info.created)
+            return rdf_body(state, build, index, query, media, ("describe", iri, "with-document"))
         return doc_page(state, build, index, iri, ref, lang, show_all)
 
-    return representation(build, ("doc", ref, media, lang, show_all), media, make, lang=lang, location=location)
+    return representation(build, ("doc", ref, media, lang, show_all), media, make, lang=lang, location=location,
+                          headers={"Link": ldhttp.links("/doc/" + ref, describedby="/dataset", license=license)})
 
 
 def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, ref: str, lang: str,
@@ -316,4 +332,6 @@ def _def(name: str | None, forced: str | None) -> Response:
                            members=members[:MAX_MEMBERS], more_members=len(members) > MAX_MEMBERS,
                            lang_suffix=lang_suffix(lang))
 
-    return representation(build, ("def", path, media, lang), media, make, lang=lang, location=location)
+    return representation(build, ("def", path, media, lang), media, make, lang=lang, location=location,
+                          headers={"Link": ldhttp.links(path, describedby="/dataset",
+                                                        license=dataset_license(state, index))})

@@ -95,8 +95,12 @@ def _service_description(req: protocol.ProtocolRequest) -> Response:
                         content_type=formats.get(media).content_type())
         caching_headers(resp, None, None, state.max_age)
         return resp
+    links = '</.well-known/void>; rel="describedby"'
+    if state.settings.license:
+        links += f', <{state.settings.license}>; rel="license"'
     return representation(build, ("service-description", state.settings.endpoint_iri, media), media,
-                          lambda: service_description.render(media, state.settings, build.info), vary=VARY)
+                          lambda: service_description.render(media, state.settings, build.info), vary=VARY,
+                          headers={"Link": links})
 
 
 def _try_build():  # noqa: ANN202 - ActiveBuild | None
