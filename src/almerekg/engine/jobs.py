@@ -53,6 +53,7 @@ class Outcome:
     http_status: int = 0  # for "refused": the status that says why
     uses_from: bool = False  # the engine read FROM / FROM NAMED in the query
     detail: str = ""  # for the server log only (never sent to the client)
+    stopped_by_sandbox: bool = False  # a sealed process met a network error: the sandbox stopped the query
 
     def to_wire(self) -> bytes:
         return marshal.dumps(astuple(self))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from flask import Response
+from flask import Response, request
 
 from ...dumps import prefixes
 from ...engine import Answer, QueryRequest, formats
@@ -130,7 +130,7 @@ def run(req: protocol.ProtocolRequest) -> Response:
     state = app_state()
     query = QueryRequest(req.query or "", results_type=RESULTS_JSON, graph_type=GRAPH_TURTLE,
                          default_graphs=req.default_graphs, named_graphs=req.named_graphs,
-                         max_rows=state.settings.editor_rows)
+                         max_rows=state.settings.editor_rows, client=request.remote_addr or "")
     try:
         answer = state.engine.query(query)
     except AppError as exc:

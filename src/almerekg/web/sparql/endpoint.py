@@ -49,6 +49,12 @@ def sparql() -> Response:
     if editor.wanted(req, accept):
         note(page="editor")
         return editor.run(req)
+    engine = state.engine
+    try:
+        engine.admit(req.query)  # the size limit before anything reads the text
+    except AppError:
+        note(outcome="refused")
+        raise
     read = hints(req.query)
     form = read.form
     results_type = negotiation.choose(accept, RESULTS, req.formats) if form in ("SELECT", "ASK", "") else None
@@ -56,8 +62,8 @@ def sparql() -> Response:
     if results_type is None and graph_type is None:
         raise not_acceptable(form)
     query = QueryRequest(req.query, results_type=results_type, graph_type=graph_type,
-                         default_graphs=req.default_graphs, named_graphs=req.named_graphs)
-    engine = state.engine
+                         default_graphs=req.default_graphs, named_graphs=req.named_graphs,
+                         client=request.remote_addr or "")
     try:
         ticket = engine.prepare(query, read)
     except AppError as exc:
