@@ -30,7 +30,7 @@ from ..store import BuildInfo, EmbeddedStore, StoreError, StoreUnavailable
 from ..store.remote import RemoteStore
 from . import formats, guard, sandbox
 from .cache import CachedAnswer, ResultCache
-from .jobs import Job, Outcome
+from .jobs import SERVICE_FAILED, Job, Outcome
 from .pool import PoolError, WorkerOptions, WorkerPool
 from .remote import RemoteRunner
 
@@ -434,8 +434,8 @@ class Engine:
             log.warning("the sandbox stopped a network connection attempted by a query from %s (the query check "
                         "had let it through): %s; query %r", ticket.request.client or "an unknown client",
                         outcome.detail[:500], text[:2000])
-        if ticket.plan.federated:
-            return AppError(502, outcome.message or "the query failed while calling a SERVICE")
+        if ticket.plan.federated or outcome.message == SERVICE_FAILED:
+            return AppError(502, outcome.message or SERVICE_FAILED)
         return AppError(400, f"the query failed: {outcome.message or 'unknown error'}")
 
 

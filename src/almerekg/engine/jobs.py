@@ -12,6 +12,9 @@ from dataclasses import astuple, dataclass, field, fields
 
 from .guard import Plan
 
+# The one sentence a client gets for any failure of a network call (where it went is never shown).
+SERVICE_FAILED = "the query failed while calling a SERVICE (details are in the server log)"
+
 
 @dataclass(frozen=True)
 class Job:

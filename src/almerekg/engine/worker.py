@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from . import formats, guard, sandbox
-from .jobs import Job, Outcome
+from .jobs import SERVICE_FAILED, Job, Outcome
 
 # Stack of the query thread per byte of the largest accepted query text: measured with the deepest
 # constructs the engine recurses on (nested groups, EXISTS, paths; tests/robustness/test_crash.py).
@@ -39,7 +39,8 @@ MIN_STACK = 256 * 1024 * 1024
 _NETWORK_WORDS = re.compile(r"://|os error|connect|\bdns\b|resolv|lookup|\baddress|\bhost|name or service|"
                             r"\btls\b|\bssl\b|certificate|handshake|redirect|socket|refused|unreachable|"
                             r"permission denied|timed out|network|\bhttps?\b|\bport\b", re.IGNORECASE)
-SERVICE_FAILED = "the query failed while calling a SERVICE (details are in the server log)"
+NETWORK_WORDS_READ = 4096  # characters of an engine message searched (the words come first; a message may
+# quote a client's megabyte-long IRI)
 # What seals this process (set once at start: "sealed", "supervised", "off" or "unavailable: why").
 _sandbox_state = "off"
 
@@ -182,8 +183,9 @@ def _serialise(result, job: Job) -> Outcome:  # noqa: ANN001 - a pyoxigraph quer
 
 def _failed(exc: Exception, job: Job, kind: str = "") -> Outcome:
     detail = f"{type(exc).__name__}: {exc}"
-    network = isinstance(exc, OSError) or bool(_NETWORK_WORDS.search(str(exc)))
-    if job.plan.federated or (network and job.plan.needs_service_check) or _NETWORK_WORDS.search(str(exc)):
+    words = network_words(str(exc))
+    network = isinstance(exc, OSError) or words
+    if job.plan.federated or (network and job.plan.needs_service_check) or words:
         # What a SERVICE call met (an address, a status, a payload) is never shown: it would make the
         # endpoint a port scanner. The log keeps it. A sealed process that met a network error was stopped
         # by its sandbox: the query check let through something that tried to reach out.
@@ -192,6 +194,11 @@ def _failed(exc: Exception, job: Job, kind: str = "") -> Outcome:
         return Outcome("error", kind=kind, message=SERVICE_FAILED, detail=detail, stopped_by_sandbox=stopped)
     first = str(exc).strip().splitlines()[0][:500] if str(exc).strip() else type(exc).__name__
     return Outcome("error", kind=kind, message=first, detail=detail)
+
+
+def network_words(message: str) -> bool:
+    """Whether an engine message speaks of the network (a failed connection, a lookup, TLS, the sandbox)."""
+    return _NETWORK_WORDS.search(message[:NETWORK_WORDS_READ]) is not None
 
 
 def _first_rows_json(result, max_rows: int, buf: _LimitedBuffer) -> bool:  # noqa: ANN001 - QuerySolutions
