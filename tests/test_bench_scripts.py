@@ -72,7 +72,7 @@ def test_abuse_measures_the_cpu_and_header_cases(built_store: Path) -> None:
 def test_abuse_measures_the_service_bypass_and_the_escaped_quotes(built_store: Path) -> None:
     out = run("abuse.py", "--store", str(built_store), "--only", "service,lexer")
     assert re.search(r"^- SERVICE bypass family with --sandbox off, 72 requests: 0 contact\(s\) with the listener; "
-                     r"answers \{400: 72\}$", out, re.M), out
+                     r"answers \{403: 72\}$", out, re.M), out
     assert re.search(r"^- 128 KB of escaped quotes: 400 after [\d.]+ s, slowest /healthz \d+ ms; "
                      r"1 MiB of escaped quotes: 413 after [\d.]+ s, slowest /healthz \d+ ms$", out, re.M), out
 

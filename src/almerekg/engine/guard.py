@@ -111,9 +111,9 @@ _TOKENS = re.compile(
 
 # What may follow a SERVICE keyword for the federation allow-list: whitespace and comments, SILENT,
 # then the target. Only a full IRI counts as an allowed target.
-_GAP = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
+_GAP = re.compile(r"(?:[ \t\r\n]++|#[^\r\n]*+)*+")
 _SILENT = re.compile(r"SILENT(?![\w\-:])", re.IGNORECASE)
-_IRIREF = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
+_IRIREF = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*+)>")
 
 
 class QueryRefused(Exception):
@@ -221,7 +221,8 @@ def refusal_for(query: str, plan_: Plan, position: tuple[int, int] | None, allow
     offset = _offset(query, position) if position else None
     live = set(plan_.live)
     for at in plan_.service_at:
-        if at not in live and offset is not None and at <= offset <= at + len(SERVICE) + 1:
+        if at not in live and offset is not None and at - _WORD_LOOK <= offset <= at + _WORD_LOOK + 1 \
+                and _word_start(query, at) <= offset <= _word_end(query, at) + 1:
             line = query.count("\n", 0, at) + 1
             col = at - (query.rfind("\n", 0, at) + 1) + 1
             what = f"SERVICE {_written_target(query, at + len(SERVICE))}(line {line}, column {col})"
@@ -230,6 +231,24 @@ def refusal_for(query: str, plan_: Plan, position: tuple[int, int] | None, allow
                                          f"{', '.join(allowlist)}, named by a full IRI such as <https://host/sparql>")
             return QueryRefused(403, f"{what} is not allowed: federation is switched off on this endpoint")
     return QueryRefused(400, "")  # a plain syntax error: the caller words it with the engine's message
+
+
+# The word around an occurrence (what the engine may have tried to read as one name with it): where the
+# engine stopped on a changed text within it, the changed letter is what it stopped on. Bounded look.
+_WORD_LOOK = 300
+_NAME_CHAR = re.compile(r"[\w.:%\\-]")
+_NAME_CHARS = re.compile(rf"[\w.:%\\-]{{0,{_WORD_LOOK}}}")
+
+
+def _word_start(text: str, at: int) -> int:
+    start = at
+    while start > max(0, at - _WORD_LOOK) and _NAME_CHAR.match(text, start - 1):
+        start -= 1
+    return start
+
+
+def _word_end(text: str, at: int) -> int:
+    return _NAME_CHARS.match(text, at).end()
 
 
 _WRITTEN = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]{0,300}>|[?$][\w]{1,100}|[^\s{}]{1,300}")
