@@ -39,10 +39,12 @@ call anything. Why its verdict on that text is its verdict on the original, for 
    UNION, [NOT] EXISTS, a sub-select, the query forms) then fails too, or stops before a keyword or brace
    that the rule around it does not accept, up to the query, which fails. Hence the engine accepts
    T' if and only if none of the neutralised places is a SERVICE keyword in its reading of T.
-   tests/robustness/test_service_generator.py tries this the way an attacker would (keywords, literals and
+   Lemma 1 is checked rule by rule against the grammar (spargebra's parser.rs as released with oxigraph
+   0.5.9); step 2 is an argument over the grammar's rules, not a mechanical proof. On the installed engine
+   tests/robustness/test_service_generator.py tries it the way an attacker would (keywords, literals and
    punctuation glued to SERVICE, in every case, with prefixes declared to mimic the changed text) against
-   a listener, and tests/robustness/test_engine_reading.py checks facts 0 and 1a on the installed engine,
-   so an upgrade that changes them fails the suite.
+   a listener, and tests/robustness/test_engine_reading.py checks facts 0 and 1a, so an upgrade that
+   changes them fails the suite.
 3. T' holds no SERVICE keyword (no `vice` is left but live ones), so asking the engine to parse it (a query
    on an empty store, in a sealed worker, under the query timeout) cannot contact anything.
 
