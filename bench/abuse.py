@@ -22,6 +22,12 @@ Each measurement starts a fresh server on a build of data/ (2 query processes, l
 6. Limits (`--only cartesian,runaways`): the 43-byte cartesian query's status, time and message; the wait of
    another client's cheap query while one client runs two runaway queries at once (clients told apart by
    X-Forwarded-For through `--trusted-proxy 127.0.0.1` where the checkout has it).
+7. `service` (issue 20, finding 1): with `--sandbox off`, the SERVICE bypass family (`true`/`false` glued to
+   SERVICE with a prefix declared to mimic the changed text, lower case, `true.SERVICE`, `, trueSERVICE:x`,
+   hosts 127.1, localhost, 2130706433, a BASE-relative `PREFIX : <>`) sent GET and POST: contacts a loopback
+   listener counts.
+8. `lexer` (issue 20, finding 6): a POST body of `"` and 64,000 `\\"` (128 KB) and one of 1 MiB: time to the
+   answer, and the slowest /healthz meanwhile.
 
 An old checkout is started the way it was started then: `python -m almerekg.cli serve` when its command line
 has `serve`, else `python -m almerekg.web.serve --workers 2`.
@@ -218,7 +224,7 @@ def big_accept(server: Server) -> str:
 
 
 # A cache large enough to keep the 5 MB answer of `readers` (an entry may take an eighth, its body counted twice).
-EXTRA_ARGS = {"readers": ("--cache-bytes", str(96 * 2**20))}
+EXTRA_ARGS = {"readers": ("--cache-bytes", str(96 * 2**20)), "service": ("--sandbox", "off")}
 
 
 def _health_times(server: Server, seconds: float) -> list[float]:
@@ -434,13 +440,92 @@ def runaways(server: Server) -> str:
             f"{waited:.2f} s; the runaways {sorted(results)}")
 
 
+class Tripwire:
+    """Counts the connections made to one loopback port, answering each with one SPARQL JSON row."""
+
+    def __init__(self) -> None:
+        self.contacts = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        body = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"tripwire"}}]}}'
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.contacts += 1
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: "
+                             + str(len(body)).encode() + b"\r\n\r\n" + body)
+            except OSError:
+                pass
+            conn.close()
+
+
+def bypass_family(port: int) -> list[str]:
+    """Issue 20's SERVICE spellings that passed the x-neutralising check: each names the listener."""
+    out = []
+    for host in (f"127.0.0.1:{port}", f"127.1:{port}", f"localhost:{port}", f"2130706433:{port}"):
+        here = f"http://{host}/"
+        for word, service in (("true", "SERVICE"), ("false", "SERVICE"), ("true", "service"), ("false", "Service")):
+            mimic = service[:3] + ("X" if service[3].isupper() else "x") + service[4:]
+            decl = f"PREFIX {word}{mimic}: <http://a/> PREFIX : <{here}>"
+            out += [f"{decl} SELECT ?x {{ ?s ?p {word}{service}:sparql {{ ?x ?y ?z }} }} LIMIT 1",
+                    f"{decl} SELECT ?x {{ ?s ?p ?o , {word}{service}:sparql {{ ?x ?y ?z }} }} LIMIT 1"]
+        out.append(f"BASE <{here}> PREFIX trueSERXICE: <http://a/> PREFIX : <> "
+                   "SELECT ?x { ?s ?p trueSERVICE:sparql { ?x ?y ?z } } LIMIT 1")
+    return out
+
+
+def service_bypass(server: Server) -> str:
+    wire = Tripwire()
+    statuses: dict[int, int] = {}
+    try:
+        for query in bypass_family(wire.port):
+            for send in (lambda q: requests.get(server.base + "/sparql", params={"query": q}, timeout=60),
+                         lambda q: requests.post(server.base + "/sparql", data=q.encode(), timeout=60,
+                                                 headers={"Content-Type": "application/sparql-query"})):
+                code = send(query).status_code
+                statuses[code] = statuses.get(code, 0) + 1
+    finally:
+        wire.sock.close()
+    return (f"SERVICE bypass family with --sandbox off, {sum(statuses.values())} requests: {wire.contacts} "
+            f"contact(s) with the listener; answers {dict(sorted(statuses.items()))}")
+
+
+LEXER_WAIT_S = 30  # a run stays short: cfa20c2 would lex 1 MiB of escaped quotes for about half an hour
+
+
+def escaped_quotes(server: Server) -> str:
+    out = []
+    for name, body in (("128 KB", '"' + '\\"' * 64000), ("1 MiB", '"' + '\\"' * (512 * 1024 - 16))):
+        def post(body: str = body) -> tuple[int | str, float]:
+            t0 = time.monotonic()
+            try:
+                r = requests.post(server.base + "/sparql", data=body.encode(), timeout=LEXER_WAIT_S,
+                                  headers={"Content-Type": "application/sparql-query"})
+            except requests.Timeout:
+                return f"no answer within {LEXER_WAIT_S} s", time.monotonic() - t0
+            return r.status_code, time.monotonic() - t0
+
+        worst, (code, seconds) = worst_health_during(server, post)
+        out.append(f"{name} of escaped quotes: {code} after {seconds:.2f} s, slowest /healthz {worst * 1000:.0f} ms")
+        if isinstance(code, str):
+            break  # the server is still lexing: the larger body would only wait longer
+    return "; ".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--old", help="an older checkout to measure instead (run with this venv)")
     ap.add_argument("--store", help="a built store (default: a fresh build of data/)")
     ap.add_argument("--rows", type=int, default=14, help="VALUES rows of the large answers (~3 MiB each per row)")
     ap.add_argument("--only", help="comma-separated: cpu, keys-1m, keys-200k, large, slow, idle, accept, h2c, "
-                    "slow-bodies, silent, readers, panic, cartesian, runaways")
+                    "slow-bodies, silent, readers, panic, cartesian, runaways, service, lexer")
     args = ap.parse_args()
     old = Path(args.old).resolve() if args.old else None
     tmp = Path(tempfile.mkdtemp(prefix="almerekg-abuse-"))
@@ -453,12 +538,13 @@ def main() -> None:
 
             store = tmp / "store"
             run_build(from_values(store=str(store)), progress=lambda _m: None)
-        print(f"# {'checkout ' + str(old) if old else 'this checkout'}; build {store}")
+        print(f"# {'checkout ' + str(old) if old else 'this checkout'}; build {store}", flush=True)
         measures = {"cpu": cpu, "keys-1m": lambda s: distinct_keys(s, 1024 * 1024 - 4096),
                     "keys-200k": lambda s: distinct_keys(s, 200 * 1024), "large": lambda s: large_answers(s, args.rows),
                     "slow": lambda s: slow_readers(s, args.rows), "idle": idle_connections, "accept": big_accept,
                     "h2c": h2_streams, "slow-bodies": slow_bodies, "silent": silent_connections, "readers": readers,
-                    "panic": panics, "cartesian": cartesian, "runaways": runaways}
+                    "panic": panics, "cartesian": cartesian, "runaways": runaways,
+                    "service": service_bypass, "lexer": escaped_quotes}
         chosen = args.only.split(",") if args.only else list(measures)
         for name in chosen:
             measure = measures[name]

@@ -76,6 +76,14 @@ def test_abuse_measures_unfinished_h2c_streams(built_store: Path) -> None:
     assert found and found.group(1) != "HTTP/2 (SETTINGS)", out
 
 
+def test_abuse_measures_the_service_bypass_and_the_escaped_quotes(built_store: Path) -> None:
+    out = run("abuse.py", "--store", str(built_store), "--only", "service,lexer")
+    assert re.search(r"^- SERVICE bypass family with --sandbox off, 72 requests: 0 contact\(s\) with the listener; "
+                     r"answers \{403: 72\}$", out, re.M), out
+    assert re.search(r"^- 128 KB of escaped quotes: 400 after [\d.]+ s, slowest /healthz \d+ ms; "
+                     r"1 MiB of escaped quotes: 413 after [\d.]+ s, slowest /healthz \d+ ms$", out, re.M), out
+
+
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is missing: scripts/setup.sh --test installs it")
 def test_servers_prints_the_three_loads_for_the_chosen_server(built_store: Path) -> None:
     out = run("servers.py", "--store", str(built_store), "--duration", "1", "--connections", "1", "--only", "granian")

@@ -194,12 +194,14 @@ class Server:
         stop_process(self.proc)
 
 
-def start_server(store: Path, log_dir: Path, *extra: str, expect_ready: bool = True) -> Server:
+def start_server(store: Path, log_dir: Path, *extra: str, expect_ready: bool = True,
+                 preexec_fn=None) -> Server:  # noqa: ANN001 - run in the server process before it starts
     port = free_port()
     log_path = log_dir / f"server-{port}.log"
     args = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), *extra]
     env = clean_env()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"), env=env)  # noqa: SIM115
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"), env=env,  # noqa: SIM115
+                            preexec_fn=preexec_fn)  # noqa: PLW1509 - only the robustness tests pass one
     server = Server(proc=proc, port=port, store=store, log_path=log_path, args=args)
     try:
         wait_for(server.base + "/healthz", ok=(200,) if expect_ready else (200, 503))

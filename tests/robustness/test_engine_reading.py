@@ -5,8 +5,9 @@ of the engine; if an upgrade changes either, these tests fail before anyone reli
 
 1. SERVICE is read only where the ASCII letters s-e-r-v-i-c-e stand in the text (any case): no Unicode
    case folding, no \\u escapes decoded outside IRIs and strings.
-2. With the `v` of each such occurrence changed to `x`, the engine parses the text if and only if no
-   occurrence is a SERVICE keyword in its reading of the original.
+2. With the `v` of every `vice` changed to the marker letter (`q`, or `j`; engine/guard.py), the engine
+   parses the text if and only if no occurrence is a SERVICE keyword in its reading of the original; the
+   marker letters stand wherever `v` stands (names, IRIs, language tags, strings, escapes).
 
 Parsing a neutralised text contacts nothing (it holds no SERVICE); texts with SERVICE are only ever
 given to the engine here inside a sealed process, so these tests make no connection either.
@@ -147,3 +148,27 @@ def test_generated_queries_agree_with_the_engine(before: list[str], after: list[
     plan = guard.plan(text)
     refused = plan.needs_service_check and parse_error(plan.service_check_text(text), BASE) is not None
     assert refused == keyword
+
+
+# Places where a letter may stand, each with `vice` in it: the engine must treat the marker letters as it treats v.
+LETTER_PLACES = [
+    "PREFIX ex{w}: <http://x.example/{w}> SELECT * WHERE {{ ?s ex{w}:{w} ?o }}",
+    "SELECT ?{w} WHERE {{ _:{w} ?p ?{w} }}",
+    'SELECT * WHERE {{ ?s ?p "{w}"@{w} }}',
+    'SELECT * WHERE {{ ?s ?p "{w}"@en-{w} }}',
+    "SELECT * WHERE {{ ?s ?p <{w}:x> }}",
+    "SELECT * WHERE {{ ?s ?p <http://{w}.example:80/{w}?{w}#{w}> }}",
+    "SELECT * WHERE {{ ?s ?p <%{w}> }}",
+    'SELECT * WHERE {{ ?s ?p "\\{w}" }}',
+    "SELECT * WHERE {{ ?s ?p 1e{w} }}",
+    "PREFIX : <http://x.example/> SELECT * WHERE {{ ?s ?p :a%{w} }}",
+    "PREFIX : <http://x.example/> SELECT * WHERE {{ ?s ?p :a\\{w} }}",
+]
+
+
+@pytest.mark.parametrize("place", LETTER_PLACES)
+@pytest.mark.parametrize("case", ["vice", "VICE", "Vice"])
+def test_the_marker_letters_stand_wherever_v_stands(place: str, case: str) -> None:
+    verdicts = {m: parse_error(place.format(w=m.upper() + case[1:] if case[0].isupper() else m + case[1:]), BASE)
+                is None for m in ("v", *guard.MARKERS)}
+    assert len(set(verdicts.values())) == 1, (place, verdicts)

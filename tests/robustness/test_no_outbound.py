@@ -1,7 +1,8 @@
 """No outbound connection unless allow-listed: two independent layers, each shown to hold alone.
 
 A listener on loopback counts every connection made to it. A corpus of SERVICE spellings that point at it
-(hidden after `.` `}` `)`, behind `<…#` with long strings, mixed case, SILENT, inside EXISTS / NOT EXISTS /
+(hidden after `.` `}` `)`, glued to `true`/`false` beside a prefix that mimics the changed text, behind `<…#`
+with long strings, mixed case, SILENT, inside EXISTS / NOT EXISTS /
 OPTIONAL / MINUS / UNION / sub-selects, prefixed names, BASE-relative IRIs, and the listener's address written
 as decimal, hex, octal, short, localhost, 0.0.0.0, IPv6 ...) goes in four ways (GET, POST form, POST direct,
 the editor page) and through saved-query parameters:
@@ -135,6 +136,9 @@ SHAPES = [
     "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{t}> {{ ?s ?p ?o }} }}",
     "SELECT * WHERE {{ ?s ?p ?o.SERVICE <{t}> {{}} }} LIMIT 1",
     "SELECT * WHERE {{ #c\nSERVICE\t<{t}>\n{{}} }}",
+    # Issue 20: `true`/`false` glued to SERVICE, with a prefix declared that mimics the changed text.
+    "PREFIX trueSERXICE: <http://a.example/> PREFIX : <{t}> SELECT ?x {{ ?s ?p trueSERVICE:x {{ ?x ?y ?z }} }} LIMIT 1",
+    "PREFIX falseserqice: <http://a.example/> PREFIX : <{t}> SELECT ?x {{ ?s ?p ?o , falseservice:x {{}} }} LIMIT 1",
 ]
 
 

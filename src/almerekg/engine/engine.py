@@ -29,7 +29,7 @@ from ..store import BuildInfo, EmbeddedStore, StoreError, StoreUnavailable
 from ..store.remote import RemoteStore
 from . import formats, guard, sandbox
 from .cache import CachedAnswer, ResultCache
-from .jobs import Job, Outcome
+from .jobs import SERVICE_FAILED, Job, Outcome
 from .pool import PoolError, WorkerOptions, WorkerPool
 from .quarantine import ClientDeaths, Quarantine
 from .remote import RemoteRunner
@@ -269,22 +269,46 @@ class Engine:
         `hints`: guard.hints(request.text), when the caller has read them already.
         """
         text = request.text
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > self.settings.max_query_bytes:
-            raise AppError(413, f"the query is {size} bytes long; this endpoint accepts queries of at most "
-                                f"{self.settings.max_query_bytes} bytes")
+        self.admit(text)
         hints = hints or guard.hints(text)
         if hints.update_verb:
             raise AppError(403, READ_ONLY)
         self.quarantine.check(text)
         plan = guard.plan(text, self.settings.service_allow)
         build = self.build()
+        self._fail_closed(build, text, plan)
         key = None
         if request.cache and not hints.volatile:
             key = (build.info.build_id, text, request.results_type, request.graph_type, request.default_graphs,
                    request.named_graphs, request.union_default, request.max_rows, request.max_bytes,
                    request.prefixes)
         return Ticket(request, build, hints, plan, key, etag_for(key) if key is not None else None)
+
+    def admit(self, text: str) -> None:
+        """The size limit, before anything reads the text (every reading after it is linear, engine/guard.py)."""
+        limit = self.settings.max_query_bytes
+        # A str holds at most 4 bytes of UTF-8 per character: only a text near the limit is encoded to count.
+        size = len(text) if len(text) * 4 <= limit else len(text.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise AppError(413, f"the query is {size} bytes long; this endpoint accepts queries of at most "
+                                f"{limit} bytes")
+
+    def _fail_closed(self, build: ActiveBuild, text: str, plan: guard.Plan) -> None:
+        """Where the operating system could not seal the query processes (`--sandbox auto` on a kernel without
+        seccomp), the query check is the only layer left: then every text in which the letters s-e-r-v-i-c-e
+        could be read as SERVICE at all is refused, without asking the engine."""
+        if self.settings.sandbox != "auto" or not plan.needs_service_check:
+            return
+        pool = build.checker if build.checker is not None else build.pool
+        state = getattr(pool, "sandbox_state", "")
+        if not state.startswith("unavailable"):
+            return
+        at = plan.service_at[0]
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise AppError(403, f"the letters SERVICE (line {line}, column {col}) are not accepted here: this server "
+                            "cannot seal its query processes off the network, so it refuses every query that holds "
+                            "them, in any case, even inside a name, string or comment")
 
     def answer(self, ticket: Ticket) -> Answer:
         """The answer: from the cache, or from the query processes (errors raise AppError)."""
@@ -384,8 +408,12 @@ class Engine:
             # soon as the serialised answer passed the limit.
             return AppError(422, f"the answer is larger than this endpoint's limit of {limit} bytes "
                                  f"(--max-result-bytes) and was not sent; add LIMIT or select fewer rows/columns")
-        if ticket.plan.federated:
-            return AppError(502, outcome.message or "the query failed while calling a SERVICE")
+        if outcome.stopped_by_sandbox:
+            log.warning("the sandbox stopped a network connection attempted by a query from %s (the query check "
+                        "had let it through): %s; query %r", ticket.request.client or "an unknown client",
+                        outcome.detail[:500], text[:2000])
+        if ticket.plan.federated or outcome.message == SERVICE_FAILED:
+            return AppError(502, outcome.message or SERVICE_FAILED)
         return AppError(400, f"the query failed: {outcome.message or 'unknown error'}")
 
 

@@ -12,6 +12,9 @@ from dataclasses import astuple, dataclass, field, fields
 
 from .guard import Plan
 
+# The one sentence a client gets for any failure of a network call (where it went is never shown).
+SERVICE_FAILED = "the query failed while calling a SERVICE (details are in the server log)"
+
 
 @dataclass(frozen=True)
 class Job:
@@ -53,6 +56,7 @@ class Outcome:
     http_status: int = 0  # for "refused": the status that says why
     uses_from: bool = False  # the engine read FROM / FROM NAMED in the query
     detail: str = ""  # for the server log only (never sent to the client)
+    stopped_by_sandbox: bool = False  # a sealed process met a network error: the sandbox stopped the query
 
     def to_wire(self) -> bytes:
         return marshal.dumps(astuple(self))

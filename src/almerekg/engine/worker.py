@@ -26,15 +26,23 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from . import formats, guard, sandbox
-from .jobs import Job, Outcome
+from .jobs import SERVICE_FAILED, Job, Outcome
 
 # Stack of the query thread per byte of the largest accepted query text: measured with the deepest
 # constructs the engine recurses on (nested groups, EXISTS, paths; tests/robustness/test_crash.py).
 STACK_PER_QUERY_BYTE = 4096
 MIN_STACK = 256 * 1024 * 1024
-# Engine messages about a failed connection say where it went: never passed to the client.
-_NETWORK_WORDS = re.compile(r"://|os error|connect|dns|resolve|tls|certificate|redirect|socket|refused|"
-                            r"unreachable|permission denied", re.IGNORECASE)
+# Engine messages about a failed connection say where it went: never passed to the client. Every kind the
+# engine's HTTP client writes: "failed to lookup address information: Name or service not known" (DNS, an
+# IPv6 literal host), "Connection refused (os error 111)", TLS and certificate errors, "The port 9 is not
+# allowed for HTTP(S) ...", "Permission denied (os error 13)" (the sandbox), timeouts, redirects.
+_NETWORK_WORDS = re.compile(r"://|os error|connect|\bdns\b|resolv|lookup|\baddress|\bhost|name or service|"
+                            r"\btls\b|\bssl\b|certificate|handshake|redirect|socket|refused|unreachable|"
+                            r"permission denied|timed out|network|\bhttps?\b|\bport\b", re.IGNORECASE)
+NETWORK_WORDS_READ = 4096  # characters of an engine message searched (the words come first; a message may
+# quote a client's megabyte-long IRI)
+# What seals this process (set once at start: "sealed", "supervised", "off" or "unavailable: why").
+_sandbox_state = "off"
 
 
 class _LimitedBuffer(io.RawIOBase):
@@ -90,6 +98,9 @@ def check(job: Job, allowlist: tuple[str, ...]) -> Outcome | None:
     plan = job.plan
     if not plan.needs_service_check:
         return None
+    if not plan.marker:
+        refused = guard.unmarkable(job.query)
+        return Outcome("refused", message=refused.message, http_status=refused.status)
     message = parse_error(plan.service_check_text(job.query), job.base_iri)
     if message is None:
         return None
@@ -172,13 +183,22 @@ def _serialise(result, job: Job) -> Outcome:  # noqa: ANN001 - a pyoxigraph quer
 
 def _failed(exc: Exception, job: Job, kind: str = "") -> Outcome:
     detail = f"{type(exc).__name__}: {exc}"
-    if job.plan.federated or _NETWORK_WORDS.search(str(exc)):
+    words = network_words(str(exc))
+    network = isinstance(exc, OSError) or words
+    if job.plan.federated or (network and job.plan.needs_service_check) or words:
         # What a SERVICE call met (an address, a status, a payload) is never shown: it would make the
-        # endpoint a port scanner. The log keeps it.
-        return Outcome("error", kind=kind, message="the query failed while calling a SERVICE (details are in "
-                                                    "the server log)", detail=detail)
+        # endpoint a port scanner. The log keeps it. A sealed process that met a network error was stopped
+        # by its sandbox: the query check let through something that tried to reach out.
+        stopped = network and _sandbox_state in (sandbox.SEALED, sandbox.SUPERVISED) and (
+            not job.plan.federated or "os error 13" in str(exc))
+        return Outcome("error", kind=kind, message=SERVICE_FAILED, detail=detail, stopped_by_sandbox=stopped)
     first = str(exc).strip().splitlines()[0][:500] if str(exc).strip() else type(exc).__name__
     return Outcome("error", kind=kind, message=first, detail=detail)
+
+
+def network_words(message: str) -> bool:
+    """Whether an engine message speaks of the network (a failed connection, a lookup, TLS, the sandbox)."""
+    return _NETWORK_WORDS.search(message[:NETWORK_WORDS_READ]) is not None
 
 
 def _first_rows_json(result, max_rows: int, buf: _LimitedBuffer) -> bool:  # noqa: ANN001 - QuerySolutions
@@ -289,6 +309,8 @@ def worker_main(args: argparse.Namespace) -> None:
 
 
 def _serve(conn: Connection, args: argparse.Namespace, sandbox_state: str) -> None:
+    global _sandbox_state  # noqa: PLW0603 - one value per process, set before the first job
+    _sandbox_state = sandbox_state
     allowlist = tuple(a for a in (args.allow or "").split(",") if a)
     try:
         store = _open_build(Path(args.build) if args.build else None)

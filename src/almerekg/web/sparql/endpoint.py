@@ -51,6 +51,12 @@ def sparql() -> Response:
     if editor.wanted(req, accept):
         note(page="editor")
         return editor.run(req)
+    engine = state.engine
+    try:
+        engine.admit(req.query)  # the size limit before anything reads the text
+    except AppError:
+        note(outcome="refused")
+        raise
     read = hints(req.query)
     form = read.form
     results_type = negotiation.choose(accept, RESULTS, req.formats) if form in ("SELECT", "ASK", "") else None
@@ -60,7 +66,6 @@ def sparql() -> Response:
     query = QueryRequest(req.query, results_type=results_type, graph_type=graph_type,
                          default_graphs=req.default_graphs, named_graphs=req.named_graphs,
                          client=client_address(request.environ, state.settings.trusted_proxies))
-    engine = state.engine
     try:
         ticket = engine.prepare(query, read)
     except AppError as exc:
