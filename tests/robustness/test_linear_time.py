@@ -19,6 +19,7 @@ from endpoint.conftest import http, start_server
 
 from almerekg.engine import guard
 from almerekg.engine.worker import network_words
+from almerekg.web.core.report_text import segments
 from almerekg.web.sparql.protocol import _params
 
 BOUND_S = 0.5
@@ -56,6 +57,9 @@ READERS: dict[str, Callable[[str], object]] = {
     "guard.error_position": lambda t: guard.error_position(t),
     "worker.network_words": network_words,
     "protocol parameters": lambda t: _params(("query=" + t.replace("&", "%26")).encode(), "URL"),
+    # /report?mark=: the client's words (up to MAX_MARK) marked in the report's text; here the words are the hostile
+    # text's first 600 characters with one changed, searched in the whole of it (exact and ignoring case).
+    "report_text.segments": lambda t: (segments(t, t[:599] + "\u00e9"), segments(t.upper(), t[:599] + "\u00e9")),
 }
 
 

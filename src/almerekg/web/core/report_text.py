@@ -240,17 +240,24 @@ def _load(path: str, sources: str, _stamp: int) -> ReportText:
 
 
 def segments(text: str, words: str | None) -> list[tuple[str, bool]]:
-    """A text cut into (piece, marked) pieces: every occurrence of `words` marked (exactly, else ignoring case)."""
+    """A text cut into (piece, marked) pieces: every occurrence of `words` marked (exactly, else ignoring case).
+
+    `words` come from the client (?mark=): found with str.find, linear in the text whatever they hold (a regular
+    expression compares from every position). Ignoring case lowers both, where lowering keeps every length."""
     if not words or not words.strip():
         return [(text, False)]
-    pattern = re.compile(re.escape(words)) if words in text else re.compile(re.escape(words), re.IGNORECASE)
+    hay, needle = text, words
+    if words not in text:
+        hay, needle = text.lower(), words.lower()
+        if len(hay) != len(text) or len(needle) != len(words):
+            return [(text, False)]  # a letter whose lower case is longer: positions would not carry over
     out: list[tuple[str, bool]] = []
     pos = 0
-    for m in pattern.finditer(text):
-        if m.start() > pos:
-            out.append((text[pos:m.start()], False))
-        out.append((m.group(0), True))
-        pos = m.end()
+    while (at := hay.find(needle, pos)) >= 0:
+        if at > pos:
+            out.append((text[pos:at], False))
+        out.append((text[at:at + len(needle)], True))
+        pos = at + len(needle)
     if pos < len(text):
         out.append((text[pos:], False))
     return out or [(text, False)]
