@@ -48,9 +48,7 @@ def build_claims(ctx: Context) -> None:
         g.add((claim, RDF.type, SDO.Claim))
         g.add((claim, SDO.text, text))
         g.add((claim, ctx.term("claimKind"), ctx.id("claim-kind", kind)))
-        part = ctx.source(row.required("source"))
-        g.add((claim, SDO.appearance, part))
-        g.add((claim, SDO.isPartOf, part))  # as the conclusions and the summary's claims are part of theirs
+        g.add((claim, SDO.appearance, ctx.source(row.required("source"))))
         _labels(g, claim, key, str(text))
         for who in _cells(row, "by", required=True):
             _maker(ctx, g, claim, who, authors, row)
