@@ -293,6 +293,7 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         "figures": figures,
         "cells": answers.cell_groups(index, iri, lang, queries, show_all, shown),
         "facts": answers.facts(state, build, index, iri, lang) if organisation else [],
+        "claims": answers.claims(state, build, index, iri, lang),
         "establishment": answers.establishment(state, build, index, iri, lang)
         if index.def_prefix + "Firm" in types else [],
         "networks": [r for r in relations if r.network],
