@@ -27,6 +27,9 @@ DATA = ROOT / "data"
 LEDGER = "coverage.csv"
 REPORT = Path("report") / "groei-door-samenwerking-in-almere-2011.txt"
 REF_SEPARATOR = " ; "
+# The report's claims in words (what its authors, its sources and the firms surveyed say is so): each is quoted from
+# one passage, and that passage names it. The README table counts them per part.
+CLAIMS = "claims.csv"
 
 STATUSES = ("facts", "no-fact", "open")
 # Why a passage holds no fact of its own; `repetition` names the passage it repeats in column `repeats`.
@@ -158,6 +161,35 @@ def problems(data_dir: Path = DATA) -> list[str]:
     keys: dict[str, Counter] = {}
     for p in passages:
         found += [f"{LEDGER}:{p.line}: {m}" for m in _row_problems(p, ids, data_dir, keys)]
+    return found + _claim_problems(lines, passages, data_dir)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _claim_problems(lines: list[str], passages: list[Passage], data_dir: Path) -> list[str]:
+    """Every claim is named by exactly one passage, and its quote is words of that passage (whitespace aside)."""
+    if not (data_dir / CLAIMS).is_file():
+        return []
+    named: dict[str, list[Passage]] = {}
+    for p in passages:
+        for ref in p.refs:
+            file, _, key = ref.partition(":")
+            if file == CLAIMS:
+                named.setdefault(key, []).append(p)
+    found = []
+    with open(data_dir / CLAIMS, encoding="utf-8", newline="") as fh:
+        for n, row in enumerate(csv.DictReader(fh), start=2):
+            key = row["id"].strip()
+            owners = named.get(key, [])
+            if len(owners) != 1:
+                found.append(f"{CLAIMS}:{n}: claim {key!r} is named by {len(owners)} passages of {LEDGER}, not 1")
+                continue
+            p = owners[0]
+            if _spaced(row["quote"]) not in _spaced(" ".join(lines[p.first - 1:p.last])):
+                found.append(f"{CLAIMS}:{n}: the quote of claim {key!r} is not in passage {p.id} (lines "
+                             f"{p.first}-{p.last}) that names it")
     return found
 
 
@@ -231,24 +263,31 @@ def _ref_problems(ref: str, data_dir: Path, keys: dict[str, Counter]) -> list[st
 
 
 def counts(passages: list[Passage]) -> dict[str, Counter]:
-    """Passages per chapter and status."""
+    """Passages per chapter and status, and (key `claims`) the claims its passages name."""
     out = {c: Counter() for c in CHAPTERS}
     for p in passages:
         out[p.chapter][p.status] += 1
+        out[p.chapter]["claims"] += sum(ref.startswith(CLAIMS + ":") for ref in p.refs)
     return out
 
 
 def render_table(passages: list[Passage]) -> str:
     """The counts as the Markdown table README.md prints (a test compares the two)."""
     table = counts(passages)
-    rows = ["| part of the report | passages | facts | no fact | open |", "|---|---:|---:|---:|---:|"]
+    rows = ["| part of the report | passages | facts | no fact | open | claims |", "|---|---:|---:|---:|---:|---:|"]
     total: Counter = Counter()
     for chapter in CHAPTERS:
         c = table[chapter]
         total.update(c)
-        rows.append(f"| {CHAPTER_NAMES[chapter]} | {sum(c.values())} | {c['facts']} | {c['no-fact']} | {c['open']} |")
-    rows.append(f"| **all** | {sum(total.values())} | {total['facts']} | {total['no-fact']} | {total['open']} |")
+        rows.append(f"| {CHAPTER_NAMES[chapter]} | {_passages(c)} | {c['facts']} | {c['no-fact']} | {c['open']} "
+                    f"| {c['claims']} |")
+    rows.append(f"| **all** | {_passages(total)} | {total['facts']} | {total['no-fact']} | {total['open']} "
+                f"| {total['claims']} |")
     return "\n".join(rows)
+
+
+def _passages(c: Counter) -> int:
+    return sum(c[status] for status in STATUSES)
 
 
 def main(argv: list[str] | None = None) -> int:

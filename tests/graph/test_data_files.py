@@ -96,6 +96,49 @@ def test_note_ids_are_unique_and_kinds_known():
     assert {n["kind"] for n in notes} <= {"assumption", "reconstruction", "inconsistency", "spelling"}
 
 
+# A file a note names: a path ending in one of the repository's file extensions, with or without folders.
+NOTE_PATH = re.compile(r"(?<![\w./-])(?:\.\./|[\w.-]+/)*[\w-]+\.(?:csv|tsv|ttl|txt|md|json|py|rq)\b")
+
+
+def missing_paths(text: str, root: Path = DATA.parent) -> list[str]:
+    """The paths a note names that are no file of the repository (read from its root, or from data/ where notes
+    name data files by their bare name); a path leading outside the repository never counts as found."""
+    missing = []
+    for path in NOTE_PATH.findall(text):
+        found = [c for c in ((root / path).resolve(), (root / "data" / path).resolve())
+                 if c.is_relative_to(root.resolve()) and c.is_file()]
+        if not found:
+            missing.append(path)
+    return missing
+
+
+def test_every_file_a_note_names_is_in_the_repository():
+    notes = rows("notes.csv")
+    assert [(n["id"], p) for n in notes for p in missing_paths(f"{n['file']} {n['text']}")] == []
+
+
+@pytest.mark.parametrize("text,missing", [
+    ("volgens de CBS-lijst (../shared/sources/cbs-gemeenten-alfabetisch-2021.csv)",
+     ["../shared/sources/cbs-gemeenten-alfabetisch-2021.csv"]),
+    ("de CBS-lijst (data/registers/cbs-gemeenten-alfabetisch-2021.csv) en firm-facts.csv", []),
+    ("zie registers/nace-r2-sections.ttl en notes-old.csv", ["notes-old.csv"]),
+    ("../../etc/hosts.txt", ["../../etc/hosts.txt"]),
+])
+def test_a_note_naming_a_file_outside_the_repository_is_found(text, missing):
+    assert missing_paths(text) == missing
+
+
+def test_a_naming_choice_is_no_inconsistency():
+    """n-136 explains why a fact is called what it is; n-118 names every spelling the report prints, with lines."""
+    notes = {n["id"]: n for n in rows("notes.csv")}
+    assert notes["n-136"]["kind"] == "assumption"
+    lines = (DATA / "report" / "groei-door-samenwerking-in-almere-2011.txt").read_text(encoding="utf-8").split("\n")
+    for n in (292, 365, 373):
+        assert "Ontwikkelmaatschappij Flevoland" in lines[n - 1] and f"regel {n}" in notes["n-118"]["text"]
+    for n in (294, 296):
+        assert "Ontwikkelingsmaatschappij Flevoland" in lines[n - 1] and str(n) in notes["n-118"]["text"]
+
+
 # The numbered lists in prose: each row's `text` is a passage of the report, letter for letter. An item that the
 # extraction split (page break, footnote in between) is split over rows too, so that every passage stays verbatim.
 LIST_FILES = ["research-questions.csv", "business-typology.csv", "rd-forms.csv", "spatial-patterns.csv",

@@ -151,7 +151,7 @@ def test_every_named_graph_is_listed_with_its_count(built_store):
         assert len(list(s.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) == count
     assert {g.rsplit("/", 1)[1] for g in info.graphs} >= {
         "ontology", "provenance", "notes", "codes", "tabel-1", "tabel-2", "tabel-3", "tabel-4", "tabel-5", "tabel-6",
-        "bijlage-3", "networks", "clusters", "relations", "report", "schema-1", "survey", "city-facts", "findings"}
+        "bijlage-3", "networks", "clusters", "relations", "report", "schema-1", "survey", "city-facts", "findings", "claims"}
     assert info.validation == {"conforms": True, "violations": 0, "warnings": 2}
 
 

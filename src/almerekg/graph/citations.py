@@ -23,7 +23,7 @@ def build_citations(ctx: Context) -> None:
         key = row.required("id")
         citation = ctx.id("citation", key, row)
         g.add((citation, RDF.type, ctx.term("Citation")))
-        g.add((citation, ctx.term("citedFor"), _thing(ctx, row)))
+        g.add((citation, ctx.term("citedFor"), ctx.described(row, "thing")))
         cites = row.get("cites").strip()
         if cites:
             g.add((citation, DCTERMS.references, _cited(ctx, cites, row)))
@@ -31,22 +31,10 @@ def build_citations(ctx: Context) -> None:
         g.add((citation, ctx.term("printedReference"), ctx.nl(printed)))
         g.add((citation, RDFS.label, Literal(f"Bron: {printed}", lang="nl")))
         g.add((citation, RDFS.label, Literal(f"Source: {printed}", lang="en")))
-        g.add((citation, ctx.term("quote"), ctx.nl(row.required("quote"))))
+        g.add((citation, ctx.term("quote"), ctx.quote(row)))
         g.add((citation, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
         ctx.register("row", f"{FILE}|{key}", citation, row)
         ctx.trace(citation, row)
-
-
-def _thing(ctx: Context, row: Row) -> URIRef:
-    """The thing `thing` (TYPE/REF of {base}/id/TYPE/REF) names; it must be something the graph describes."""
-    thing = row.required("thing")
-    kind, sep, ref = thing.partition("/")
-    if not sep or not ref:
-        raise row.fail(f"column 'thing' must be TYPE/REF as in the IRI {{base}}/id/TYPE/REF, found {thing!r}")
-    iri = ctx.id(kind, ref, row)
-    if not any((iri, None, None) in g for g in ctx.graphs.values()):
-        raise row.fail(f"column 'thing' names {thing}, which the graph does not describe")
-    return iri
 
 
 def _cited(ctx: Context, key: str, row: Row) -> URIRef:

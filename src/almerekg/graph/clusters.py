@@ -32,7 +32,7 @@ def build_clusters(ctx: Context) -> None:
         for alt in row.get("alt_labels").split("|"):
             if alt.strip():
                 g.add((iri, SKOS.altLabel, ctx.nl(alt)))
-        g.add((iri, ctx.term("quote"), ctx.nl(row.required("quote"))))
+        g.add((iri, ctx.term("quote"), ctx.quote(row)))
         ctx.register("cluster", key, iri, row)
         ctx.register("row", f"clusters.csv|{key}", iri, row)
         ctx.trace(iri, row)
@@ -83,7 +83,7 @@ def build_specialisations(ctx: Context) -> None:
         if row.get("basis").strip():
             basis = ctx.lookup("specialisation-bases", row["basis"], row, "basis")
             g.add((spec, ctx.term("specialisationBasis"), basis))
-        g.add((spec, ctx.term("quote"), ctx.nl(row.required("quote"))))
+        g.add((spec, ctx.term("quote"), ctx.quote(row)))
         g.add((spec, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
         ctx.register("row", f"city-specialisations.csv|{key}", spec, row)
         ctx.trace(spec, row)

@@ -152,7 +152,7 @@ def build_place_parts(ctx: Context) -> None:
         whole = ctx.lookup("place", row.required("part_of"), row, "part_of")
         if place == whole:
             raise row.fail("a place does not lie in itself")
-        row.required("quote")
+        ctx.quote(row)  # not stored (the places' own rows cite them), but it must be there, in a known language
         g.add((place, SDO.containedInPlace, whole))
         g.add((whole, SDO.containsPlace, place))
         ctx.register("row", f"place-parts.csv|{row['place'].strip()}|{row['part_of'].strip()}", place, row)
@@ -165,7 +165,7 @@ def build_sector_notes(ctx: Context) -> None:
     for row in ctx.read("sector-notes.csv", ("sector", "includes", "source", "quote")):
         sector = ctx.lookup("sector", row.required("sector"), row, "sector")
         g.add((sector, ctx.term("includesActivity"), ctx.nl(row.required("includes"))))
-        g.add((sector, SKOS.scopeNote, ctx.nl(row.required("quote"))))
+        g.add((sector, SKOS.scopeNote, ctx.quote(row)))
         ctx.register("row", f"sector-notes.csv|{row['sector'].strip()}|{row['includes'].strip()}", sector, row)
         ctx.trace(sector, row)
 

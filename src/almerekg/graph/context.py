@@ -24,6 +24,10 @@ GRAPH_PREFIXES = {
 }
 
 
+# The languages the report is written in: Dutch, and English where appendix 3 copies a firm's own words.
+LANGUAGES = ("nl", "en")
+
+
 @dataclass
 class Context:
     iris: Iris
@@ -84,6 +88,17 @@ class Context:
             raise DataError(f"{row.where}: column {column!r} names {kind} {key.strip()!r}, which is not defined")
         return iri
 
+    def described(self, row: Row, column: str, value: str | None = None) -> URIRef:
+        """The thing a cell names as TYPE/REF (the IRI {base}/id/TYPE/REF); the graph must already describe it."""
+        thing = (row.required(column) if value is None else value).strip()
+        kind, sep, ref = thing.partition("/")
+        if not sep or not ref:
+            raise row.fail(f"column {column!r} must be TYPE/REF as in the IRI {{base}}/id/TYPE/REF, found {thing!r}")
+        iri = self.id(kind, ref, row)
+        if not any((iri, None, None) in g for g in self.graphs.values()):
+            raise row.fail(f"column {column!r} names {thing}, which the graph does not describe")
+        return iri
+
     def source(self, key: str) -> URIRef:
         return self.index["source"][key]
 
@@ -91,6 +106,23 @@ class Context:
     @staticmethod
     def nl(text: str) -> Literal:
         return Literal(text.strip(), lang="nl")
+
+    @staticmethod
+    def language(row: Row) -> str:
+        """The language a row's quote is written in: its column `language` where the file has one, else Dutch.
+
+        Appendix 3 copies some firms' descriptions in English from their sites; rows quoting them say `en`.
+        """
+        if "language" not in row.values:
+            return "nl"
+        lang = row.required("language")
+        if lang not in LANGUAGES:
+            raise row.fail(f"column 'language' must be one of {', '.join(LANGUAGES)}, found {lang!r}")
+        return lang
+
+    def quote(self, row: Row, column: str = "quote") -> Literal:
+        """The report's words in a cell, tagged with the language they are written in."""
+        return Literal(row.required(column), lang=self.language(row))
 
     @staticmethod
     def integer(value: int) -> Literal:

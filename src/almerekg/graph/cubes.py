@@ -203,7 +203,7 @@ def _stated_figure(ctx: Context, graph: str, ds: URIRef, key: str, row: Row) -> 
     g.add((obs, ctx.term("statedIn"), ctx.lookup("source", row.required("source"), row, "source")))
     g.add((obs, SDMX_MEA.obsValue, _decimal(row, "value")))
     g.add((obs, UNIT, ctx.lookup("unit", row.required("unit"), row, "unit")))
-    g.add((obs, ctx.term("quote"), ctx.nl(row.required("quote"))))
+    g.add((obs, ctx.term("quote"), ctx.quote(row)))
     ctx.register("row", f"{key}.csv|{row['id'].strip()}", obs, row)
     return obs
 
@@ -278,7 +278,7 @@ def build_survey_funnel(ctx: Context) -> None:
         else:
             obs = _funnel_step(ctx, ds, ref, cell, count, order, row)
             seen[cell] = (obs, count)
-        g.add((obs, ctx.term("quote"), ctx.nl(row.required("quote"))))
+        g.add((obs, ctx.term("quote"), ctx.quote(row)))
         ctx.register("row", f"survey-funnel.csv|{row['id'].strip()}", obs, row)
 
 

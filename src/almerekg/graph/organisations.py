@@ -107,7 +107,7 @@ def build_organisations(ctx: Context) -> None:
         if country is not None:
             g.add((iri, ctx.term("country"), country))
         if row.get("quote").strip():
-            g.add((iri, ctx.term("quote"), ctx.nl(row["quote"])))
+            g.add((iri, ctx.term("quote"), ctx.quote(row)))
         ctx.trace(iri, row)
 
 
@@ -134,7 +134,7 @@ def build_networks(ctx: Context) -> None:
             g.add((iri, ctx.term("websiteAsPrinted"), Literal(row["website"].strip())))
         if row.get("founded").strip():
             g.add((iri, SDO.foundingDate, Literal(str(row.integer("founded")), datatype=XSD.gYear)))
-        g.add((iri, ctx.term("quote"), ctx.nl(row.required("quote"))))
+        g.add((iri, ctx.term("quote"), ctx.quote(row)))
         ctx.trace(iri, row)
 
     for row in ctx.read("network-focus.csv", ("network", "focus", "name_tabel_4", "source")):
@@ -165,7 +165,7 @@ def _relationship(ctx: Context, g, rel: URIRef, subject: URIRef, partner: URIRef
     g.add((rel, ctx.term("partner"), partner))
     g.add((rel, ctx.term("relationKind"), ctx.id("relation-kind", kind, row)))
     if row.get("quote").strip():
-        g.add((rel, ctx.term("quote"), ctx.nl(row["quote"])))
+        g.add((rel, ctx.term("quote"), ctx.quote(row)))
     g.add((rel, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
     ctx.trace(rel, row)
 
@@ -234,7 +234,7 @@ def _statement(ctx: Context, g, file: str, column: str, index: str, row: Row, co
     g.add((st, ctx.term("about"), subject))
     g.add((st, ctx.term("fact"), ctx.id("fact-kind", fact, row)))
     value = row.required("value")
-    g.add((st, RDF.value, _fact_value(value)))
+    g.add((st, RDF.value, _fact_value(value, ctx.language(row))))
     if fact in PLACE_FACTS:
         g.add((st, ctx.term("valuePlace"), _place_named(ctx, value, row)))
     if row.get("unit").strip():
@@ -246,7 +246,7 @@ def _statement(ctx: Context, g, file: str, column: str, index: str, row: Row, co
     if doubted:
         # Kept as printed, but not a plain fact: a note (SHACL requires one) says why it is doubted.
         g.add((st, ctx.term("certainty"), ctx.id("certainty", "uncertain")))
-    g.add((st, ctx.term("quote"), ctx.nl(row.required("quote"))))
+    g.add((st, ctx.term("quote"), ctx.quote(row)))
     g.add((st, PROV.wasDerivedFrom, ctx.source(row.required("source"))))
     ctx.trace(st, row)
     ctx.register("row", f"{file}|{key}|{fact}|{value}", st, row)
@@ -256,7 +256,7 @@ def _statement(ctx: Context, g, file: str, column: str, index: str, row: Row, co
     if fact == "founded" and value.isdigit():
         g.add((subject, SDO.foundingDate, Literal(value, datatype=XSD.gYear)))
     elif fact in ("legal-name", "appendix-name", "abbreviation"):
-        g.add((subject, SKOS.altLabel, Literal(value, lang="nl")))
+        g.add((subject, SKOS.altLabel, Literal(value, lang=ctx.language(row))))
     elif fact == "website":
         g.add((subject, ctx.term("websiteAsPrinted"), Literal(value)))
 
@@ -269,9 +269,10 @@ def _place_named(ctx: Context, name: str, row: Row) -> URIRef:
     return place
 
 
-def _fact_value(value: str) -> Literal:
+def _fact_value(value: str, lang: str) -> Literal:
+    """A whole number, a decimal, or words in the language of the row's quote."""
     if re.fullmatch(r"-?\d+", value):
         return Literal(int(value), datatype=XSD.integer)
     if re.fullmatch(r"-?\d+\.\d+", value):
         return Literal(value, datatype=XSD.decimal)
-    return Literal(value, lang="nl")
+    return Literal(value, lang=lang)

@@ -20,6 +20,7 @@ from ..validate import ValidationResult, validate
 from ..vocab import Iris
 from . import (
     citations,
+    claims,
     clusters,
     codes,
     cubes,
@@ -62,6 +63,8 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     cubes.build_sector_tables,
     cubes.build_partner_tables,
     cubes.build_figures,
+    # After every family whose things a claim can be about or restate (firms, places, clusters, observations).
+    claims.build_claims,
     # After every family whose things a footnote or source line can be cited for.
     citations.build_citations,
     # Codes of other registers come from data/registers/; what `almerekg link` fetched comes from linksets/,

@@ -85,6 +85,18 @@ class Fact:
 
 
 @dataclass
+class Said:
+    """A claim in words about the thing: the report's words, in their language, and who says it."""
+
+    text: str
+    lang: str
+    kind: str
+    by: list[tuple[str, str | None]]  # (name, link) of each author, or the publication it first appeared in
+    cites: list[Cite]
+    href: str | None
+
+
+@dataclass
 class Relation:
     before: str
     other: str
@@ -252,6 +264,29 @@ def facts(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang
             qualifier=r["qualifier"].value if "qualifier" in r else "", quote=quote,
             cites=cites(index, st, lang, quote), href=index.link(st, lang)))
     return out
+
+
+def claims(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str) -> list[Said]:
+    """The claims in words about the thing (graph claims), in data order: the report's words, the kind of claim,
+    who makes it (schema:author, or the publication it first appeared in) and the passage it quotes."""
+    ak, sdo, thing = index.def_prefix, "https://schema.org/", iri_ref(iri)
+    rows = select(state, build, f"""
+        SELECT ?claim ?text ?kind ?by WHERE {{ GRAPH ?g {{ ?claim <{sdo}about> {thing} ; <{sdo}text> ?text ;
+          <{ak}claimKind> ?kind .
+          OPTIONAL {{ {{ ?claim <{sdo}author> ?by }} UNION {{ ?claim <{sdo}firstAppearance> ?by }} }} }} }}""",
+                  cache_key=("claims", iri))
+    found: dict[str, Said] = {}
+    for r in sorted(rows, key=lambda r: (index.row_order(r["claim"].value), r["claim"].value,
+                                         r["by"].value if "by" in r else "")):
+        claim = r["claim"].value
+        said = found.get(claim)
+        if said is None:
+            text = r["text"]
+            said = found[claim] = Said(text.value, text.lang or "nl", index.display(r["kind"].value, lang), [],
+                                       cites(index, claim, lang, text.value), index.link(claim, lang))
+        if "by" in r:
+            said.by.append((index.display(r["by"].value, lang), index.link(r["by"].value, lang)))
+    return list(found.values())
 
 
 def relations(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str) -> list[Relation]:

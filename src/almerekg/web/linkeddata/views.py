@@ -258,6 +258,7 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         "figures": figures,
         "cells": about.cell_groups(index, iri, lang, queries, show_all, shown),
         "facts": about.facts(state, build, index, iri, lang) if organisation else [],
+        "claims": about.claims(state, build, index, iri, lang),
         "establishment": about.establishment(state, build, index, iri, lang)
         if index.def_prefix + "Firm" in types else [],
         "networks": [r for r in relations if r.network],

@@ -1,6 +1,6 @@
 """Search over everything a reader asks for: the tables and questions (titles, descriptions, the table's name,
 topics), the names of firms, networks, organisations, sectors, places and clusters in both languages, the
-relationships said in words, the notes, and the report's own text.
+relationships said in words, the report's claims in words, the notes, and the report's own text.
 
 Ranked in Python over an index of the build being served and the saved-query catalogue: what the person
 types is compared with text and never becomes part of a query. A name or title that is the text, starts with
@@ -35,6 +35,7 @@ KINDS: dict[str, dict[str, str]] = {
     "place": {"nl": "Plaats of regio", "en": "Place or region"},
     "cluster": {"nl": "Cluster", "en": "Cluster"},
     "relation": {"nl": "Relatie", "en": "Relationship"},
+    "claim": {"nl": "Bewering", "en": "Claim"},
     "note": {"nl": "Noot", "en": "Note"},
     "passage": {"nl": "Passage uit het rapport", "en": "Passage of the report"},
 }
@@ -48,6 +49,7 @@ KIND_PLURALS: dict[str, dict[str, str]] = {
     "place": {"nl": "Plaatsen en regio's", "en": "Places and regions"},
     "cluster": {"nl": "Clusters", "en": "Clusters"},
     "relation": {"nl": "Relaties", "en": "Relationships"},
+    "claim": {"nl": "Beweringen", "en": "Claims"},
     "note": {"nl": "Noten", "en": "Notes"},
     "passage": {"nl": "Passages uit het rapport", "en": "Passages of the report"},
 }
@@ -131,6 +133,20 @@ def _things(index: GraphIndex) -> list[Doc]:
     for rel, titles in index.titles.items():
         out.append(_doc("relation", rel, titles, {lang: index.link(rel, lang) or "" for lang in ("nl", "en")}, [],
                         [index.quotes.get(rel, "")], (index.row_order(rel), rel), "", None))
+    return out
+
+
+def _claims(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[Doc]:
+    """The report's claims in words (graph claims), found by their words; a hit leads to the claim's page."""
+    rows = select(state, build, f"""
+        SELECT ?claim ?text WHERE {{ GRAPH ?g {{ ?claim <{index.def_prefix}claimKind> ?kind ;
+          <https://schema.org/text> ?text }} }} ORDER BY ?claim""", cache_key=("search-claims",))
+    out = []
+    for r in rows:
+        iri = r["claim"].value
+        titles = {lang: index.display(iri, lang) for lang in ("nl", "en")}
+        out.append(_doc("claim", iri, titles, {lang: index.link(iri, lang) or "" for lang in ("nl", "en")}, [],
+                        [r["text"].value], (index.row_order(iri), iri), r["text"].lang or "nl"))
     return out
 
 
@@ -303,7 +319,7 @@ def _make(state: AppState, build: ActiveBuild, index: GraphIndex) -> SearchIndex
     except (OSError, ValueError):
         report = None  # an installation without the report's text still searches everything else
     docs = _tables(state.catalogue(), index) + _pages() + _things(index)
-    docs += _notes(state, build, index)
+    docs += _claims(state, build, index) + _notes(state, build, index)
     if report is not None:
         docs += _passages(report)
     return SearchIndex(docs, report)
