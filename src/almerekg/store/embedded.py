@@ -115,8 +115,7 @@ class EmbeddedStore:
             store = ox.Store(str(tmp / "oxigraph"))
             if isinstance(source, ox.Store):
                 progress(f"loading {len(source):,} quads into {tmp}")
-                # Through N-Quads bytes, parsed and loaded in Rust: one Python object per quad
-                # (bulk_extend) costs minutes at KvK's size (bench/scale/build.py).
+                # As N-Quads bytes, parsed and loaded in Rust, not as one Python object per quad (bulk_extend).
                 store.bulk_load(input=source.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
             else:
                 progress(f"loading {source.stat().st_size:,} bytes of N-Quads into {tmp}")
