@@ -199,7 +199,7 @@ def make_dumps(source: Path | ox.Store, base: str) -> list[tuple[str, bytes]]:
     del keyed
     pfx = prefixes(base)
     bodies = {
-        # Level 6, gzip's default: level 9 took 2.6 times as long for a file 1 % smaller (bench/build.py).
+        # Level 6, gzip's default (the build used 9, the slowest).
         "almerekg.nq.gz": (gzip.compress(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), 6, mtime=0),
                            len(quads)),
         "almerekg.trig": (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=pfx), len(quads)),
