@@ -71,7 +71,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     cfg = _config(args)
     try:
         graphs = assemble(cfg)
-        result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows)
+        result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows,
+                          cfg.shacl_engine)
     except (DataError, ShapesError) as exc:
         return _fail(exc)
     for f in result.violations:

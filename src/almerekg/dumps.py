@@ -164,27 +164,48 @@ def _sorted_node(node: dict) -> dict:
     return {k: node[k] for k in keys}
 
 
-def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+def count_lines(ntriples: bytes) -> int:
+    """The statements of an N-Triples or N-Quads text (one a line; a newline inside a literal is escaped)."""
+    return sum(1 for line in ntriples.split(b"\n") if line.strip())
 
 
-def make_dumps(nquads: Path, base: str) -> list[tuple[str, bytes]]:
-    """The download files and their manifest, as (file name, content) pairs for publish()."""
-    # Through an Oxigraph store first: it keeps typed literals by value ("9.0"^^xsd:decimal becomes "9",
-    # "+00:00" becomes "Z"), so the dumps hold exactly the terms the endpoint answers with.
-    canonical = ox.Store()
-    canonical.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    # Sorted by graph, then subject, so TriG/Turtle group neatly and rebuilds give identical files.
-    quads = sorted(canonical.quads_for_pattern(None, None, None, None), key=_quad_key)
-    del canonical
-    triples = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+def canonical_store(graphs: Iterable[tuple[str, bytes]]) -> ox.Store:
+    """Named graphs given as N-Triples, in one in-memory Oxigraph store.
+
+    Oxigraph keeps typed literals by value ("9.0"^^xsd:decimal becomes "9", "+00:00" becomes "Z"), so the
+    dumps made from this store and the published store loaded from it hold exactly the terms the endpoint
+    answers with."""
+    store = ox.Store()
+    for name, body in graphs:
+        store.bulk_load(input=body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+    return store
+
+
+def make_dumps(source: Path | ox.Store, base: str) -> list[tuple[str, bytes]]:
+    """The download files and their manifest, as (file name, content) pairs for publish().
+
+    `source` is the store a build publishes (dumps.canonical_store), or an N-Quads file."""
+    if isinstance(source, ox.Store):
+        canonical = source
+    else:
+        canonical = ox.Store()
+        canonical.bulk_load(path=str(source), format=ox.RdfFormat.N_QUADS)
+    # Sorted by graph, then subject, so TriG/Turtle group neatly and rebuilds give identical files; each
+    # term is spelled out once for both sorts.
+    keyed = sorted(((str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)), q)
+                   for q in canonical.quads_for_pattern(None, None, None, None))
+    quads = [q for _key, q in keyed]
+    triples = [t for _key, t in sorted({key[1:]: q.triple for key, q in keyed}.items())]
+    del keyed
     pfx = prefixes(base)
     bodies = {
-        "almerekg.nq.gz": (gzip.compress(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), 9, mtime=0),
+        # Level 6, gzip's default (the build used 9, the slowest).
+        "almerekg.nq.gz": (gzip.compress(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), 6, mtime=0),
                            len(quads)),
         "almerekg.trig": (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=pfx), len(quads)),
         "almerekg.ttl": (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=pfx), len(triples)),
-        "almerekg.jsonld": (json.dumps(jsonld_document(quads, base), ensure_ascii=False, indent=1)
+        # Without `indent`: json's C encoder is several times faster than the Python one `indent` needs.
+        "almerekg.jsonld": (json.dumps(jsonld_document(quads, base), ensure_ascii=False, separators=(",", ":"))
                             .encode("utf-8"), len(quads)),
     }
     files: list[tuple[str, bytes]] = []

@@ -52,6 +52,10 @@ class Settings:
                                  flag="--data", commands=(BUILD, VALIDATE), metavar="DIR")
     linksets: Path | None = _setting(None, "folder of what `almerekg link` fetched (default: linksets/)",
                                      env="ALMEREKG_LINKSETS", commands=(BUILD, LINK), metavar="DIR")
+    shacl_engine: str = _setting(
+        "pyshacl-turbo", "SHACL engine: pyshacl-turbo (Rust, the default) or pyshacl (the reference it is tested "
+        "against)", flag="--shacl-engine", env="ALMEREKG_SHACL_ENGINE", commands=(BUILD, VALIDATE),
+        choices=("pyshacl-turbo", "pyshacl"))
     # -- the web server --------------------------------------------------------------------------------
     host: str = _setting("127.0.0.1", "address to listen on (loopback by default; see README before exposing it)",
                          flag="--host", env="ALMEREKG_HOST", commands=(SERVE,))

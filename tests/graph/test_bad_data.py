@@ -21,16 +21,21 @@ def broken_copy(tmp_path: Path, name: str, edit) -> Path:
     """A copy of data/ in which one file is changed by `edit(rows) -> rows`."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
-    with open(target / name, encoding="utf-8", newline="") as fh:
+    edit_csv(target, name, edit)
+    return target
+
+
+def edit_csv(folder: Path, name: str, edit) -> None:
+    """Change folder/NAME by `edit(rows) -> rows`."""
+    with open(folder / name, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         header = reader.fieldnames
         rows = list(reader)
     rows = edit(rows)
-    with open(target / name, "w", encoding="utf-8", newline="") as fh:
+    with open(folder / name, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    return target
 
 
 def set_cell(match: dict, column: str, value: str):
@@ -40,6 +45,21 @@ def set_cell(match: dict, column: str, value: str):
         hits[0][column] = value
         return rows
     return edit
+
+
+# The broken rows below that only the shapes catch: (file, edit, the shape's message). test_shacl_engines.py
+# validates all of them at once with both SHACL engines.
+SHARE_140 = ("relations.csv", set_cell({"id": "mcfe-jv-caterpillar"}, "share_percent", "140"),
+             "an ownership share is a percentage between 0 and 100")
+RANK_25 = ("firms.csv", set_cell({"id": "deen-hobu"}, "rank_printed", "#25"),
+           "a Sociale Atlas rank (#n) lies between 1 and 24")
+FOUR_TYPES = ("business-typology.csv", lambda rows: [r for r in rows if r["number"] != "5"],
+              "the typology of chapter 4 has exactly five types")
+FINDING_ELSEWHERE = ("summary-findings.csv", set_cell({"number": "3"}, "source", "h4-innovatie"),
+                     "'Smallworldiness' sums up exactly three findings after Tabel 6")
+DOUBT_WITHOUT_NOTE = ("notes.csv", lambda rows: [r for r in rows if r["id"] != "n-135"],
+                      "a statement marked uncertain (qualifier 'onzeker') has no note saying why")
+SHACL_BREAKS = (SHARE_140, RANK_25, FOUR_TYPES, FINDING_ELSEWHERE, DOUBT_WITHOUT_NOTE)
 
 
 def validate_cli(data: Path) -> subprocess.CompletedProcess:
@@ -63,7 +83,7 @@ def test_missing_label(tmp_path):
 
 
 def test_percentage_of_140_is_a_shacl_violation(tmp_path):
-    data = broken_copy(tmp_path, "relations.csv", set_cell({"id": "mcfe-jv-caterpillar"}, "share_percent", "140"))
+    data = broken_copy(tmp_path, *SHARE_140[:2])
     line = 2 + [r["id"] for r in csv.DictReader(open(DATA / "relations.csv", encoding="utf-8"))].index("mcfe-jv-caterpillar")
     proc = validate_cli(data)
     assert proc.returncode == 1, proc.stderr
@@ -76,7 +96,7 @@ def test_percentage_of_140_is_a_shacl_violation(tmp_path):
 
 
 def test_rank_outside_the_top_24_is_a_shacl_violation(tmp_path):
-    data = broken_copy(tmp_path, "firms.csv", set_cell({"id": "deen-hobu"}, "rank_printed", "#25"))
+    data = broken_copy(tmp_path, *RANK_25[:2])
     proc = validate_cli(data)
     assert proc.returncode == 1
     assert any("firms.csv:" in ln and "socialAtlasRank" in ln and "between 1 and 24" in ln
@@ -113,7 +133,7 @@ def test_a_build_that_fails_validation_leaves_the_store_unchanged(tmp_path, buil
     store = tmp_path / "store"
     shutil.copytree(built_store, store, symlinks=True)
     before = EmbeddedStore(store).info().build_id
-    data = broken_copy(tmp_path, "relations.csv", set_cell({"id": "mcfe-jv-caterpillar"}, "share_percent", "140"))
+    data = broken_copy(tmp_path, *SHARE_140[:2])
     with pytest.raises(BuildFailed):
         run_build(from_values(store=str(store), data=str(data)), progress=lambda _m: None)
     assert EmbeddedStore(store).info().build_id == before
@@ -126,15 +146,14 @@ def test_a_build_that_fails_validation_leaves_the_store_unchanged(tmp_path, buil
 
 
 def test_a_typology_with_four_types_is_a_shacl_violation(tmp_path):
-    data = broken_copy(tmp_path, "business-typology.csv", lambda rows: [r for r in rows if r["number"] != "5"])
+    data = broken_copy(tmp_path, *FOUR_TYPES[:2])
     proc = validate_cli(data)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert any("scheme/business-typology" in ln and "exactly five types" in ln for ln in proc.stdout.splitlines())
 
 
 def test_a_summary_finding_in_another_section_is_a_shacl_violation(tmp_path):
-    data = broken_copy(tmp_path, "summary-findings.csv",
-                       set_cell({"number": "3"}, "source", "h4-innovatie"))
+    data = broken_copy(tmp_path, *FINDING_ELSEWHERE[:2])
     proc = validate_cli(data)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert any("report-part/h4-smallworldiness" in ln and "exactly three findings" in ln
@@ -161,7 +180,7 @@ def test_a_value_marked_uncertain_without_a_note_is_a_shacl_violation(tmp_path):
     facts = list(csv.DictReader(open(DATA / "firm-facts.csv", encoding="utf-8")))
     line = 2 + next(i for i, r in enumerate(facts) if r["qualifier"].startswith("onzeker;")
                     and r["firm"] == "mitsubishi-caterpillar-forklift-europe")
-    data = broken_copy(tmp_path, "notes.csv", lambda rows: [r for r in rows if r["id"] != "n-135"])
+    data = broken_copy(tmp_path, *DOUBT_WITHOUT_NOTE[:2])
     proc = validate_cli(data)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     hits = [ln for ln in proc.stdout.splitlines() if ln.startswith("violation:")]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import RDFS, SKOS
 
@@ -170,49 +171,69 @@ def assemble(cfg: Settings, progress: Callable[[str], None] = lambda _m: None) -
 
 
 def write_nquads(graphs: GraphSet, path: Path) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    with open(path, "w", encoding="utf-8") as out:
-        for name in sorted(graphs.graphs):
-            g = graphs.graphs[name]
-            gi = f" <{g.identifier}> .\n"
-            text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
-            n = 0
-            for line in text.splitlines():
-                if not line.strip():
-                    continue
-                if not line.endswith(" ."):
-                    raise RuntimeError(f"unexpected N-Triples line from rdflib: {line[:80]}")
-                out.write(line[:-2] + gi)
-                n += 1
-            counts[str(g.identifier)] = n
-    return counts
+    """All graphs as one N-Quads file, as the build publishes them (for tests and tools that load a build
+    without publishing it)."""
+    bodies = ntriples(graphs)
+    dumps.canonical_store(bodies).dump(path, format=ox.RdfFormat.N_QUADS)
+    return {name: dumps.count_lines(body) for name, body in bodies}
+
+
+def ntriples(graphs: GraphSet) -> list[tuple[str, bytes]]:
+    """Each named graph as N-Triples, in the order of its name: what both kinds of store are loaded from."""
+    return [(str(graphs.graphs[name].identifier), graphs.graphs[name].serialize(format="nt", encoding="utf-8"))
+            for name in sorted(graphs.graphs)]
+
+
+class Steps:
+    """Times the steps of a build and says each (`  step NAME: 1.23s`; bench/build.py reads these lines)."""
+
+    def __init__(self, say: Callable[[str], None]) -> None:
+        self.say = say
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.seconds[name] = time.perf_counter() - started
+        self.say(f"  step {name}: {self.seconds[name]:.2f}s")
 
 
 def run_build(cfg: Settings, progress: Callable[[str], None] | None = None) -> BuildInfo:
     say = progress or (lambda m: print(m, file=sys.stderr))
     t0 = time.perf_counter()
+    step = Steps(say)
     say(f"reading {cfg.data_dir} (base {cfg.base})")
-    graphs = assemble(cfg, say)
-    say(f"validating {sum(len(g) for g in graphs.graphs.values()):,} triples against {cfg.shapes_dir}")
-    result = validate(graphs.union(), read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows)
+    with step("assemble"):
+        graphs = assemble(cfg, say)
+    with step("union"):
+        union = graphs.union()
+    say(f"validating {len(union):,} triples against {cfg.shapes_dir} ({cfg.shacl_engine})")
+    with step("validate"):
+        result = validate(union, read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows, cfg.shacl_engine)
+    del union
     for finding in result.warnings:
         say(f"  warning: {finding}")
     if not result.conforms:
         for finding in result.violations:
             say(f"  violation: {finding}")
         raise BuildFailed(f"{len(result.violations)} violation(s) of the shapes; the store was not changed", result)
+    with step("n-triples"):
+        bodies = ntriples(graphs)
+        counts = {name: dumps.count_lines(body) for name, body in bodies}
+    info = _build_info(cfg, graphs, result, counts)
     if cfg.store_is_remote:
-        return _publish_remote(cfg, graphs, result, say, t0)
-    store = EmbeddedStore(cfg.store)
-    Path(cfg.store).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cfg.store, prefix=".nq-") as tmp:
-        nq = Path(tmp) / "graph.nq"
-        counts = write_nquads(graphs, nq)
-        info = _build_info(cfg, graphs, result, counts)
-        say(f"publishing {info.triples:,} quads in {len(counts)} named graphs to {cfg.store}")
-        # The downloads are made from the same N-Quads the store loads, so they always match it.
-        extra = [("validation.ttl", result.report_turtle()), *dumps.make_dumps(nq, cfg.base)]
-        store.publish(nq, info, extra_files=extra, progress=say)
+        return _publish_remote(cfg, bodies, info, say, t0)
+    with step("canonical"):
+        canonical = dumps.canonical_store(bodies)
+    del bodies
+    with step("dumps"):
+        # The downloads are made from the very store the published one is loaded from, so they always match it.
+        extra = [("validation.ttl", result.report_turtle()), *dumps.make_dumps(canonical, cfg.base)]
+    say(f"publishing {info.triples:,} quads in {len(counts)} named graphs to {cfg.store}")
+    with step("publish"):
+        Path(cfg.store).mkdir(parents=True, exist_ok=True)
+        EmbeddedStore(cfg.store).publish(canonical, info, extra_files=extra, progress=say)
     say(f"done in {time.perf_counter() - t0:.1f}s")
     return info
 
@@ -229,20 +250,12 @@ def _build_info(cfg: Settings, graphs: GraphSet, result: ValidationResult, count
     )
 
 
-def _publish_remote(cfg: Settings, graphs: GraphSet, result: ValidationResult, say: Callable[[str], None],
+def _publish_remote(cfg: Settings, bodies: list[tuple[str, bytes]], info: BuildInfo, say: Callable[[str], None],
                     t0: float) -> BuildInfo:
     """Load a validated build into a SPARQL server, one named graph per PUT (see store/remote.py)."""
     from ..store.remote import RemoteStore
 
-    bodies: list[tuple[str, bytes]] = []
-    counts: dict[str, int] = {}
-    for name in sorted(graphs.graphs):
-        g = graphs.graphs[name]
-        body = g.serialize(format="nt", encoding="utf-8")
-        bodies.append((str(g.identifier), body))
-        counts[str(g.identifier)] = sum(1 for line in body.splitlines() if line.strip())
-    info = _build_info(cfg, graphs, result, counts)
-    say(f"publishing {info.triples:,} triples in {len(counts)} named graphs to {cfg.store}")
+    say(f"publishing {info.triples:,} triples in {len(bodies)} named graphs to {cfg.store}")
     RemoteStore(cfg.store, cfg.base).publish(bodies, info, progress=say)
     say(f"done in {time.perf_counter() - t0:.1f}s")
     return info
