@@ -30,6 +30,7 @@ from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..settings import Settings
 from . import guard, sandbox
 from .jobs import Job, Outcome
 
@@ -75,7 +76,7 @@ class WorkerOptions:
     sandbox: str = sandbox.SEALED  # sealed | supervised | off
     sandbox_required: bool = False
     allowlist: tuple[str, ...] = ()  # SERVICE hosts (supervised processes only)
-    max_query_bytes: int = 256 * 1024
+    max_query_bytes: int = Settings.max_query_bytes
 
 
 class WorkerPool:

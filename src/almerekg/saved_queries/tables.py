@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..settings import CSV_DIALECTS
 from ..vocab import slug
 from .catalogue import Result, SavedQuery, Value
 
@@ -326,7 +327,7 @@ def sort_rows(result: Result, var: str, descending: bool = False) -> Result:
 # Writers
 # ---------------------------------------------------------------------------------------------------
 
-DIALECTS = ("rfc4180", "excel-nl")
+DIALECTS = CSV_DIALECTS  # declared with the flag that picks one (settings.py)
 
 
 def _excel_nl(text: str, value: Any) -> str:
