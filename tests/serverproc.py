@@ -95,15 +95,21 @@ def start_server(store: Path, log_dir: Path) -> Server:
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process
     )
     server = Server(proc, port, log)
-    deadline = time.monotonic() + 60
+    wait_until_up(server.url, proc, log)
+    return server
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    """Wait for /healthz to answer 200; stop the process and raise with its log when it does not come up."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
-                return server
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                return
         except requests.RequestException:
             pass
         if proc.poll() is not None:
             break
         time.sleep(0.1)
-    server.stop()
+    stop_process(proc)
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
