@@ -52,11 +52,3 @@ def pytest_configure(config):
     # The test suite never reads the developer's store by accident.
     os.environ.pop("ALMEREKG_STORE", None)
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With `--dist loadgroup` (scripts/test.sh), the tests of one folder run in one worker: a folder's session
-    fixtures (its server processes, its stores) are then started once, not once per worker."""
-    for item in items:
-        parts = item.path.relative_to(ROOT / "tests").parts
-        if len(parts) > 1:
-            item.add_marker(pytest.mark.xdist_group(parts[0]))
