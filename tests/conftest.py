@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 from pathlib import Path
@@ -19,20 +18,10 @@ REPORT_SHA256 = "26ac1a256d42aaae4610cf2bffc2a8a748ff6d44ac764145cb6d19079ffc329
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built once per test run from the real data/ (the default base IRI).
-
-    With pytest-xdist (scripts/test.sh) the workers share one build: the first builds it under a lock in the
-    run's common temporary folder, the others wait and read it. Tests copy it before they change it.
-    """
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # .../pytest-N/popen-gwK -> .../pytest-N, the same for every worker of this run
-    store = shared / "built-store"
-    with open(shared / "built-store.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (store / "current").exists():
-            run_build(from_values(store=str(store)), progress=lambda _m: None)
+def built_store(tmp_path_factory) -> Path:
+    """A store built once per test session from the real data/ (the default base IRI)."""
+    store = tmp_path_factory.mktemp("store")
+    run_build(from_values(store=str(store)), progress=lambda _m: None)
     return store
 
 
@@ -51,4 +40,3 @@ def project_root() -> Path:
 def pytest_configure(config):
     # The test suite never reads the developer's store by accident.
     os.environ.pop("ALMEREKG_STORE", None)
-

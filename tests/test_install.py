@@ -81,7 +81,9 @@ def test_the_readme_commands_build_and_serve_from_a_checkouts_folders(installed:
         wait_until_up(url, proc, log)
         home = get(url + "/")
         assert home.status_code == 200 and "Groei door samenwerking in Almere" in home.text
-        table = get(url + "/queries/tabel-1")
+        report = get(url + "/report?lang=nl")  # the report's text, read from --data
+        assert report.status_code == 200 and "In 1972 richten Pieter Borgstein" in report.text
+        table = get(url + "/queries/tabel-1")  # a saved query, read from --queries
         assert table.status_code == 200 and 'id="report-table"' in table.text
         css = get(url + "/static/site.css")
         assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
