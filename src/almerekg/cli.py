@@ -17,11 +17,6 @@ from .errors import AppError
 from .settings import Settings
 
 
-def _common(p: argparse.ArgumentParser, base: bool = True, command: str | None = None) -> None:
-    """The settings flags of a command (the link commands call this with their own name)."""
-    settings_table.add_arguments(p, command or p.prog.split()[-1])
-
-
 def _config(args: argparse.Namespace) -> Settings:
     return settings_table.load(args)
 
@@ -231,32 +226,22 @@ def parser() -> argparse.ArgumentParser:
                                 "(2011) as a knowledge graph.")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def command(name: str, func, help_text: str) -> argparse.ArgumentParser:  # noqa: ANN001
+    def command(name: str, func, help_text: str, **refine: dict) -> None:  # noqa: ANN001
         c = sub.add_parser(name, help=help_text, description=help_text)
-        settings_table.add_arguments(c, name)
+        settings_table.add_arguments(c, name, refine)
         c.set_defaults(func=func)
-        return c
 
     command("build", cmd_build, "turn data/ into a validated store and publish it atomically")
     command("validate", cmd_validate, "check data/ against the shapes without publishing")
-    s = command("sparql", cmd_sparql, "run a SPARQL query (default graph = union of all graphs)")
-    s.add_argument("query", nargs="?")
-    s.add_argument("--file", "-f", help="read the query from this file")
-    s.add_argument("--format", choices=tuple(CLI_FORMATS), default="table",
-                   help="how SELECT/ASK answers are printed (graphs are always Turtle)")
+    command("sparql", cmd_sparql, "run a SPARQL query (default graph = union of all graphs)",
+            format={"choices": tuple(CLI_FORMATS)})
     command("info", cmd_info, "describe the store's current build")
     command("serve", cmd_serve, "serve /sparql, the saved queries, pages and IRIs")
-    q = command("query", cmd_query, "run a saved query (queries/NAME.rq) in the report's layout")
-    q.add_argument("name", nargs="?", help="the saved query; without it (or with --list) list them all")
-    q.add_argument("--param", "-p", action="append", metavar="NAME=VALUE", help="a parameter (repeatable)")
-    q.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    q.add_argument("--dialect", choices=("rfc4180", "excel-nl"), default="rfc4180", help="CSV flavour")
-    q.add_argument("--lang", choices=("nl", "en"), default="nl")
-    q.add_argument("--list", action="store_true", help="list the saved queries")
+    command("query", cmd_query, "run a saved query (queries/NAME.rq) in the report's layout")
 
     from .link.cli import add_parser as add_link_parser  # link cbs | link kvk
 
-    add_link_parser(sub, lambda c, base=False: _common(c, base, settings_table.LINK), _config)
+    add_link_parser(sub, _config)
     return p
 
 

@@ -11,6 +11,7 @@ joined with `|` where there are several, e.g. `city-facts.csv:almere-inhabitants
 
     python -m almerekg.coverage            # passages per chapter and status, as README.md prints them
     python -m almerekg.coverage --check    # every problem of the ledger; exit 1 if there is one
+    python -m almerekg.coverage --data DIR # another data folder (as `almerekg build --data DIR`)
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
+from . import settings as settings_table
+
+DATA = settings_table.Settings.data  # the checkout's data/, as for every command (--data, ALMEREKG_DATA)
 LEDGER = "coverage.csv"
 REPORT = Path("report") / "groei-door-samenwerking-in-almere-2011.txt"
 REF_SEPARATOR = " ; "
@@ -290,17 +292,22 @@ def _passages(c: Counter) -> int:
     return sum(c[status] for status in STATUSES)
 
 
+def parser() -> argparse.ArgumentParser:
+    """Its flags come from the settings table, as every command's do."""
+    p = argparse.ArgumentParser(prog="python -m almerekg.coverage", description=__doc__.split("\n")[0])
+    settings_table.add_arguments(p, settings_table.COVERAGE)
+    return p
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m almerekg.coverage", description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA, help="the data folder (default: the checkout's data/)")
-    parser.add_argument("--check", action="store_true", help="list the ledger's problems; exit 1 if any")
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
+    data = settings_table.load(args).data_dir
     if args.check:
-        found = problems(args.data)
+        found = problems(data)
         for message in found:
             print(message)
         return 1 if found else 0
-    print(render_table(read_ledger(args.data)))
+    print(render_table(read_ledger(data)))
     return 0
 
 

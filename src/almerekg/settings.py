@@ -1,11 +1,21 @@
-"""Every setting, declared once: its default, unit, flag, environment variable, help, and who uses it.
+"""Every setting and every flag, declared once: its default, unit, flag, environment variable, help, and who uses it.
 
-The `Settings` dataclass is the table. The command line builds its flags from it (cli.py), the web
-server and the engine read their limits from it, and README's table is checked against it
-(tests/test_settings.py). A value comes from, in this order: the flag, the environment variable, the
-default. Secrets are not settings: the credentials of a remote store (ALMEREKG_STORE_USER,
-ALMEREKG_STORE_PASSWORD, store/adapters.py) and the KvK API key (KVK_API_KEY, link/kvk.py) are read from
-the environment only, where they are needed, and never logged, printed or passed on a command line.
+The `Settings` dataclass is the table of settings: how an installation is set up (limits, folders, addresses),
+each with a flag and an `ALMEREKG_*` variable. `OPTIONS` lists the other flags: what one run of one command
+is asked to do (`sparql --format`, `link cbs --table`), with no environment variable. Every command builds its
+parser from these two (`add_arguments`: cli.py, link/cli.py, coverage.py), the web server and the engine read
+their limits and defaults from the table, and README's table is checked against it (tests/test_settings.py).
+A command may only refine a flag with what its own module knows (choices from a registry, a checker, a
+service's own address), never declare one.
+
+The folders the build and the site read (data/, queries/, ontology/, shapes/, linksets/) are settings whose
+defaults are the checkout's folders: an installed package (`pip install .`) is pointed at them with
+`--data`, `--queries`, `--ontology`, `--shapes` or the matching variables.
+
+A value comes from, in this order: the flag, the environment variable, the default. Secrets are not
+settings: the credentials of a remote store (ALMEREKG_STORE_USER, ALMEREKG_STORE_PASSWORD, store/adapters.py)
+and the KvK API key (KVK_API_KEY, link/kvk.py) are read from the environment only, where they are needed, and
+never logged, printed or passed on a command line.
 """
 
 from __future__ import annotations
@@ -26,7 +36,11 @@ MiB = 1024 * 1024
 # Who uses a setting: the commands whose flags include it.
 BUILD, VALIDATE, SPARQL, QUERY, INFO, SERVE, LINK = "build", "validate", "sparql", "query", "info", "serve", "link"
 ALL_COMMANDS = (BUILD, VALIDATE, SPARQL, QUERY, INFO, SERVE, LINK)
+# `python -m almerekg.coverage` (the coverage ledger's report) reads the data folder too.
+COVERAGE = "coverage"
 RUNS_QUERIES = (SPARQL, QUERY, SERVE)
+# The CSV flavours of a saved query's answer (saved_queries/tables.py writes them; `query --dialect`, ?dialect=).
+CSV_DIALECTS = ("rfc4180", "excel-nl")
 
 
 def _setting(default: Any, help: str, *, flag: str | None = None, env: str | None = None, unit: str = "",
@@ -48,10 +62,17 @@ class Settings:
         commands=ALL_COMMANDS, metavar="PATH|URL")
     base: str = _setting(DEFAULT_BASE, "base IRI of the graph: every IRI is {base}/id/..., {base}/def/...",
                          flag="--base", env="ALMEREKG_BASE", commands=(BUILD, VALIDATE, INFO), metavar="IRI")
-    data: Path | None = _setting(None, "folder with the curated data files (default: data/ of the checkout)",
-                                 flag="--data", commands=(BUILD, VALIDATE), metavar="DIR")
-    linksets: Path | None = _setting(None, "folder of what `almerekg link` fetched (default: linksets/)",
-                                     env="ALMEREKG_LINKSETS", commands=(BUILD, LINK), metavar="DIR")
+    data: Path = _setting(PROJECT_ROOT / "data", "folder with the curated data files (the report's text among them)",
+                          flag="--data", env="ALMEREKG_DATA", commands=(BUILD, VALIDATE, SERVE, LINK, COVERAGE),
+                          metavar="DIR")
+    ontology: Path = _setting(PROJECT_ROOT / "ontology", "folder of the ontology's Turtle files", flag="--ontology",
+                              env="ALMEREKG_ONTOLOGY", commands=(BUILD, VALIDATE), metavar="DIR")
+    shapes: Path = _setting(PROJECT_ROOT / "shapes", "folder of the SHACL shapes the build is validated against",
+                            flag="--shapes", env="ALMEREKG_SHAPES", commands=(BUILD, VALIDATE), metavar="DIR")
+    queries: Path = _setting(PROJECT_ROOT / "queries", "folder of the saved queries (NAME.rq)", flag="--queries",
+                             env="ALMEREKG_QUERIES", commands=(QUERY, SERVE), metavar="DIR")
+    linksets: Path = _setting(PROJECT_ROOT / "linksets", "folder of what `almerekg link` fetched",
+                              flag="--linksets", env="ALMEREKG_LINKSETS", commands=(BUILD, LINK), metavar="DIR")
     shacl_engine: str = _setting(
         "pyshacl-turbo", "SHACL engine: pyshacl-turbo (Rust, the default) or pyshacl (the reference it is tested "
         "against)", flag="--shacl-engine", env="ALMEREKG_SHACL_ENGINE", commands=(BUILD, VALIDATE),
@@ -136,6 +157,16 @@ class Settings:
         "requests from it, the client is the last address in X-Forwarded-For that is not a trusted proxy",
         flag="--trusted-proxy", env="ALMEREKG_TRUSTED_PROXIES", commands=(SERVE,), metavar="ADDRESS[/BITS]",
         repeat=True)
+    # -- asking CBS and KvK (`almerekg link`) -----------------------------------------------------------------
+    link_timeout: float = _setting(30.0, "seconds per request to CBS or KvK", flag="--timeout",
+                                   env="ALMEREKG_LINK_TIMEOUT", unit="s", commands=(LINK,), metavar="S")
+    link_retries: int = _setting(4, "retries on 429/5xx and network errors", flag="--retries",
+                                 env="ALMEREKG_LINK_RETRIES", commands=(LINK,), metavar="N")
+    link_backoff: float = _setting(1.0, "first back-off before a retry, doubled per retry", flag="--backoff",
+                                   env="ALMEREKG_LINK_BACKOFF", unit="s", commands=(LINK,), metavar="S")
+    link_cache: Path | None = _setting(None, "where answers of CBS and KvK are kept (default: var/cache/<service> of "
+                                       "the checkout)", flag="--cache-dir", env="ALMEREKG_LINK_CACHE",
+                                       commands=(LINK,), metavar="DIR")
     # -- the dataset description (DCAT-AP-NL): who publishes is a deployment's decision -----------------------
     publisher_name: str = _setting("almerekg (gelinkte-data-editie van het rapport)",
                                    "the publisher named in /dataset (dcterms:publisher, foaf:name)",
@@ -160,23 +191,27 @@ class Settings:
     # -- derived ---------------------------------------------------------------------------------------------
     @property
     def data_dir(self) -> Path:
-        return self.data if self.data is not None else self.project_root / "data"
+        return self.data
 
     @property
     def linksets_dir(self) -> Path:
-        return self.linksets if self.linksets is not None else self.project_root / "linksets"
+        return self.linksets
 
     @property
     def ontology_dir(self) -> Path:
-        return self.project_root / "ontology"
+        return self.ontology
 
     @property
     def shapes_dir(self) -> Path:
-        return self.project_root / "shapes"
+        return self.shapes
 
     @property
     def queries_dir(self) -> Path:
-        return self.project_root / "queries"
+        return self.queries
+
+    def link_cache_dir(self, service: str) -> Path:
+        """Where the answers of one service (cbs, kvk) are kept."""
+        return self.link_cache if self.link_cache is not None else self.project_root / "var" / "cache" / service
 
     @property
     def store_is_remote(self) -> bool:
@@ -206,6 +241,96 @@ class Settings:
         return replace(self, **{k: _normalise(k, v) for k, v in changes.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class Option:
+    """A flag of one run of one command (what to do now, not how the installation is set up: no variable)."""
+
+    dest: str
+    flags: tuple[str, ...]  # () for a positional argument (its dest is its name)
+    help: str
+    default: Any = None
+    kind: Callable[[str], Any] | None = None
+    choices: tuple[str, ...] = ()
+    metavar: str | None = None
+    nargs: str | None = None
+    action: str | None = None  # "append" (repeatable) or "store_true" (a switch)
+
+    def add_to(self, parser: argparse.ArgumentParser, refined: Mapping[str, Any]) -> None:
+        kwargs: dict[str, Any] = {"help": self.help, "default": self.default}
+        for key, value in (("type", self.kind), ("choices", self.choices), ("metavar", self.metavar),
+                           ("nargs", self.nargs), ("action", self.action)):
+            if value:
+                kwargs[key] = value
+        kwargs.update(refined)
+        if kwargs["default"] not in (None, False, []) and "default" not in self.help:
+            kwargs["help"] += f" (default: {kwargs['default']})"
+        if self.action == "append" and kwargs["default"] is None:
+            kwargs["default"] = []
+        if self.flags:
+            parser.add_argument(*self.flags, dest=self.dest, **kwargs)
+        else:
+            parser.add_argument(self.dest, **kwargs)
+
+
+# The network switch every `link` command has; the other link flags are settings (timeout, retries, ...).
+_REFRESH = Option("refresh", ("--refresh",), "ask the service again even when an answer is cached",
+                  default=False, action="store_true")
+OPTIONS: dict[str, tuple[Option, ...]] = {
+    SPARQL: (
+        Option("query", (), "the query text (or --file)", nargs="?"),
+        Option("file", ("--file", "-f"), "read the query from this file"),
+        # choices: `table` and the results formats of the one registry (cli.py adds them)
+        Option("format", ("--format",), "how SELECT/ASK answers are printed (graphs are always Turtle)",
+               default="table"),
+    ),
+    QUERY: (
+        Option("name", (), "the saved query; without it (or with --list) list them all", nargs="?"),
+        Option("param", ("--param", "-p"), "a parameter (repeatable)", metavar="NAME=VALUE", action="append"),
+        Option("format", ("--format",), "how the answer is printed", default="table",
+               choices=("table", "csv", "json")),
+        Option("dialect", ("--dialect",), "CSV flavour", default=CSV_DIALECTS[0], choices=CSV_DIALECTS),
+        Option("lang", ("--lang",), "language of titles and labels", default="nl", choices=("nl", "en")),
+        Option("list", ("--list",), "list the saved queries", default=False, action="store_true"),
+    ),
+    "link cbs": (
+        Option("table", ("--table",), "CBS StatLine table id (without it: the documented tables, described by CBS)"),
+        Option("municipality", ("--municipality",), "CBS municipality code, e.g. the code of Almere in "
+               "data/registers/"),
+        Option("years", ("--years",), "years to fetch (whole-year figures)", kind=int, nargs="+"),
+        Option("measure", ("--measure",), "which measure of the table counts establishments or jobs (see "
+               "--describe)", metavar="KEY=establishments|jobs", action="append"),
+        Option("fix", ("--fix",), "pin any further dimension", metavar="DIM=KEY", action="append"),
+        # choices: the OData flavours link/cbs.py knows (link/cli.py adds them)
+        Option("api", ("--api",), "CBS OData flavour", default="v3"),
+        Option("base_url", ("--base-url",), "service root (default: CBS's root of the --api flavour)"),
+        # default: CBS's catalogue address, kept in link/cbs.py (link/cli.py adds it)
+        Option("catalog_url", ("--catalog-url",), "CBS table catalogue for --find"),
+        Option("find", ("--find",), "list catalogue tables whose title has all WORDs", metavar="WORD", nargs="+"),
+        Option("describe", ("--describe",), "show the table's dimensions and measures", default=False,
+               action="store_true"),
+        Option("out", ("--out",), "folder for the linkset (default: cbs/ in the linksets folder)"),
+        _REFRESH,
+    ),
+    COVERAGE: (
+        Option("check", ("--check",), "list the ledger's problems; exit 1 if any", default=False,
+               action="store_true"),
+    ),
+    "link kvk": (
+        Option("apply", ("--apply",), "turn the accepted rows of a reviewed candidates file into links",
+               metavar="FILE"),
+        Option("out", ("--out",), "candidates file to write", default="kvk-candidates.csv"),
+        # default: KvK's API root, kept in link/kvk.py (link/cli.py adds it)
+        Option("base_url", ("--base-url",), "KvK API root"),
+        # checker: KvK's resultatenPerPagina range, kept in link/kvk.py (link/cli.py adds it)
+        Option("per_firm", ("--per-firm",), "candidates asked per firm, 1-100", default=10),
+        Option("firm", ("--firm",), "only this firm id (repeatable)", action="append"),
+        Option("include_organisations", ("--include-organisations",), "also the firms of data/organisations.csv "
+               "(parents, partners; no place known)", default=False, action="store_true"),
+        _REFRESH,
+    ),
+}
+
+
 def declared() -> Iterator[tuple[str, dict[str, Any], Any]]:
     """(name, metadata, default) of every user-facing setting, in declaration order."""
     for f in fields(Settings):
@@ -233,20 +358,26 @@ def _integer(raw: str) -> int:
     return int(value)
 
 
+PATHS = ("data", "ontology", "shapes", "queries", "linksets", "link_cache", "project_root")
+
+
 def _normalise(name: str, value: Any) -> Any:
     if name == "base" and isinstance(value, str):
         return value.rstrip("/")
-    if name in ("data", "linksets", "project_root") and value is not None:
+    if name in PATHS and value is not None:
         return Path(value).resolve()
     if name in ("service_allow", "trusted_proxies") and isinstance(value, str):
         return tuple(h.strip() for h in value.split(",") if h.strip())
     return value
 
 
-def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
-    """The flags of one command, from the table (values default to None: unset means 'from elsewhere')."""
+def add_arguments(parser: argparse.ArgumentParser, command: str,
+                  refine: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    """The flags of one command: its settings (values default to None: unset means 'from elsewhere'), then the
+    options of one run. `refine` maps a flag's dest to what the command's own module adds (choices, a checker)."""
+    refine = refine or {}
     for name, meta, default in declared():
-        if command not in meta["commands"] or not meta["flag"]:
+        if command.split()[0] not in meta["commands"] or not meta["flag"]:
             continue
         help_text = meta["help"]
         shown = _shown_default(name, default, meta)
@@ -265,9 +396,13 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         else:
             kwargs["type"] = _parser_for(name)
         parser.add_argument(meta["flag"], **kwargs)
+    for option in OPTIONS.get(command, ()):
+        option.add_to(parser, refine.get(option.dest, {}))
 
 
 def _shown_default(name: str, default: Any, meta: dict[str, Any]) -> str:
+    if isinstance(default, Path):
+        return f"{default.relative_to(PROJECT_ROOT).as_posix()}/ of the checkout"
     if default in (None, "", (), 0) or name == "store":
         return "var/store of the checkout" if name == "store" else ""
     if meta["unit"] == "bytes" and isinstance(default, int) and default >= 1024 * MiB and default % (1024 * MiB) == 0:

@@ -6,12 +6,13 @@ Servers are started as `almerekg serve` on free loopback ports, as in production
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from serverproc import TIMEOUT, Server, chromium, get, start_server  # noqa: F401 - used by tests
+from serverproc import TIMEOUT, InProcess, Server, chromium, get, head, start_server  # noqa: F401 - used by tests
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
@@ -27,8 +28,17 @@ def ld_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # n
 
 
 @pytest.fixture(scope="session")
-def site(ld_server: Server) -> str:
+def live_site(ld_server: Server) -> str:
+    """The real server process (browsers, rebuilds): where the process is the point."""
     return ld_server.url
+
+
+@pytest.fixture(scope="session")
+def site(built_store: Path) -> Iterator[str]:
+    """The same build, served by the app in this process: what a route answers (serverproc.InProcess)."""
+    app = InProcess(built_store, query_workers=2)
+    yield app.url
+    app.close()
 
 
 @pytest.fixture(scope="session")

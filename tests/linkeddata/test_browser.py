@@ -10,6 +10,12 @@ import pytest
 from .conftest import IMG_QUOTE, PART_LABEL, SCRIPT_LABEL, Server, chromium, get
 
 
+@pytest.fixture(scope="module")
+def site(live_site: str) -> str:
+    """A browser needs the real server process."""
+    return live_site
+
+
 def dom(url: str) -> str:
     """The DOM after the page ran (scripts included), as chromium serialises it."""
     return chromium("--virtual-time-budget=2000", "--dump-dom", url)

@@ -6,11 +6,10 @@ import json
 
 import pyoxigraph as ox
 import pytest
-import requests
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS
 
-from .conftest import AK, BASE, get, read_html
+from .conftest import AK, BASE, get, head, read_html
 
 USG = URIRef(BASE + "/id/firm/usg-people")
 AKNS = Namespace(AK)
@@ -172,9 +171,9 @@ def test_revalidation_and_head(site: str) -> None:
     r = get(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle"})
     again = get(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle", "If-None-Match": r.headers["ETag"]})
     assert again.status_code == 304
-    head = requests.head(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle"}, timeout=10)
-    assert head.status_code == 200
-    assert head.headers["Content-Type"].startswith("text/turtle")
+    answer = head(site + "/doc/firm/usg-people", headers={"Accept": "text/turtle"})
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("text/turtle")
 
 
 def test_every_kind_of_thing_resolves(site: str, store_quads: list[ox.Quad]) -> None:

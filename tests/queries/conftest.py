@@ -3,13 +3,14 @@ with hostile labels, Debian's headless chromium, and an HTML reader for the repo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import serverproc
-from serverproc import TIMEOUT, Server, get, start_server  # noqa: F401 - used by tests
+from serverproc import TIMEOUT, InProcess, Server, get, start_server  # noqa: F401 - used by tests
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
@@ -27,8 +28,17 @@ def q_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # no
 
 
 @pytest.fixture(scope="session")
-def site(q_server: Server) -> str:
+def live_site(q_server: Server) -> str:
+    """The real server process, for the browser."""
     return q_server.url
+
+
+@pytest.fixture(scope="session")
+def site(built_store: Path) -> Iterator[str]:
+    """The same build, served by the app in this process: what a route answers (serverproc.InProcess)."""
+    app = InProcess(built_store, query_workers=2)
+    yield app.url
+    app.close()
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,12 @@ from . import expected as exp
 from .conftest import IMG_NAME, SCRIPT_LABEL, chromium, get, report_table
 
 
+@pytest.fixture(scope="module")
+def site(live_site: str) -> str:
+    """A browser needs the real server process."""
+    return live_site
+
+
 def dump(url: str) -> str:
     return chromium("--dump-dom", url)
 

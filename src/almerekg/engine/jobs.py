@@ -10,6 +10,7 @@ from __future__ import annotations
 import marshal
 from dataclasses import astuple, dataclass, field, fields
 
+from ..settings import Settings
 from .guard import Plan
 
 # The one sentence a client gets for any failure of a network call (where it went is never shown).
@@ -25,7 +26,7 @@ class Job:
     union_default: bool = True  # default graph = union of all graphs, unless the query has FROM or a dataset
     default_graphs: tuple[str, ...] | None = None  # protocol dataset (default-graph-uri); None: not given
     named_graphs: tuple[str, ...] | None = None  # protocol dataset (named-graph-uri)
-    max_bytes: int = 50 * 1024 * 1024
+    max_bytes: int = Settings.max_result_bytes
     max_rows: int | None = None  # SELECT only: write at most this many rows (SPARQL JSON), say if there were more
     prefixes: tuple[tuple[str, str], ...] = ()  # for readable Turtle/TriG output
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint's IRI)

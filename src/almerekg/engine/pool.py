@@ -35,6 +35,7 @@ from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..settings import Settings
 from . import guard, sandbox
 from .jobs import Job, Outcome
 
@@ -95,7 +96,7 @@ class WorkerOptions:
     sandbox: str = sandbox.SEALED  # sealed | supervised | off
     sandbox_required: bool = False
     allowlist: tuple[str, ...] = ()  # SERVICE hosts (supervised processes only)
-    max_query_bytes: int = 256 * 1024
+    max_query_bytes: int = Settings.max_query_bytes
     client_processes: int = 0  # processes one client's queries may hold at once (0: all but one, at least 1)
 
 

@@ -25,6 +25,7 @@ from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..settings import Settings
 from . import formats, guard, sandbox
 from .jobs import SERVICE_FAILED, Job, Outcome
 
@@ -346,7 +347,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sandbox", choices=(sandbox.SEALED, sandbox.SUPERVISED, "off"), default=sandbox.SEALED)
     parser.add_argument("--sandbox-required", action="store_true")
     parser.add_argument("--allow", default="", help="allow-listed SERVICE hosts, comma-separated")
-    parser.add_argument("--max-query-bytes", type=int, default=256 * 1024)
+    parser.add_argument("--max-query-bytes", type=int, default=Settings.max_query_bytes)
     worker_main(parser.parse_args(argv))
 
 

@@ -1,4 +1,9 @@
-"""The `almerekg link cbs|kvk` commands (kept here so cli.py only wires them in)."""
+"""The `almerekg link cbs|kvk` commands (kept here so cli.py only wires them in).
+
+Their flags are declared in settings.py (the network settings in the table, the rest as options of one run);
+this module adds only what CBS and KvK themselves fix: the OData flavours, the services' addresses, KvK's
+page-size range.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..settings import Settings
+from ..settings import Settings, add_arguments
 from . import cbs, kvk
 from .http import Fetcher, LinkError
 
@@ -17,9 +22,8 @@ def _say(msg: str) -> None:
 
 
 def _fetcher(args: argparse.Namespace, cfg: Settings, name: str, headers: dict[str, str] | None = None) -> Fetcher:
-    cache = Path(args.cache_dir) if args.cache_dir else cfg.project_root / "var" / "cache" / name
-    return Fetcher(cache_dir=cache, timeout=args.timeout, retries=args.retries, backoff=args.backoff,
-                   refresh=args.refresh, headers=headers or {}, say=_say)
+    return Fetcher(cache_dir=cfg.link_cache_dir(name), timeout=cfg.link_timeout, retries=cfg.link_retries,
+                   backoff=cfg.link_backoff, refresh=args.refresh, headers=headers or {}, say=_say)
 
 
 def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
@@ -77,58 +81,24 @@ def _per_page(text: str) -> int:
     return value
 
 
-def _network(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cache-dir", help="where answers are kept (default: var/cache/<service>)")
-    p.add_argument("--refresh", action="store_true", help="ask the service again even when an answer is cached")
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request (default 30)")
-    p.add_argument("--retries", type=int, default=4, help="retries on 429/5xx and network errors (default 4)")
-    p.add_argument("--backoff", type=float, default=1.0, help="first back-off in seconds, doubled per retry")
-    p.add_argument("--linksets", help="linksets folder (default: $ALMEREKG_LINKSETS or ./linksets)")
-
-
-def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
-               config: Callable[[argparse.Namespace], Settings]) -> None:
+def add_parser(sub: argparse._SubParsersAction, config: Callable[[argparse.Namespace], Settings]) -> None:
     link = sub.add_parser("link", help="link the graph to CBS statistics and KvK registrations")
     lsub = link.add_subparsers(dest="link_command", required=True)
 
     c = lsub.add_parser("cbs", help="fetch establishments/jobs by SBI section for a municipality from CBS StatLine")
-    c.add_argument("--table", help="CBS StatLine table id (without it: the documented tables, described by CBS)")
-    c.add_argument("--municipality", help="CBS municipality code, e.g. the code of Almere in data/registers/")
-    c.add_argument("--years", type=int, nargs="+", help="years to fetch (whole-year figures)")
-    c.add_argument("--measure", action="append", default=[], metavar="KEY=establishments|jobs",
-                   help="which measure of the table counts establishments or jobs (see --describe)")
-    c.add_argument("--fix", action="append", default=[], metavar="DIM=KEY", help="pin any further dimension")
-    c.add_argument("--api", choices=tuple(cbs.DEFAULT_BASE), default="v3", help="CBS OData flavour (default v3)")
-    c.add_argument("--base-url", help="service root (default: v3 " + cbs.DEFAULT_BASE["v3"] + ", v4 "
-                   + cbs.DEFAULT_BASE["v4"] + ")")
-    c.add_argument("--catalog-url", default=cbs.DEFAULT_CATALOG, help="CBS table catalogue for --find")
-    c.add_argument("--find", nargs="+", metavar="WORD", help="list catalogue tables whose title has all WORDs")
-    c.add_argument("--describe", action="store_true", help="show the table's dimensions and measures")
-    c.add_argument("--out", help="folder for the linkset (default: linksets/cbs)")
-    _network(c)
-    common(c, base=False)
+    add_arguments(c, "link cbs", {"api": {"choices": tuple(cbs.DEFAULT_BASE)},
+                                  "catalog_url": {"default": cbs.DEFAULT_CATALOG}})
     c.set_defaults(func=lambda a: _run(cmd_link_cbs, a, config))
 
     k = lsub.add_parser("kvk", help="propose KvK registrations for the report's firms; --apply a reviewed file")
-    k.add_argument("--apply", metavar="FILE", help="turn the accepted rows of a reviewed candidates file into links")
-    k.add_argument("--out", default="kvk-candidates.csv", help="candidates file to write (default kvk-candidates.csv)")
-    k.add_argument("--base-url", default=kvk.DEFAULT_BASE, help="KvK API root (default " + kvk.DEFAULT_BASE + ")")
-    k.add_argument("--per-firm", type=_per_page, default=10, help="candidates asked per firm, 1-100 (default 10)")
-    k.add_argument("--firm", action="append", default=[], help="only this firm id (repeatable)")
-    k.add_argument("--include-organisations", action="store_true",
-                   help="also the firms of data/organisations.csv (parents, partners; no place known)")
-    _network(k)
-    common(k, base=False)
+    add_arguments(k, "link kvk", {"base_url": {"default": kvk.DEFAULT_BASE}, "per_firm": {"type": _per_page}})
     k.set_defaults(func=lambda a: _run(cmd_link_kvk, a, config))
 
 
 def _run(cmd: Callable[[argparse.Namespace, Settings], int], args: argparse.Namespace,
          config: Callable[[argparse.Namespace], Settings]) -> int:
     try:
-        cfg = config(args)
-        if getattr(args, "linksets", None):
-            cfg = cfg.with_(linksets=Path(args.linksets).resolve())
-        return cmd(args, cfg)
+        return cmd(args, config(args))
     except LinkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -19,6 +19,8 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from ..settings import Settings
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -69,9 +71,9 @@ class Fetcher:
     """GET JSON with retries and a cache keyed by the full URL (which never carries a secret)."""
 
     cache_dir: Path | None = None
-    timeout: float = 30.0
-    retries: int = 4
-    backoff: float = 1.0
+    timeout: float = Settings.link_timeout  # the defaults of `almerekg link --timeout/--retries/--backoff`
+    retries: int = Settings.link_retries
+    backoff: float = Settings.link_backoff
     refresh: bool = False
     headers: dict[str, str] = field(default_factory=dict)
     sleep: Callable[[float], None] = time.sleep

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..engine.rows import Rows, Term
+from ..settings import CSV_DIALECTS
 from ..vocab import slug
 from .catalogue import SavedQuery
 
@@ -320,7 +321,7 @@ def sort_rows(result: Rows, var: str, descending: bool = False) -> Rows:
 # Writers
 # ---------------------------------------------------------------------------------------------------
 
-DIALECTS = ("rfc4180", "excel-nl")
+DIALECTS = CSV_DIALECTS  # declared with the flag that picks one (settings.py)
 
 
 def _excel_nl(text: str, value: Any) -> str:
