@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..settings import Settings
-from . import cbs, kvk
+from . import cbs, kvk, statline_export
 from .http import Fetcher, LinkError
 
 
@@ -23,6 +23,8 @@ def _fetcher(args: argparse.Namespace, cfg: Settings, name: str, headers: dict[s
 
 
 def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
+    if args.export:
+        return _link_export(args, cfg)
     fetcher = _fetcher(args, cfg, "cbs")
     if args.find:
         for t in cbs.find_tables(fetcher, args.find, args.catalog_url):
@@ -42,6 +44,20 @@ def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
     result = cbs.fetch(statline, args.municipality, args.years, cbs.parse_measures(args.measure), out, fixed, _say)
     print(f"wrote {result.rows} observations to {result.csv_path} (provenance in {result.manifest_path.name}); "
           f"{result.skipped_empty} empty cell(s) left out; {fetcher.requests_made} request(s) sent")
+    print("run `almerekg build` to load them into the graph "
+          f"linkset-cbs-{args.table.lower()}-{args.municipality.lower()}")
+    return 0
+
+
+def _link_export(args: argparse.Namespace, cfg: Settings) -> int:
+    """--export FILE: a StatLine CSV export instead of the API; the same linkset, no network."""
+    if not args.table or not args.municipality or not args.years:
+        raise LinkError("with --export give --table (the export's table id), --municipality and --years")
+    out = Path(args.out) if args.out else cfg.linksets_dir / "cbs"
+    result = statline_export.link_export(Path(args.export), args.table, args.municipality, args.years,
+                                         cbs.parse_measures(args.measure), args.unit, cfg.data_dir, out)
+    print(f"wrote {result.rows} observations to {result.csv_path} (provenance in {result.manifest_path.name}); "
+          f"{result.skipped_empty} empty cell(s) left out")
     print("run `almerekg build` to load them into the graph "
           f"linkset-cbs-{args.table.lower()}-{args.municipality.lower()}")
     return 0
@@ -93,7 +109,8 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
 
     c = lsub.add_parser("cbs", help="fetch establishments/jobs by SBI section for a municipality from CBS StatLine")
     c.add_argument("--table", help="CBS StatLine table id (without it: the documented tables, described by CBS)")
-    c.add_argument("--municipality", help="CBS municipality code, e.g. the code of Almere in data/registers/")
+    c.add_argument("--municipality", help="CBS municipality code, e.g. the code of Almere in data/registers/ (with "
+                   "--export also a province code PVnn or NL for the country)")
     c.add_argument("--years", type=int, nargs="+", help="years to fetch (whole-year figures)")
     c.add_argument("--measure", action="append", default=[], metavar="KEY=establishments|jobs",
                    help="which measure of the table counts establishments or jobs (see --describe)")
@@ -105,6 +122,9 @@ def add_parser(sub: argparse._SubParsersAction, common: Callable[..., None],
     c.add_argument("--find", nargs="+", metavar="WORD", help="list catalogue tables whose title has all WORDs")
     c.add_argument("--describe", action="store_true", help="show the table's dimensions and measures")
     c.add_argument("--out", help="folder for the linkset (default: linksets/cbs)")
+    c.add_argument("--export", metavar="FILE", help="read a StatLine CSV export instead of the API (no network)")
+    c.add_argument("--unit", help="with --export: the measure's unit as StatLine states it (aantal, x 1 000); "
+                   "needed for tables other than " + ", ".join(statline_export.EXPORT_TABLES))
     _network(c)
     common(c, base=False)
     c.set_defaults(func=lambda a: _run(cmd_link_cbs, a, config))
