@@ -168,3 +168,17 @@ def test_an_unknown_region_or_a_cell_that_is_no_number_is_refused(tmp_path: Path
     assert link(tmp_path, bad, "81575NED", "GM0034", ["2009"]) == 2
     assert "bad.csv:4, column 2: '1,5' is neither a number nor one of CBS's symbols" in capsys.readouterr().err
 
+
+def test_the_committed_linksets_are_what_the_step_writes_from_the_stored_exports(tmp_path: Path) -> None:
+    """linksets/cbs/ is reproducible: rerunning the documented commands gives the same rows and manifests."""
+    committed = ROOT / "linksets" / "cbs"
+    for table, export, years in (("81575NED", VEST, [str(y) for y in range(2007, 2013)]),
+                                 ("81402NED", BANEN, ["2008", "2009", "2010"])):
+        for region in ("GM0034", "PV24", "NL"):
+            assert link(tmp_path, export, table, region, years) == 0
+            stem = f"{table}-{region}"
+            assert rows(tmp_path / f"{stem}.csv") == rows(committed / f"{stem}.csv"), stem
+            mine, theirs = (json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / f"{stem}.json",
+                                                                                 committed / f"{stem}.json"))
+            mine.pop("written"), theirs.pop("written")
+            assert mine == theirs, stem
