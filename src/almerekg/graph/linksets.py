@@ -119,8 +119,9 @@ def _cbs_file(ctx: Context, path: Path) -> None:
             continue  # a section the report's tables do not have (B, U): kept in the CSV, not in the graph
         if measure not in datasets:
             nl, en = MEASURE_TITLES[measure]
-            ds = dataset(ctx, graph, f"{key}-{measure}", f"CBS {table}: {nl} naar SBI-sectie, {region}",
-                         f"CBS {table}: {en} by SBI section, {region}", "tabel-1",
+            name = {lang: _place_name(ctx, place, lang) or region for lang in ("nl", "en")}
+            ds = dataset(ctx, graph, f"{key}-{measure}", f"CBS {table} {name['nl']}: {nl} naar SBI-sectie",
+                         f"CBS {table} {name['en']}: {en} by SBI section", "tabel-1",
                          [ctx.term("sector"), SDMX_DIM.refArea, SDMX_DIM.refPeriod], ctx.term(measure),
                          [ctx.term("cbsCategory"), ctx.term("cbsMeasureKey")])
             # dataset() cites a part of the report by default; a linked dataset cites CBS instead.
@@ -139,13 +140,18 @@ def _cbs_file(ctx: Context, path: Path) -> None:
         status = row.get("value_status").strip()
         if status not in VALUE_STATUS:
             raise row.fail(f"value_status {status!r} is not one of {', '.join(repr(v) for v in VALUE_STATUS)}")
-        cat_ref = f"{slug(table)}/{slug(row.required('dimension'))}/{slug(row.required('category_key'))}"
+        # One concept per linkset (its scheme's): a concept shared by the graphs of several regions would be stated
+        # in each of them.
+        cat_ref = f"{key}/{slug(row.required('dimension'))}/{slug(row.required('category_key'))}"
         cat = ctx.id("cbs-category", cat_ref, row)
         g.add((cat, RDF.type, SKOS.Concept))
         g.add((cat, SKOS.inScheme, scheme))
         g.add((cat, SKOS.notation, Literal(row["category_key"].strip())))
         g.add((cat, SKOS.prefLabel, Literal(row.required("category_title"), lang="nl")))
         g.add((cat, RDFS.label, Literal(row["category_title"].strip(), lang="nl")))
+        english = Literal(_category_en(ctx, sector, row["category_key"].strip(), table), lang="en")
+        g.add((cat, SKOS.prefLabel, english))
+        g.add((cat, RDFS.label, english))
         g.add((cat, SKOS.exactMatch, sector))
         obs = ctx.id("observation", f"{key}/{year}/{section.lower()}/{measure}", row)
         if status in UNPUBLISHED:
@@ -169,6 +175,23 @@ def _cbs_file(ctx: Context, path: Path) -> None:
                                                   else XSD.date)))
         _trace(ctx, graph, obs, _where(ctx, row, "cbs"))
         _trace(ctx, graph, cat, _where(ctx, row, "cbs"))
+
+
+def _category_en(ctx: Context, sector: URIRef, key: str, table: str) -> str:
+    """CBS titles its categories in Dutch only: a section takes NACE's English title of the same letter (the
+    registers graph), the total says which sections it spans."""
+    english = next((str(o) for o in ctx.graph("registers").objects(sector, SKOS.prefLabel)
+                    if isinstance(o, Literal) and o.language == "en"), None)
+    if english and "-" not in key:
+        return f"{key} {english}"
+    return f"{key} (CBS {table}: sections {key.replace('-', ' to ')})"
+
+
+def _place_name(ctx: Context, place: URIRef, lang: str) -> str | None:
+    """The place's name as the codes graph gives it, so a linked dataset reads 'CBS 81575NED Almere'."""
+    names = {n.language: str(n) for name in ("codes", "registers") for n in ctx.graph(name).objects(place, RDFS.label)
+             if isinstance(n, Literal)}
+    return names.get(lang) or names.get("nl")
 
 
 def _export_origin(ctx: Context, graph: str, run: URIRef, export: dict) -> None:
