@@ -120,3 +120,18 @@ def test_specialisation_page_shows_location_quotients_with_their_formula(site: s
     words = text_of(page)
     assert "NIET uit het rapport" in words and "(aandeel van s in Almere) / (aandeel van s in Flevoland)" in words
     assert "Wall en Burger (2008)" in words and "Kamer van Koophandel" in words and "PBL" in words
+
+
+def test_the_figures_readme_states_are_the_pages(site: str) -> None:
+    """README (section "From a StatLine CSV export") names 855 against 1,174 and 70,700 jobs against 64,525."""
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    said = re.search(r"\((\S+) establishments in J against the report's (\S+); (\S+) jobs of employees against the "
+                     r"report's (\S+) \"werkgelegenheid\"\)", readme)
+    assert said is not None
+    t = table_with(get(site + "/queries/cbs-vergelijking?lang=en").text, "CBS status")
+    j = next(r for r in t if r[0].startswith("J ") and r[1] == "vestigingen")
+    total = next(r for r in t if r[0] == "Totaal" and r[1] == "werkgelegenheid")
+    report_total = re.match(r"[0-9,]+", total[2]).group()  # the cell also carries its note's mark (n-...)
+    assert (j[6], j[2], total[6], report_total) == said.groups()
+    printed = next(r for r in rows("tabel-2.csv") if r["sector"] == "totaal")["totaal"]
+    assert report_total == f"{int(printed.replace('.', '')):,}"
