@@ -295,7 +295,7 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
     "link cbs": (
         Option("table", ("--table",), "CBS StatLine table id (without it: the documented tables, described by CBS)"),
         Option("municipality", ("--municipality",), "CBS municipality code, e.g. the code of Almere in "
-               "data/registers/"),
+               "data/registers/ (with --export also a province code PVnn or NL for the country)"),
         Option("years", ("--years",), "years to fetch (whole-year figures)", kind=int, nargs="+"),
         Option("measure", ("--measure",), "which measure of the table counts establishments or jobs (see "
                "--describe)", metavar="KEY=establishments|jobs", action="append"),
@@ -309,6 +309,10 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("describe", ("--describe",), "show the table's dimensions and measures", default=False,
                action="store_true"),
         Option("out", ("--out",), "folder for the linkset (default: cbs/ in the linksets folder)"),
+        Option("export", ("--export",), "read a StatLine CSV export instead of the API (no network)",
+               metavar="FILE"),
+        # help names the tables whose unit link/statline_export.py knows (link/cli.py adds them)
+        Option("unit", ("--unit",), "with --export: the measure's unit as StatLine states it (aantal, x 1 000)"),
         _REFRESH,
     ),
     COVERAGE: (

@@ -40,6 +40,7 @@ PAGES: tuple[Page, ...] = (
     Page("saved query: plain list", "/queries/tabel-4"),
     Page("saved query: parameters", "/queries/joint-ventures"),
     Page("saved query: CBS comparison", "/queries/cbs-vergelijking"),
+    Page("saved query: CBS specialisation", "/queries/cbs-specialisatie"),
     Page("saved query: refused parameter", "/queries/joint-ventures?min_aandeel=veel", status=400),
     Page("SPARQL editor", "/sparql", script=True),
     Page("SPARQL editor with an answer", "/sparql?" + urlencode({"query": TABLE1_TOTALS}), script=True),

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 from .context import Context
-from .rows import DataError, Row
+from .rows import DataError, Row, read_csv
 
 GRAPH = "registers"
 REGISTERS = "registers/registers.csv"
@@ -59,12 +59,19 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+COLUMNS = ("id", "file", "copy", "sha256", "title_nl", "title_en", "publisher", "origin", "retrieved")
+
+
+def register_rows(data_dir: Path) -> list[Row]:
+    """data/registers/registers.csv, one row per stored copy (read by the build and by `almerekg link cbs`)."""
+    return read_csv(data_dir / REGISTERS, COLUMNS)
+
+
 def read_registers(ctx: Context) -> dict[str, Register]:
     g = ctx.graph(GRAPH)
     folder = ctx.data_dir / "registers"
     found: dict[str, Register] = {}
-    columns = ("id", "file", "copy", "sha256", "title_nl", "title_en", "publisher", "origin", "retrieved")
-    for row in ctx.read(REGISTERS, columns):
+    for row in register_rows(ctx.data_dir):
         key = row.required("id")
         path = folder / row.required("file")
         if not path.is_file():
@@ -89,28 +96,33 @@ def read_registers(ctx: Context) -> dict[str, Register]:
             g.add((iri, DCTERMS.valid, Literal(row["valid_on"].strip(), datatype=XSD.date)))
         if row.get("note").strip():
             g.add((iri, RDFS.comment, ctx.nl(row["note"])))
+        if row.get("source_url").strip():
+            g.add((iri, PROV.wasDerivedFrom, URIRef(row["source_url"].strip())))
         ctx.rows[iri] = [row.where.replace("registers.csv", REGISTERS)]
         found[key] = Register(key, iri, path, row)
     return found
 
 
 def _entries(register: Register) -> dict[str, Entry]:
+    return register_entries(register.key, register.path)
+
+
+def register_entries(key: str, path: Path) -> dict[str, Entry]:
     """The register's file as name -> code, in the register's own column names."""
-    path = register.path
     out: dict[str, Entry] = {}
-    if register.key in ("cbs-gemeenten-2021", "cbs-provincies-2021"):
-        code_col, name_col = (("GemeentecodeGM", "Gemeentenaam") if register.key == "cbs-gemeenten-2021"
+    if key in ("cbs-gemeenten-2021", "cbs-provincies-2021"):
+        code_col, name_col = (("GemeentecodeGM", "Gemeentenaam") if key == "cbs-gemeenten-2021"
                               else ("ProvinciecodePV", "Provincienaam"))
         with open(path, encoding="utf-8", newline="") as fh:
             for rec in csv.DictReader(fh):
                 out[rec[name_col].strip()] = Entry(rec[code_col].strip(), rec[name_col].strip(), {})
-    elif register.key == "iso-3166-1":
+    elif key == "iso-3166-1":
         for rec in json.loads(path.read_text(encoding="utf-8"))["3166-1"]:
             # ISO's short name where it has no common one: "Taiwan", not "Taiwan, Province of China".
             out[rec["name"]] = Entry(rec["alpha_2"], rec["name"], {"alpha_3": rec["alpha_3"],
                                                                    "numeric": rec["numeric"]},
                                      name_en=rec.get("common_name") or rec["name"])
-    elif register.key == "owid-countries":
+    elif key == "owid-countries":
         with open(path, encoding="utf-8", newline="") as fh:
             for rec in csv.DictReader(fh):
                 out[rec["name"]] = Entry(rec["iso_alpha2"], rec["name"], {"wikidata_uri": rec["wikidata_uri"]})
@@ -224,4 +236,4 @@ def nace_title_en(label: str, letter: str) -> str:
     return title[:1].upper() + title[1:]
 
 
-__all__ = ["build_registers", "nace_title_en", "read_registers", "sha256"]
+__all__ = ["Entry", "build_registers", "nace_title_en", "read_registers", "register_entries", "register_rows", "sha256"]

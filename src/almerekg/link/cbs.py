@@ -406,9 +406,6 @@ def fetch(statline: StatLine, municipality: str, years: list[int], measures: dic
     url, retrieved = data_urls[0] if data_urls else (statline.table_url, utc_now())
     context = {"table": meta.table, "api": statline.api, "region": municipality, "url": url, "retrieved": retrieved}
     rows, skipped = _rows(meta, p, records, measures, multipliers, context)
-    stem = f"{meta.table}-{municipality}"
-    csv_path = out_dir / f"{stem}.csv"
-    tmp = _write_csv(csv_path, rows)
     manifest = {
         "source": "CBS StatLine open data (OData)",
         "publisher": "Centraal Bureau voor de Statistiek",
@@ -421,6 +418,14 @@ def fetch(statline: StatLine, municipality: str, years: list[int], measures: dic
         "metadata_requests": [{"url": u, "retrieved": r} for u, r in meta.urls],
         "cells_without_value": skipped,
     }
+    return write_linkset(out_dir, f"{meta.table}-{municipality}", rows, manifest, skipped)
+
+
+def write_linkset(out_dir: Path, stem: str, rows: list[dict[str, str]], manifest: dict[str, Any],
+                  skipped: int) -> Result:
+    """The linkset CSV and its manifest, as the build reads them; the one writer of both link paths (API, export)."""
+    csv_path = out_dir / f"{stem}.csv"
+    tmp = _write_csv(csv_path, rows)
     manifest_path = out_dir / f"{stem}.json"
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(csv_path)  # the CSV last: a crash leaves the previous linkset, never half a new one
@@ -493,4 +498,4 @@ def propose_defaults(make: Callable[[str], StatLine], say: Callable[[str], None]
 
 __all__ = ["COLUMNS", "DEFAULT_BASE", "DEFAULT_CATALOG", "DOCUMENTED_TABLES", "Dimension", "DocumentedTable",
            "Measure", "Plan", "Result", "StatLine", "TableMeta", "describe", "fetch", "find_tables", "parse_measures",
-           "plan", "propose_defaults", "to_count", "unit_multiplier"]
+           "plan", "propose_defaults", "to_count", "unit_multiplier", "write_linkset"]

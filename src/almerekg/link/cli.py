@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..settings import Settings, add_arguments
-from . import cbs, kvk
+from . import cbs, kvk, statline_export
 from .http import Fetcher, LinkError
 
 
@@ -27,6 +27,8 @@ def _fetcher(args: argparse.Namespace, cfg: Settings, name: str, headers: dict[s
 
 
 def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
+    if args.export:
+        return _link_export(args, cfg)
     fetcher = _fetcher(args, cfg, "cbs")
     if args.find:
         for t in cbs.find_tables(fetcher, args.find, args.catalog_url):
@@ -46,6 +48,20 @@ def cmd_link_cbs(args: argparse.Namespace, cfg: Settings) -> int:
     result = cbs.fetch(statline, args.municipality, args.years, cbs.parse_measures(args.measure), out, fixed, _say)
     print(f"wrote {result.rows} observations to {result.csv_path} (provenance in {result.manifest_path.name}); "
           f"{result.skipped_empty} empty cell(s) left out; {fetcher.requests_made} request(s) sent")
+    print("run `almerekg build` to load them into the graph "
+          f"linkset-cbs-{args.table.lower()}-{args.municipality.lower()}")
+    return 0
+
+
+def _link_export(args: argparse.Namespace, cfg: Settings) -> int:
+    """--export FILE: a StatLine CSV export instead of the API; the same linkset, no network."""
+    if not args.table or not args.municipality or not args.years:
+        raise LinkError("with --export give --table (the export's table id), --municipality and --years")
+    out = Path(args.out) if args.out else cfg.linksets_dir / "cbs"
+    result = statline_export.link_export(Path(args.export), args.table, args.municipality, args.years,
+                                         cbs.parse_measures(args.measure), args.unit, cfg.data_dir, out)
+    print(f"wrote {result.rows} observations to {result.csv_path} (provenance in {result.manifest_path.name}); "
+          f"{result.skipped_empty} empty cell(s) left out")
     print("run `almerekg build` to load them into the graph "
           f"linkset-cbs-{args.table.lower()}-{args.municipality.lower()}")
     return 0
@@ -87,7 +103,10 @@ def add_parser(sub: argparse._SubParsersAction, config: Callable[[argparse.Names
 
     c = lsub.add_parser("cbs", help="fetch establishments/jobs by SBI section for a municipality from CBS StatLine")
     add_arguments(c, "link cbs", {"api": {"choices": tuple(cbs.DEFAULT_BASE)},
-                                  "catalog_url": {"default": cbs.DEFAULT_CATALOG}})
+                                  "catalog_url": {"default": cbs.DEFAULT_CATALOG},
+                                  "unit": {"help": "with --export: the measure's unit as StatLine states it (aantal, "
+                                           "x 1 000); needed for tables other than "
+                                           + ", ".join(statline_export.EXPORT_TABLES)}})
     c.set_defaults(func=lambda a: _run(cmd_link_cbs, a, config))
 
     k = lsub.add_parser("kvk", help="propose KvK registrations for the report's firms; --apply a reviewed file")

@@ -98,6 +98,10 @@ class Observation:
 
 
 QB = "http://purl.org/linked-data/cube#"
+DCTERMS_RELATION = "http://purl.org/dc/terms/relation"
+# What CBS's symbols say (CBS's legend), where a CBS cell has no number (ak:UnpublishedFigure).
+CBS_SYMBOLS = {"x": ("geheim (CBS: x)", "secret (CBS: x)"),
+               ".": ("niet beschikbaar (CBS: .)", "not available (CBS: .)")}
 SDMX_UNIT = "http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"
 SDMX_STATUS = "http://purl.org/linked-data/sdmx/2009/attribute#obsStatus"
 
@@ -292,6 +296,8 @@ class GraphIndex:
     def obs_value(self, iri: str, lang: str) -> str:
         """The figure of a cell as the reader's language writes it, with its unit ('1.174', '46 procent')."""
         obs = self.observations.get(iri)
+        if obs is not None and obs.value is None and obs.printed in CBS_SYMBOLS:
+            return CBS_SYMBOLS[obs.printed][lang == "en"]
         if obs is None or obs.value is None:
             return ""
         if obs.printed == "-":
@@ -511,15 +517,19 @@ def _load_observations(state: AppState, build: ActiveBuild, index: GraphIndex) -
     every_dim = {d for found in dims.values() for _o, d in found}
     props: dict[str, dict[str, Term]] = defaultdict(dict)
     for row in select(state, build, f"""
-        SELECT ?obs ?p ?o WHERE {{ GRAPH ?g {{ ?obs a <{QB}Observation> ; ?p ?o }} }}"""):
+        SELECT ?obs ?p ?o WHERE {{ GRAPH ?g {{ {{ ?obs a <{QB}Observation> }} UNION
+          {{ ?obs a <{index.def_prefix}UnpublishedFigure> }} ?obs ?p ?o }} }}"""):
+        if row["p"].value == SDMX_STATUS and "/observation-status/cbs-" in row["o"].value:
+            continue  # CBS's symbol (ak:cbsSymbol) says it; the status kept is the period's (provisional)
         props[row["obs"].value].setdefault(row["p"].value, row["o"])
     for iri, have in props.items():
-        dataset = have.get(QB + "dataSet")
+        # A CBS cell printed as x or . sits beside its data set (dcterms:relation): shown in its place, as words.
+        dataset = have.get(QB + "dataSet") or have.get(DCTERMS_RELATION)
         if dataset is None:
             continue
         order = [d for _o, d in sorted(dims.get(dataset.value, []))] or sorted(p for p in have if p in every_dim)
         measure = measures.get(dataset.value)
-        printed = have.get(index.def_prefix + "printedValue")
+        printed = have.get(index.def_prefix + "printedValue") or have.get(index.def_prefix + "cbsSymbol")
         unit, status = have.get(SDMX_UNIT), have.get(SDMX_STATUS)
         index.observations[iri] = Observation(
             iri, dataset.value, [(d, have[d]) for d in order if d in have],

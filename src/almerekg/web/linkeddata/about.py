@@ -191,6 +191,65 @@ def figure_tables(index: GraphIndex, iri: str, lang: str, queries: dict[str, str
     return tables
 
 
+@dataclass
+class Bar:
+    year: str  # '2009*' where CBS marks the year provisional
+    text: str
+    width: float  # per cent of the longest bar; 0 where CBS gives no number
+    provisional: bool
+
+
+@dataclass
+class CbsBeside:
+    """A sector's report figure (2009) beside CBS's (Almere, 2009), and CBS's series for Almere as bars."""
+
+    measure: str  # 'establishments' or 'jobs' (the template words the definitions)
+    table: str
+    href: str | None
+    report: Cell | None
+    cbs: Cell | None
+    bars: list[Bar]
+
+
+REPORT_DATASETS = {"establishments": "tabel-1", "jobs": "tabel-2"}
+CBS_YEAR = "2009"  # the year of Tabel 1 and 2
+
+
+def cbs_beside(index: GraphIndex, iri: str, lang: str, queries: dict[str, str]) -> list[CbsBeside]:
+    """For a sector: per measure, the report's total (Tabel 1 or 2) and CBS's linked figures for Almere."""
+    cells = cells_about(index, iri)
+    almere = index.id_prefix + "place/almere"
+    provisional = index.id_prefix + "observation-status/provisional"
+    out = []
+    for measure, part in REPORT_DATASETS.items():
+        report = next((o for o in cells.get(index.id_prefix + "dataset/" + part, [])
+                       if any(t.value in index.totals for _p, t in o.dims if t.value != iri)), None)
+        before = len(out)
+        for dataset, found in sorted(cells.items()):
+            if index.def_prefix + "LinkedDataSet" not in index.types.get(dataset, []) or \
+                    index.measures.get(dataset) != index.def_prefix + measure:
+                continue
+            mine = sorted((o for o in found if any(t.value == almere for _p, t in o.dims)), key=_period)
+            if not mine:
+                continue
+            top = max((float(o.value.value) for o in mine if o.value is not None), default=0.0) or 1.0
+            bars = [Bar(_period(o) + ("*" if o.status == provisional else ""), index.obs_value(o.iri, lang),
+                        round(100 * float(o.value.value) / top, 1) if o.value is not None else 0.0,
+                        o.status == provisional) for o in mine]
+            now = next((o for o in mine if _period(o) == CBS_YEAR), None)
+            href = queries.get(dataset) or index.link(dataset, lang)
+            out.append(CbsBeside(measure, _short(index, dataset, lang), href,
+                                 _cell(index, report, lang) if report else None,
+                                 _cell(index, now, lang) if now else None, bars))
+        if len(out) == before and report is not None:  # no CBS table has this section: say so beside the report
+            out.append(CbsBeside(measure, "", None, _cell(index, report, lang), None, []))
+    return out
+
+
+def _period(obs: Observation) -> str:
+    return next((t.value for p, t in obs.dims if p.endswith("#refPeriod")), "")
+
+
 def _short(index: GraphIndex, dataset: str, lang: str) -> str:
     label = index.display(dataset, lang)
     return label.split(":", 1)[0] if ":" in label else label

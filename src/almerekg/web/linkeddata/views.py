@@ -271,6 +271,7 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         # A sector's page says plainly when no CBS figures are linked to set beside the report's.
         "cbs_missing": index.def_prefix + "Sector" in types
         and not any("/id/graph/linkset-cbs-" in g for g in index.graphs),
+        "cbs": about.cbs_beside(index, iri, lang, queries) if index.def_prefix + "Sector" in types else [],
     }
 
 
