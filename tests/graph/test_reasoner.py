@@ -18,9 +18,12 @@ from pathlib import Path
 import owlready2
 import pytest
 import rdflib
-from rdflib.namespace import OWL, RDFS, XSD
 
 ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology"
+# Open namespaces: pytest's collection probes module attributes, and rdflib's closed ones warn on every probe.
+OWL = rdflib.Namespace("http://www.w3.org/2002/07/owl#")
+RDFS = rdflib.Namespace("http://www.w3.org/2000/01/rdf-schema#")
+XSD = rdflib.Namespace("http://www.w3.org/2001/XMLSchema#")
 
 # https://www.w3.org/TR/owl2-syntax/#Datatype_Maps (section 4): the datatypes a conforming OWL 2 reasoner supports.
 OWL2_DATATYPES = {str(XSD[n]) for n in (
