@@ -82,6 +82,11 @@ class Fact:
     quote: str | None
     cites: list[Cite]
     href: str | None
+    doubt: list[tuple[str, str | None]] = field(default_factory=list)  # the notes that doubt it: (name, link)
+
+
+# A statement the data mark uncertain (ak:certainty) reads as a possibility, never as a plain fact.
+POSSIBLY = {"nl": "Mogelijk", "en": "Possibly"}
 
 
 @dataclass
@@ -309,19 +314,29 @@ def facts(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang
     """The statements about the thing (firm facts of Bijlage 3 and the text) as sentences, in data order."""
     ak, thing = index.def_prefix, iri_ref(iri)
     rows = select(state, build, f"""
-        SELECT ?st ?fact ?value ?unit ?qualifier WHERE {{ GRAPH ?g {{ ?st <{ak}about> {thing} ; <{ak}fact> ?fact ;
-          <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?value .
-          OPTIONAL {{ ?st <{ak}unit> ?unit }} OPTIONAL {{ ?st <{ak}qualifier> ?qualifier }} }} }}""",
-                  cache_key=("facts", iri))
-    out = []
+        SELECT ?st ?fact ?value ?unit ?qualifier ?certainty ?note WHERE {{ GRAPH ?g {{ ?st <{ak}about> {thing} ;
+          <{ak}fact> ?fact ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?value .
+          OPTIONAL {{ ?st <{ak}unit> ?unit }} OPTIONAL {{ ?st <{ak}qualifier> ?qualifier }}
+          OPTIONAL {{ ?st <{ak}certainty> ?certainty }} }}
+          OPTIONAL {{ GRAPH ?n {{ ?note <http://www.w3.org/ns/oa#hasTarget> ?st ; a <{ak}Note> }}
+            FILTER(BOUND(?certainty)) }} }}""",
+                  cache_key=("facts", iri, "doubt"))
+    out: list[Fact] = []
+    seen: dict[str, Fact] = {}
     for r in sorted(rows, key=lambda r: (index.row_order(r["st"].value), r["st"].value)):
         st, kind = r["st"].value, r["fact"].value
-        quote = index.quotes.get(st)
-        out.append(Fact(
-            sentence=fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), r["value"].value,
-                                   r["unit"].value if "unit" in r else "", lang),
-            qualifier=r["qualifier"].value if "qualifier" in r else "", quote=quote,
-            cites=cites(index, st, lang, quote), href=index.link(st, lang)))
+        fact = seen.get(st)
+        if fact is None:
+            quote = index.quotes.get(st)
+            sentence = fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), r["value"].value,
+                                     r["unit"].value if "unit" in r else "", lang)
+            if "certainty" in r:
+                sentence = f"{POSSIBLY.get(lang, POSSIBLY['nl'])} {sentence[:1].lower()}{sentence[1:]}"
+            fact = seen[st] = Fact(sentence=sentence, qualifier=r["qualifier"].value if "qualifier" in r else "",
+                                   quote=quote, cites=cites(index, st, lang, quote), href=index.link(st, lang))
+            out.append(fact)
+        if "note" in r:
+            fact.doubt.append((index.display(r["note"].value, lang), index.link(r["note"].value, lang)))
     return out
 
 
