@@ -7,8 +7,8 @@ handler answers it. A browser (which asks for text/html by name) gets a page in 
 at fault); everyone else, `*/*` and curl included, the plain-text line: text comes first among equals. Each
 `type` is an address on this site (/problems/<slug>) whose page explains the problem. An address that names
 nothing (no route, or no such thing in the build) is the 404 page with a search box. Failures below the views
-(a store that cannot be read, a body too large, an unexpected exception) are answered by http/errors.py;
-/sparql answers its protocol's errors itself.
+(a store that cannot be read, a body too large, an unexpected exception) are answered by http/errors.py.
+/sparql keeps the SPARQL protocol's plain-text errors for every program (a page for a browser).
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ bp = Blueprint("core_errors", __name__)
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
 ERROR_OFFER = ("text/plain", ldhttp.HTML, JSON, PROBLEM_JSON)
+# The SPARQL protocol's errors are the engine's plain text (a parse error with its position), as SPARQL servers
+# answer them, whatever result format the client asked for; a browser gets the page.
+SPARQL_ERROR_OFFER = ("text/plain", ldhttp.HTML)
 NOT_FOUND = "no such thing in this dataset"
 
 
@@ -124,7 +127,11 @@ def _json_api() -> bool:
 
 @bp.app_errorhandler(AppError)
 def app_error(exc: AppError) -> Response:
-    media = PROBLEM_JSON if _json_api() else ldhttp.negotiate(request, None, ERROR_OFFER)
+    if _json_api():
+        media = PROBLEM_JSON
+    else:
+        offer = SPARQL_ERROR_OFFER if request.path == "/sparql" else ERROR_OFFER
+        media = ldhttp.negotiate(request, None, offer)
     if media == ldhttp.HTML:
         if isinstance(exc, NoSuchThing):
             resp = page("notfound.html", status=404, path=exc.path)
