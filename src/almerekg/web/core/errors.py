@@ -50,32 +50,32 @@ PROBLEMS: dict[str, ProblemType] = {
     "invalid-parameter": ProblemType(400, "A request parameter has a value that is not allowed", {
         "en": "A query parameter is unknown, given more than once, missing while required, or has a value outside "
               "what /openapi.json declares for it (a bound, a list of values, parameters that exclude each other). "
-              "`invalid-params` names the parameter and the reason; fix it and ask again.",
+              "invalid-params names the parameter and the reason; fix it and ask again.",
         "nl": "Een parameter is onbekend, staat er meer dan eens, ontbreekt terwijl hij verplicht is, of heeft een "
               "waarde buiten wat /openapi.json ervoor vastlegt (een grens, een lijst van waarden, parameters die "
-              "elkaar uitsluiten). `invalid-params` noemt de parameter en de reden; pas hem aan en vraag opnieuw."}),
+              "elkaar uitsluiten). invalid-params noemt de parameter en de reden; pas hem aan en vraag opnieuw."}),
     "bad-request": ProblemType(400, "The request cannot be answered as it is", {
-        "en": "The request itself is not acceptable (for instance a query text that is not allowed); `detail` says "
-              "what.", "nl": "Het verzoek zelf kan niet (bijvoorbeeld een niet toegestane query); `detail` zegt wat."}),
+        "en": "The request itself is not acceptable (for instance a query text that is not allowed); detail says "
+              "what.", "nl": "Het verzoek zelf kan niet (bijvoorbeeld een niet toegestane query); detail zegt wat."}),
     "forbidden": ProblemType(403, "This is not allowed here", {
-        "en": "The site is read-only and refuses what would reach outside it; `detail` says what was refused.",
-        "nl": "De site is alleen-lezen en weigert wat buiten haar zou reiken; `detail` zegt wat geweigerd werd."}),
+        "en": "The site is read-only and refuses what would reach outside it; detail says what was refused.",
+        "nl": "De site is alleen-lezen en weigert wat buiten haar zou reiken; detail zegt wat geweigerd werd."}),
     "not-found": ProblemType(404, "No such thing", {
         "en": "The address names nothing this site holds: no saved query, no download, no resource by that name. "
               "/queries lists the saved queries, /dataset the downloads.",
         "nl": "Het adres noemt niets wat deze site heeft: geen opgeslagen query, download of bron met die naam. "
               "/queries toont de opgeslagen queries, /dataset de downloads."}),
     "not-acceptable": ProblemType(406, "No representation in the format asked for", {
-        "en": "The Accept header or the format parameter asks for a format this resource does not have; `detail` "
+        "en": "The Accept header or the format parameter asks for a format this resource does not have; detail "
               "lists the ones it has.",
-        "nl": "De Accept-header of de format-parameter vraagt een formaat dat deze bron niet heeft; `detail` noemt "
+        "nl": "De Accept-header of de format-parameter vraagt een formaat dat deze bron niet heeft; detail noemt "
               "de formaten die er zijn."}),
     "too-large": ProblemType(413, "The request is too large", {
         "en": "The request (or the answer it asks for) is beyond this site's limits; ask for less.",
         "nl": "Het verzoek (of het antwoord erop) is groter dan deze site toestaat; vraag minder."}),
     "unprocessable": ProblemType(422, "The request cannot be processed", {
-        "en": "The request is well formed but cannot be carried out; `detail` says why.",
-        "nl": "Het verzoek is goed gevormd maar kan niet worden uitgevoerd; `detail` zegt waarom."}),
+        "en": "The request is well formed but cannot be carried out; detail says why.",
+        "nl": "Het verzoek is goed gevormd maar kan niet worden uitgevoerd; detail zegt waarom."}),
     "too-many-requests": ProblemType(429, "Too many requests", {
         "en": "This client has asked more than its share; wait for the seconds Retry-After gives and ask again.",
         "nl": "Deze client vroeg meer dan zijn deel; wacht de seconden uit Retry-After en vraag opnieuw."}),
