@@ -43,11 +43,13 @@ else
   .venv/bin/python -m pip install -q -e .
 fi
 
-# The browser code, exactly as package-lock.json pins it; the tests also get axe-core (a dev dependency).
-# Skipped when node_modules/ already holds what the lock file names.
+# The browser code, exactly as package-lock.json pins it; the tests also get axe-core and Spectral (dev
+# dependencies: the page checks, and the API Design Rules' linter). Skipped when node_modules/ already holds what
+# the lock file names.
 if command -v npm >/dev/null 2>&1; then
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
-     || { [ "${1:-}" = "--test" ] && [ ! -f node_modules/axe-core/axe.min.js ]; }; then
+     || { [ "${1:-}" = "--test" ] && { [ ! -f node_modules/axe-core/axe.min.js ] \
+                                       || [ ! -x node_modules/.bin/spectral ]; }; }; then
     omit=(--omit=dev)
     [ "${1:-}" = "--test" ] && omit=()
     npm ci --no-audit --no-fund --ignore-scripts --loglevel=error "${omit[@]}" >/dev/null

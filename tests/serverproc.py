@@ -179,13 +179,13 @@ class Server:
         stop_process(self.proc)
 
 
-def start_server(store: Path, log_dir: Path) -> Server:
-    """`almerekg serve` on a free loopback port, as in production."""
+def start_server(store: Path, log_dir: Path, args: tuple[str, ...] = ()) -> Server:
+    """`almerekg serve` on a free loopback port, as in production (`args`: more flags of serve)."""
     port = free_port()
     log = log_dir / f"server-{port}.log"
     env = clean_env()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), "--query-workers", "2"],
+        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), "--query-workers", "2", *args],
         stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process
     )
     server = Server(proc, port, log)

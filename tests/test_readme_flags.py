@@ -17,6 +17,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 OUTSIDE = {
     "--location": "oxigraph serve --location DIR (the Oxigraph server's own flag)",
     "--timeout-s": "Oxigraph server's own query timeout flag, which README says to leave off",
+    "--checks": "schemathesis run --checks all (tests/queries/test_api_contract.py runs it so)",
+    "--max-examples": "schemathesis run --max-examples 40 (tests/queries/test_api_contract.py runs it so)",
 }
 
 

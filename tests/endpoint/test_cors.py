@@ -14,7 +14,7 @@ def test_simple_request_allows_any_origin(sparql: str) -> None:
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     exposed = r.headers["Access-Control-Expose-Headers"].split(", ")
     # What a script on another origin needs to page through the saved-query APIs and revalidate.
-    assert {"ETag", "Link", "X-Total-Count", "Last-Modified", "Retry-After"} <= set(exposed)
+    assert {"ETag", "Link", "X-Total-Count", "Last-Modified", "Retry-After", "API-Version"} <= set(exposed)
 
 
 def test_errors_carry_cors_too(sparql: str) -> None:

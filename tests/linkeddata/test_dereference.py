@@ -155,8 +155,9 @@ def test_an_error_is_answered_in_the_representation_the_client_reads(site: str) 
     assert text.text == refusal + "\n"
     assert text.headers["Cache-Control"] == "no-store" and text.headers["X-Content-Type-Options"] == "nosniff"
     data = get(url, headers={"Accept": "application/json"})
-    assert (data.status_code, data.headers["Content-Type"]) == (404, "application/json")
-    assert data.json() == {"status": 404, "error": refusal}
+    assert (data.status_code, data.headers["Content-Type"]) == (404, "application/problem+json")
+    assert data.json() == {"type": site + "/problems/not-found", "title": "No such thing", "status": 404,
+                           "detail": refusal}
     assert data.headers["Cache-Control"] == "no-store"
     for lang, heading in (("nl", "Dat lukte niet"), ("en", "That did not work")):
         page = get(url + "?lang=" + lang, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
@@ -229,5 +230,6 @@ def test_an_address_no_route_knows_is_the_same_404_as_an_unknown_thing(site: str
     assert text.status_code == 404 and text.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert text.text.strip() == f"no such thing in this dataset: {path}"
     data = get(site + path, headers={"Accept": "application/json"})
-    assert data.status_code == 404 and data.headers["Content-Type"] == "application/json"
-    assert data.json() == {"status": 404, "error": f"no such thing in this dataset: {path}"}
+    assert data.status_code == 404 and data.headers["Content-Type"] == "application/problem+json"
+    assert data.json() == {"type": site + "/problems/not-found", "title": "No such thing", "status": 404,
+                           "detail": f"no such thing in this dataset: {path}"}

@@ -62,6 +62,7 @@ PAGES: tuple[Page, ...] = (
     Page("ontology: property", "/def/relationKind"),
     Page("dataset", "/dataset"),
     Page("validation report", "/dataset/validation"),
+    Page("problems the APIs report", "/problems"),
     Page("not found", "/doc/firm/no-such-firm", status=404),
     Page("an error", "/downloads/no-such-file.nq", status=404),
 )

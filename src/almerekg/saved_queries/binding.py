@@ -46,8 +46,8 @@ STANDARD_PREFIXES: tuple[tuple[str, str], ...] = (
 class ParamError(AppError):
     """A parameter value from a request is not acceptable: the answer is HTTP 400 with this message."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(400, message)
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(400, message, problem="invalid-parameter", param=param)
 
 
 
@@ -86,32 +86,32 @@ class Param:
     def check(self, raw: str) -> str:
         """The canonical text of an acceptable value; ParamError for anything else."""
         if not isinstance(raw, str):
-            raise ParamError(f"parameter {self.name}: expected text")
+            raise ParamError(f"parameter {self.name}: expected text", self.name)
         if self.type == "code":
             if raw not in self.values:
-                raise ParamError(f"parameter {self.name}: {raw!r} is not one of: {', '.join(self.values)}")
+                raise ParamError(f"parameter {self.name}: {raw!r} is not one of: {', '.join(self.values)}", self.name)
             return raw
         if self.type == "integer":
             text = raw.strip()
             if not INTEGER_RE.match(text):
-                raise ParamError(f"parameter {self.name}: {raw!r} is not a whole number")
+                raise ParamError(f"parameter {self.name}: {raw!r} is not a whole number", self.name)
             number = int(text)
             if self.minimum is not None and number < self.minimum:
-                raise ParamError(f"parameter {self.name}: {number} is below the minimum {self.minimum}")
+                raise ParamError(f"parameter {self.name}: {number} is below the minimum {self.minimum}", self.name)
             if self.maximum is not None and number > self.maximum:
-                raise ParamError(f"parameter {self.name}: {number} is above the maximum {self.maximum}")
+                raise ParamError(f"parameter {self.name}: {number} is above the maximum {self.maximum}", self.name)
             return str(number)
         if self.type == "boolean":
             if raw not in ("true", "false"):
-                raise ParamError(f"parameter {self.name}: {raw!r} is not true or false")
+                raise ParamError(f"parameter {self.name}: {raw!r} is not true or false", self.name)
             return raw
         # string
         if self.values and raw not in self.values:
-            raise ParamError(f"parameter {self.name}: {raw!r} is not one of: {', '.join(self.values)}")
+            raise ParamError(f"parameter {self.name}: {raw!r} is not one of: {', '.join(self.values)}", self.name)
         if len(raw) > self.max_length:
-            raise ParamError(f"parameter {self.name}: longer than {self.max_length} characters")
+            raise ParamError(f"parameter {self.name}: longer than {self.max_length} characters", self.name)
         if any(ord(c) < 0x20 for c in raw):
-            raise ParamError(f"parameter {self.name}: control characters are not allowed")
+            raise ParamError(f"parameter {self.name}: control characters are not allowed", self.name)
         return raw
 
     def term(self, value: str, base: str) -> URIRef | Literal:
@@ -142,6 +142,14 @@ class Param:
                 schema["maxLength"] = self.max_length
         if self.default is not None:
             schema["default"] = int(self.default) if self.type == "integer" else self.default
+        if self.required:
+            return schema
+        # bind() reads an empty value as not given (the page's form sends "(all)" so): the schema says so too.
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], ""]
+            return schema
+        if self.type == "integer":
+            return {"anyOf": [schema, {"type": "string", "enum": [""]}]}
         return schema
 
 
@@ -167,7 +175,7 @@ def bind(query: str, params: tuple[Param, ...], raw: Mapping[str, str]) -> Bindi
     unknown = sorted(set(raw) - known)
     if unknown:
         accepted = ", ".join(sorted(known)) or "none"
-        raise ParamError(f"unknown parameter {unknown[0]!r} for query {query} (accepted: {accepted})")
+        raise ParamError(f"unknown parameter {unknown[0]!r} for query {query} (accepted: {accepted})", unknown[0])
     values = []
     for p in params:
         given = raw.get(p.name)
@@ -175,7 +183,7 @@ def bind(query: str, params: tuple[Param, ...], raw: Mapping[str, str]) -> Bindi
             if p.default is not None:
                 values.append((p.name, p.default))
             elif p.required:
-                raise ParamError(f"parameter {p.name} is required")
+                raise ParamError(f"parameter {p.name} is required", p.name)
             continue
         values.append((p.name, p.check(given)))
     return Binding(tuple(values), frozenset(k for k, v in raw.items() if v not in (None, "")))

@@ -11,8 +11,10 @@ bp = Blueprint("cors", __name__)
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 DEFAULT_ALLOWED_HEADERS = "Accept, Accept-Encoding, Content-Type, If-None-Match, If-Modified-Since"
 # Link and X-Total-Count carry the paging of /queries/<name>.csv|.json; scripts on other origins must be able to
-# read them (a browser hides every response header not named here, beyond the few CORS calls safe).
-EXPOSED = "ETag, Last-Modified, Content-Encoding, Retry-After, Link, X-Total-Count, X-Almerekg-Build, X-Cache"
+# read them, and API-Version, the version of the API contract (a browser hides every response header not named
+# here, beyond the few CORS calls safe).
+EXPOSED = ("ETag, Last-Modified, Content-Encoding, Retry-After, Link, X-Total-Count, X-Almerekg-Build, X-Cache, "
+           "API-Version")
 
 
 @bp.after_app_request

@@ -68,7 +68,7 @@ from ..core.respond import page, representation
 from ..http.responses import VARY
 from ..state import AppState, app_state
 from . import charts, param_errors
-from .openapi import DEFAULT_PER_PAGE, MAX_PER_PAGE, openapi_document
+from .openapi import API_VERSION, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, openapi_document
 
 bp = Blueprint("queries", __name__)
 log = logging.getLogger("almerekg.web")
@@ -109,28 +109,36 @@ def _params(query: SavedQuery) -> Binding:
             continue
         values = request.args.getlist(key)
         if len(values) > 1:
-            raise ParamError(f"parameter {key!r} is given {len(values)} times")
+            raise ParamError(f"parameter {key!r} is given {len(values)} times", key)
         raw[key] = values[0]
     return query.bind(raw)
 
 
+def _refuse(name: str, message: str) -> ParamError:
+    return ParamError(message, name)
+
+
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A whole number within the bounds /openapi.json declares; absent is the default, empty is refused."""
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    if not raw.isdigit() or len(raw) > 9:
-        raise AppError(400, f"{name} must be a whole number from {low} to {high}")
-    value = int(raw)
-    if not low <= value <= high:
-        raise AppError(400, f"{name} must be a whole number from {low} to {high}")
-    return value
+    if not raw.isdigit() or len(raw) > 9 or not low <= int(raw) <= high:
+        raise _refuse(name, f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str) -> str:
-    value = request.args.get(name) or default
+    """One of the values /openapi.json lists; absent is the default, empty is refused."""
+    value = request.args.get(name, default)
     if value not in allowed:
-        raise AppError(400, f"{name} must be one of: {', '.join(allowed)}")
+        raise _refuse(name, f"{name} must be one of: {', '.join(allowed)}")
     return value
+
+
+def _paging() -> tuple[int, int]:
+    """?page and ?per_page, checked whatever the layout (a report ignores them, but never takes a bad one)."""
+    return _int_arg("page", 1, 1, MAX_PAGE), _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
 def _respond(state: AppState, build: ActiveBuild, key: tuple, media: str,
@@ -149,7 +157,8 @@ def _respond(state: AppState, build: ActiveBuild, key: tuple, media: str,
         return entry.body
 
     # The build goes with a 304 too: a client that pages through a table learns when the data changed.
-    resp = representation(build, key, media, make, headers={**(headers or {}), **_build_header(build)}, vary=VARY)
+    sent = {**(headers or {}), **_build_header(build), "API-Version": API_VERSION}
+    resp = representation(build, key, media, make, headers=sent, vary=VARY)
     resp.headers.update(cache)
     return resp
 
@@ -231,8 +240,11 @@ def openapi() -> Response:
         build_id = build.info.build_id
     except AppError:
         build, build_id = None, ""
-    doc = openapi_document(cat, build_id, state.settings.site_url)
+    s = state.settings
+    contact = {"name": s.publisher_name, "url": s.contact_url or f"{s.site_url}/dataset", "email": s.contact_email}
+    doc = openapi_document(cat, build_id, s.site_url, {k: v for k, v in contact.items() if v})
     resp = Response(json.dumps(doc, ensure_ascii=False, indent=1), mimetype="application/json")
+    resp.headers["API-Version"] = API_VERSION
     if build is not None:
         resp.headers["X-Almerekg-Build"] = build_id
     return resp
@@ -244,17 +256,22 @@ def openapi() -> Response:
 
 
 def _sort(query: SavedQuery) -> tuple[str | None, bool]:
-    """The column asked to order the rows by (?sort=VAR ascending, ?sort_desc=VAR descending)."""
+    """The column asked to order the rows by: ?sort=VAR ascending, ?sort=-VAR descending (?sort_desc=VAR, the
+    older spelling of descending that the pages' links use, is kept; the two exclude each other)."""
     asc, desc = request.args.get("sort"), request.args.get("sort_desc")
-    if asc and desc:
-        raise AppError(400, "give sort or sort_desc, not both")
-    var = asc or desc
-    if not var:
+    if asc is not None and desc is not None:
+        raise _refuse("sort_desc", "give sort or sort_desc, not both")
+    if asc is None and desc is None:
         return None, False
+    name = "sort" if desc is None else "sort_desc"
+    var = asc if asc is not None else desc
+    descending = desc is not None or var.startswith("-")
+    if desc is None and descending:
+        var = var[1:]
     if var not in query.variables:
-        raise AppError(400, f"sort: {var[:60]!r} is not a column of {query.name} "
+        raise _refuse(name, f"{name}: {var[:60]!r} is not a column of {query.name} "
                             f"(columns: {', '.join(query.variables)})")
-    return var, bool(desc)
+    return var, descending
 
 
 def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Rows:
@@ -267,8 +284,7 @@ def _whole(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bind
 def _paged(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding
            ) -> tuple[Rows, bool, int, int, int]:
     """One page of rows, whether another follows, the page, its size and how many rows there are in all."""
-    page = _int_arg("page", 1, 1, 10**6)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page, per_page = _paging()
     result = _whole(state, build, query, binding)
     start = (page - 1) * per_page
     total = len(result.rows)
@@ -294,6 +310,8 @@ def _link_header(links: dict[str, str], extra: list[str] = ()) -> str:
 def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     dialect = _choice("dialect", DIALECTS, "rfc4180")
     shape = _choice("layout", ("rows", "report"), "rows")
+    page, per_page = _paging()
+    sort = _sort(query)
     base_path = f"/queries/{query.name}.csv"
     filename = f"{query.name}{'-tabel' if shape == 'report' else ''}{'-excel' if dialect == 'excel-nl' else ''}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
@@ -309,9 +327,7 @@ def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindin
         headers["Link"] = describedby
         return _respond(state, build, (query.name, binding.key, "csv", shape, dialect), media,
                         produce_report, headers)
-    page = _int_arg("page", 1, 1, 10**6)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    key = (query.name, binding.key, "csv", shape, dialect, page, per_page, _sort(query))
+    key = (query.name, binding.key, "csv", shape, dialect, page, per_page, sort)
 
     def produce() -> bytes:
         result, has_next, _, _, total = _paged(state, build, query, binding)
@@ -344,6 +360,8 @@ def _cached_page(state: AppState, build: ActiveBuild, key: tuple, query: SavedQu
 
 def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     shape = _choice("layout", ("rows", "report"), "rows")
+    page, per_page = _paging()
+    sort = _sort(query)
     base_path = f"/queries/{query.name}.json"
     doc: dict[str, Any] = {
         "query": query.name, "title": query.title, "build": build.info.build_id,
@@ -361,9 +379,6 @@ def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
 
         return _respond(state, build, (query.name, binding.key, "json", shape), "application/json",
                         produce_report)
-    page = _int_arg("page", 1, 1, 10**6)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    sort = _sort(query)
     key = (query.name, binding.key, "json", shape, page, per_page, sort)
 
     def produce() -> bytes:
