@@ -154,6 +154,9 @@ class SavedQuery:
     chart: dict[str, Any] | None
     body: str  # the SPARQL after the header (its own comments kept)
     variables: tuple[str, ...]  # the SELECT projection, found by parsing
+    # How a row of the CSV maps to the graph (CSVW aboutUrl/propertyUrl/valueUrl): {about: var, columns:
+    # {var: {property: prefixed name, about?: var, datatype?, lang?}}}; None: the CSV is not mapped.
+    csvw: dict[str, Any] | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -249,6 +252,7 @@ def _check_layout(layout: Any, variables: tuple[str, ...], where: str) -> dict[s
         raise CatalogueError(f"{where}: a pivot layout needs cell or entry")
     if kind == "pivot":
         _texts(layout.get("corner", ""), f"{where} corner")
+        _texts(layout.get("download_corner", ""), f"{where} download_corner")
         if not layout.get("column"):
             _texts(layout.get("columns_header"), f"{where} columns_header (a pivot without column var)")
     return layout
@@ -316,7 +320,34 @@ def load_query(path: Path) -> SavedQuery:
     chart = header.get("chart")
     if chart is not None and (not isinstance(chart, dict) or chart.get("kind") not in ("stacked-bars", "bars")):
         raise CatalogueError(f"{where}: chart.kind must be stacked-bars or bars")
-    return SavedQuery(**{**draft.__dict__, "layout": layout, "variables": variables, "chart": chart})
+    csvw = _check_csvw(header.get("csvw"), variables, where)
+    return SavedQuery(**{**draft.__dict__, "layout": layout, "variables": variables, "chart": chart, "csvw": csvw})
+
+
+CSVW_PREFIXES = ("ak", *(name for name, _ in binding.STANDARD_PREFIXES))
+CSVW_COLUMN_KEYS = ("property", "about", "datatype", "lang")
+
+
+def _check_csvw(raw: Any, variables: tuple[str, ...], where: str) -> dict[str, Any] | None:
+    """The `csvw:` header: what each row is about (a variable holding an IRI) and the ontology's term per column."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or raw.get("about") not in variables or not isinstance(raw.get("columns"), dict):
+        raise CatalogueError(f"{where}: csvw needs about (a variable of the SELECT) and columns (var: property)")
+    columns = {}
+    for var, spec in raw["columns"].items():
+        col = {"property": spec} if isinstance(spec, str) else spec
+        if var not in variables or not isinstance(col, dict) or set(col) - set(CSVW_COLUMN_KEYS):
+            raise CatalogueError(f"{where}: csvw column {var!r}: a variable of the SELECT with "
+                                 f"{', '.join(CSVW_COLUMN_KEYS)}")
+        prefix, _, local = str(col.get("property", "")).partition(":")
+        if prefix not in CSVW_PREFIXES or not local:
+            raise CatalogueError(f"{where}: csvw column {var!r}: property must be a prefixed name "
+                                 f"({', '.join(CSVW_PREFIXES)})")
+        if col.get("about") is not None and col["about"] not in variables:
+            raise CatalogueError(f"{where}: csvw column {var!r}: about ?{col['about']} is not in the SELECT")
+        columns[var] = col
+    return {"about": raw["about"], "columns": columns}
 
 
 @dataclass(frozen=True)

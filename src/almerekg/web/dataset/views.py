@@ -48,7 +48,6 @@ EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_ACCESS = profile.ACCESS_PUBLIC
 IANA = "https://www.iana.org/assignments/media-types/"
-DEFAULT_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 TITLE = {"nl": "Groei door samenwerking in Almere (2011) — als gelinkte data",
          "en": "Groei door samenwerking in Almere (2011) — as linked data"}
@@ -130,16 +129,13 @@ def _temporal(index: GraphIndex, state: AppState, build: ActiveBuild) -> tuple[s
 
 def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Description:
     s = state.settings
-    onto_license = None
-    if index.ontology is not None:
-        onto_license = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
     return Description(
         index=index, build=build, downloads=load_manifest(build.folder),
         queries=listing_order(state.catalogue().queries, index.graphs),
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
         phone=s.contact_phone, contact_url=s.contact_url,
-        license=str(s.license or onto_license or DEFAULT_LICENSE),
+        license=index.license_iri(s.license),
         temporal=_temporal(index, state, build),
         linksets=_linksets(index, state, build),
     )
