@@ -89,10 +89,13 @@ def test_workbook_adds_up_and_names_its_source(site: str, n: int) -> None:
     assert [[("" if v is None else str(v)) for v in row] for row in grid] == exp.sheet(n)
     rows = list(book["Regels"].iter_rows(values_only=True))
     assert len(rows) == 1 + len(get(f"{site}/queries/tabel-{n}.json").json()["rows"])
-    head = rows[0]
+    head, titles = rows[0], CATALOGUE.titles(CATALOGUE.get(f"tabel-{n}"), "nl")
+    assert titles["partnerCount"] == "Aantal partners" and titles["partnerCount"] in head
     # Tabel 6's rows hold its totals as well (rowTotal, columnTotal, booleans): the body cells add up to 70.
-    body = [row for row in rows[1:] if not any(row[head.index(t)] for t in ("rowTotal", "columnTotal") if t in head)]
-    counted = [row[head.index("partnerCount")] for row in body if row[head.index("partnerCount")] is not None]
+    totals = [head.index(titles[t]) for t in ("rowTotal", "columnTotal") if titles.get(t) in head]
+    body = [row for row in rows[1:] if not any(row[i] for i in totals)]
+    count = head.index(titles["partnerCount"])
+    counted = [row[count] for row in body if row[count] is not None]
     assert all(isinstance(c, int) for c in counted) and sum(counted) == SUMS[n]
     source = {row[0]: row[1] for row in book["Bron"].iter_rows(values_only=True) if row[0]}
     build = get(f"{site}/queries/tabel-{n}.json").json()["build"]
@@ -208,3 +211,34 @@ def test_default_csv_turns_into_the_graphs_own_statements(site: str, name: str,
     # IRIs come out as IRIs (valueUrl), the subject as the thing the row is about (aboutUrl).
     assert any(isinstance(o, rdflib.URIRef) for _, _, o in triples)
     assert {str(s) for s, _, _ in triples} >= {row[query.csvw["about"]] for row in rows}
+
+
+def test_rows_for_dutch_excel_have_readable_headers_and_labels(site: str) -> None:
+    """The rows variant for people: a Dutch header for every variable (queries/columns.yaml or the layout), the label
+    beside each IRI the query does not name itself; the CSVW titles say the same."""
+    for q in CATALOGUE.queries:
+        titles = CATALOGUE.titles(q, "nl")
+        assert all(titles[var] != var for var in q.variables), (q.name, [v for v in q.variables if titles[v] == v])
+        header = excel_rows(site, q.name)[0]
+        assert len(set(header)) == len(header) and not set(header) & set(q.variables), (q.name, header)
+        meta = get(f"{site}/queries/{q.name}.csv-metadata.json", params={"dialect": "excel-nl"}).json()
+        assert [c["titles"] for c in meta["tableSchema"]["columns"]] == header, q.name
+    grid = excel_rows(site, "tabel-5")
+    assert grid[0][:3] == ["Regiogroep", "Groep (zoals gedrukt)", "Groepsvolgorde"]
+    obs = grid[0].index("Waarneming")
+    # An IRI whose label the query does not select gets it beside it.
+    assert grid[0][obs + 1] == "Waarneming (naam)" and grid[1][obs + 1] == "Almere"
+    jv = excel_rows(site, "joint-ventures")
+    # A firm's name is a column of the query already: no second label column for it.
+    assert jv[0][:4] == ["Relatie", "Relatie (naam)", "Bedrijf (IRI)", "Bedrijf"] and "Eigenaar (IRI) (naam)" not in jv[0]
+    # The CSV for programs keeps the variables as headers.
+    assert csv_variants_first_row(site, "tabel-1") == list(CATALOGUE.get("tabel-1").variables)
+
+
+def csv_variants_first_row(site: str, name: str) -> list[str]:
+    return next(csv.reader(io.StringIO(get(f"{site}/queries/{name}.csv").text)))
+
+
+def excel_rows(site: str, name: str) -> list[list[str]]:
+    r = get(f"{site}/queries/{name}.csv", params={"dialect": "excel-nl"})
+    return list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))

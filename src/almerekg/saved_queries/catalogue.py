@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -353,6 +353,20 @@ def _check_csvw(raw: Any, variables: tuple[str, ...], where: str) -> dict[str, A
 @dataclass(frozen=True)
 class Catalogue:
     queries: tuple[SavedQuery, ...]
+    # Column headers of the row downloads for people, per SELECT variable (queries/columns.yaml).
+    column_titles: Mapping[str, dict[str, str]] = field(default_factory=dict)
+
+    def titles(self, query: SavedQuery, lang: str) -> dict[str, str]:
+        """A header per variable of the query: the layout's column header where it declares one, else the
+        catalogue's (queries/columns.yaml), else the variable itself. Where the catalogue's header is the one the
+        layout gives the thing's name ('Bedrijf'), the variable holds the thing itself: 'Bedrijf (IRI)'."""
+        declared = {c["var"]: c["header"][lang] for c in query.layout.get("columns", [])
+                    if isinstance(c.get("header"), dict)}
+        out = {}
+        for var in query.variables:
+            title = declared.get(var) or self.column_titles.get(var, {}).get(lang) or var
+            out[var] = f"{title} (IRI)" if var not in declared and title in declared.values() else title
+        return out
 
     def get(self, name: str) -> SavedQuery | None:
         return next((q for q in self.queries if q.name == name), None)
@@ -388,7 +402,19 @@ def load_catalogue(folder: Path) -> Catalogue:
     if not folder.is_dir():
         raise CatalogueError(f"{folder}: no queries folder")
     queries = [load_query(p) for p in sorted(folder.glob("*.rq"))]
-    return Catalogue(tuple(sorted(queries, key=_sort_key)))
+    return Catalogue(tuple(sorted(queries, key=_sort_key)), _column_titles(folder / "columns.yaml"))
+
+
+def _column_titles(path: Path) -> dict[str, dict[str, str]]:
+    if not path.is_file():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{path.name}: a mapping of variable: {{nl, en}}")
+    return {str(var): _texts(titles, f"{path.name} {var}") for var, titles in raw.items()}
 
 
 def signature(folder: Path) -> tuple:
@@ -397,4 +423,5 @@ def signature(folder: Path) -> tuple:
     folder = Path(folder)
     if not folder.is_dir():
         return ()
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
+    files = [*sorted(folder.glob("*.rq")), *[p for p in [folder / "columns.yaml"] if p.is_file()]]
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)

@@ -559,7 +559,7 @@ def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, A
 
 def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, str]],
                      mapping: dict[str, Any] | None = None, base: str = "", labels: dict[str, str] | None = None,
-                     named: set[str] = frozenset()) -> list[dict[str, Any]]:
+                     named: set[str] = frozenset(), titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """CSVW columns of the result rows: the variables, their datatypes from the values, a decimal comma in
     the Dutch Excel dialect, and the page's column header as a description where the page shows the column.
     With the query's `csvw` mapping: the ontology's term per mapped column (propertyUrl), IRIs as IRIs
@@ -567,7 +567,7 @@ def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, st
     makes the graph's own statements."""
     columns = []
     labelled = {var for var, lab in labelled_columns(result, labels, named) if lab} if labels is not None else set()
-    titles = {var: h["nl"] for var, h in headers.items()} if labels is not None else {}
+    titles = titles or {}
     for var in result.variables:
         kind = csvw_datatype(result, var)
         datatype: Any = kind

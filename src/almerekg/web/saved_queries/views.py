@@ -411,9 +411,10 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
         else:
             headers = {c["var"]: c["header"] for c in query.layout.get("columns", [])
                        if isinstance(c.get("header"), dict)}
-            labels = _labels(state, build, result) if dialect == "excel-nl" else None
-            columns = csvw_row_columns(result, dialect, headers, query.csvw, base, labels,
-                                       named_by_layout(query.layout))
+            people = dialect == "excel-nl"  # readable headers, labels beside the IRIs
+            columns = csvw_row_columns(result, dialect, headers, query.csvw, base,
+                                       _labels(state, build, result) if people else None,
+                                       named_by_layout(query.layout), _headers(query, "nl") if people else None)
         meta = {
             "@context": ["http://www.w3.org/ns/csvw", {"@language": "nl"}],
             "url": url,
@@ -465,8 +466,8 @@ def _labels(state: AppState, build: ActiveBuild, result: Rows) -> dict[str, str]
 
 
 def _headers(query: SavedQuery, lang: str) -> dict[str, str]:
-    """The page's column headers, per variable, where the query's layout declares them."""
-    return {c["var"]: c["header"][lang] for c in query.layout.get("columns", []) if isinstance(c.get("header"), dict)}
+    """A readable header per variable (the layout's, else queries/columns.yaml)."""
+    return _catalogue().titles(query, lang)
 
 
 def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, result: Rows,
