@@ -93,6 +93,40 @@ def download(n: int) -> list[list[str]]:
     return grid
 
 
+PRINTED_COLUMN = "gedrukt"
+DOWNLOAD_CORNER = {3: "Soort vestiging", 6: "Herkomst"}  # queries/tabel-N.rq, layout.download_corner
+
+
+def sheet(n: int) -> list[list[str]]:
+    """The printed table as the CSV downloads write it, adding up: every count a number (a printed '-' as 0, a
+    Tabel 5 place without a printed count as 1, a reconstructed Tabel 6 cell as its value), a header for every
+    column, and a last column `gedrukt` with what the report prints where the data use another number."""
+    grid = [[cli_number(c) for c in row] for row in tabel(n)]
+    header = list(grid[0])
+    if n in DOWNLOAD_CORNER:
+        header[0] = DOWNLOAD_CORNER[n]
+    if n in (1, 2):
+        return [header] + [[row[0]] + ["0" if c == "-" else c for c in row[1:]] for row in grid[1:]]
+    if n == 3:
+        return [header] + download(3)[1:]
+    if n == 5:
+        header = [h or f"{header[i - 1]} (aantal)" for i, h in enumerate(header)] + [PRINTED_COLUMN]
+        body = []
+        for row in grid[1:]:
+            unprinted = [i for i in range(1, len(row), 2) if not row[i] and row[i - 1]]
+            body.append(["1" if i in unprinted else c for i, c in enumerate(row)]
+                        + ["; ".join(f"{header[i]}: niets" for i in unprinted)])
+        return [header] + body
+    if n == 6:
+        body = []
+        for row in grid[1:]:
+            cells = [(i, TABEL_6_RECONSTRUCTED.get((row[0], grid[0][i]))) for i in range(len(row))]
+            body.append([fix[1] if fix else row[i] for i, fix in cells]
+                        + ["; ".join(f"{grid[0][i]}: {fix[0] or 'niets'}" for i, fix in cells if fix)])
+        return [header + [PRINTED_COLUMN]] + body
+    return grid
+
+
 def tabel_6_printed() -> list[list[str]]:
     return _tsv("tabel-6-printed.tsv")
 

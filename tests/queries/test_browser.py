@@ -131,7 +131,7 @@ def test_downloads_from_the_page_work(site: str, dom: dict[str, str]) -> None:
         assert r.status_code == 200, href
         assert r.headers["Content-Type"].split(";")[0] == media, href
     report_csv = get(site + "/queries/tabel-6.csv?layout=report").content.decode("utf-8")
-    europa = next(row for row in exp.download(6) if row[0] == "Europa")
+    europa = next(row for row in exp.sheet(6) if row[0] == "Europa")
     assert report_csv.splitlines()[7] == ",".join(europa)
     # The JSON download opened in the browser itself.
     shown = dump(f"{site}/queries/tabel-6.json")

@@ -223,3 +223,20 @@ def test_the_app_reads_the_catalogue_once(tmp_path: Path) -> None:
     for path in folder.glob("*.rq"):
         path.unlink()  # read once: the app keeps what it read until it restarts
     assert state.catalogue() is first and state.catalogue_version() == version
+
+
+@pytest.mark.parametrize(("csvw", "message"), [
+    ("#+ csvw: {about: x, columns: {o: ak:p}}\n", "about"),
+    ("#+ csvw: {about: s, columns: {o: 'ex:p'}}\n", "prefixed name"),
+    ("#+ csvw: {about: s, columns: {x: ak:p}}\n", "variable of the SELECT"),
+    ("#+ csvw: {about: s, columns: {o: {property: ak:p, about: y}}}\n", "not in the SELECT"),
+    ("#+ csvw: {about: s, columns: {o: {property: ak:p, sameAs: q}}}\n", "variable of the SELECT with"),
+])
+def test_a_broken_csvw_mapping_is_named_at_load(tmp_path: Path, csvw: str, message: str) -> None:
+    path = tmp_path / "mapped.rq"
+    path.write_text(GOOD_HEADER + csvw + "SELECT ?s ?o WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match=message):
+        load_query(path)
+    path.write_text(GOOD_HEADER + "#+ csvw: {about: s, columns: {o: {property: ak:p, lang: nl}}}\n"
+                    + "SELECT ?s ?o WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    assert load_query(path).csvw == {"about": "s", "columns": {"o": {"property": "ak:p", "lang": "nl"}}}

@@ -188,8 +188,8 @@ def test_index_groups_queries_by_chapter(site: str) -> None:
 def test_report_layout_csv_equals_the_report(site: str, n: int) -> None:
     r = get(f"{site}/queries/tabel-{n}.csv", params={"layout": "report"})
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
-    assert r.content.startswith(exp.tabel(n)[0][0].encode() if exp.tabel(n)[0][0] else b",")
-    assert csv_grid(r.content) == exp.download(n)
+    assert r.content.startswith(exp.sheet(n)[0][0].encode() if exp.sheet(n)[0][0] else b",")
+    assert csv_grid(r.content) == exp.sheet(n)
     assert b"\r\n" in r.content  # RFC 4180 line ends
 
 
@@ -246,7 +246,10 @@ def test_csv_rows_paging_and_csvw_metadata(site: str) -> None:
     meta = get(f"{site}/queries/tabel-1.csv-metadata.json").json()
     assert meta["@context"][0] == "http://www.w3.org/ns/csvw" and meta["url"] == "tabel-1.csv"
     columns = {c["name"]: c["datatype"] for c in meta["tableSchema"]["columns"]}
-    assert columns["sector"] == "anyURI" and columns["establishments"] == "integer"
+    # IRIs are the text a URI template turns into an IRI of the graph (valueUrl, see tests/queries/test_sheets.py).
+    sector = next(c for c in meta["tableSchema"]["columns"] if c["name"] == "sector")
+    assert sector["valueUrl"] == "{+sector}" and sector["propertyUrl"] == "https://almerekg.example/def/sector"
+    assert columns["sector"] == "string" and columns["establishments"] == "integer"
     assert columns["printed"] == "string"
     assert [c["name"] for c in meta["tableSchema"]["columns"]] == grid[0]
 

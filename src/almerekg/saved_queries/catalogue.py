@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +154,9 @@ class SavedQuery:
     chart: dict[str, Any] | None
     body: str  # the SPARQL after the header (its own comments kept)
     variables: tuple[str, ...]  # the SELECT projection, found by parsing
+    # How a row of the CSV maps to the graph (CSVW aboutUrl/propertyUrl/valueUrl): {about: var, columns:
+    # {var: {property: prefixed name, about?: var, datatype?, lang?}}}; None: the CSV is not mapped.
+    csvw: dict[str, Any] | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -249,6 +252,7 @@ def _check_layout(layout: Any, variables: tuple[str, ...], where: str) -> dict[s
         raise CatalogueError(f"{where}: a pivot layout needs cell or entry")
     if kind == "pivot":
         _texts(layout.get("corner", ""), f"{where} corner")
+        _texts(layout.get("download_corner", ""), f"{where} download_corner")
         if not layout.get("column"):
             _texts(layout.get("columns_header"), f"{where} columns_header (a pivot without column var)")
     return layout
@@ -316,12 +320,53 @@ def load_query(path: Path) -> SavedQuery:
     chart = header.get("chart")
     if chart is not None and (not isinstance(chart, dict) or chart.get("kind") not in ("stacked-bars", "bars")):
         raise CatalogueError(f"{where}: chart.kind must be stacked-bars or bars")
-    return SavedQuery(**{**draft.__dict__, "layout": layout, "variables": variables, "chart": chart})
+    csvw = _check_csvw(header.get("csvw"), variables, where)
+    return SavedQuery(**{**draft.__dict__, "layout": layout, "variables": variables, "chart": chart, "csvw": csvw})
+
+
+CSVW_PREFIXES = ("ak", *(name for name, _ in binding.STANDARD_PREFIXES))
+CSVW_COLUMN_KEYS = ("property", "about", "datatype", "lang")
+
+
+def _check_csvw(raw: Any, variables: tuple[str, ...], where: str) -> dict[str, Any] | None:
+    """The `csvw:` header: what each row is about (a variable holding an IRI) and the ontology's term per column."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or raw.get("about") not in variables or not isinstance(raw.get("columns"), dict):
+        raise CatalogueError(f"{where}: csvw needs about (a variable of the SELECT) and columns (var: property)")
+    columns = {}
+    for var, spec in raw["columns"].items():
+        col = {"property": spec} if isinstance(spec, str) else spec
+        if var not in variables or not isinstance(col, dict) or set(col) - set(CSVW_COLUMN_KEYS):
+            raise CatalogueError(f"{where}: csvw column {var!r}: a variable of the SELECT with "
+                                 f"{', '.join(CSVW_COLUMN_KEYS)}")
+        prefix, _, local = str(col.get("property", "")).partition(":")
+        if prefix not in CSVW_PREFIXES or not local:
+            raise CatalogueError(f"{where}: csvw column {var!r}: property must be a prefixed name "
+                                 f"({', '.join(CSVW_PREFIXES)})")
+        if col.get("about") is not None and col["about"] not in variables:
+            raise CatalogueError(f"{where}: csvw column {var!r}: about ?{col['about']} is not in the SELECT")
+        columns[var] = col
+    return {"about": raw["about"], "columns": columns}
 
 
 @dataclass(frozen=True)
 class Catalogue:
     queries: tuple[SavedQuery, ...]
+    # Column headers of the row downloads for people, per SELECT variable (queries/columns.yaml).
+    column_titles: Mapping[str, dict[str, str]] = field(default_factory=dict)
+
+    def titles(self, query: SavedQuery, lang: str) -> dict[str, str]:
+        """A header per variable of the query: the layout's column header where it declares one, else the
+        catalogue's (queries/columns.yaml), else the variable itself. Where the catalogue's header is the one the
+        layout gives the thing's name ('Bedrijf'), the variable holds the thing itself: 'Bedrijf (IRI)'."""
+        declared = {c["var"]: c["header"][lang] for c in query.layout.get("columns", [])
+                    if isinstance(c.get("header"), dict)}
+        out = {}
+        for var in query.variables:
+            title = declared.get(var) or self.column_titles.get(var, {}).get(lang) or var
+            out[var] = f"{title} (IRI)" if var not in declared and title in declared.values() else title
+        return out
 
     def get(self, name: str) -> SavedQuery | None:
         return next((q for q in self.queries if q.name == name), None)
@@ -357,7 +402,19 @@ def load_catalogue(folder: Path) -> Catalogue:
     if not folder.is_dir():
         raise CatalogueError(f"{folder}: no queries folder")
     queries = [load_query(p) for p in sorted(folder.glob("*.rq"))]
-    return Catalogue(tuple(sorted(queries, key=_sort_key)))
+    return Catalogue(tuple(sorted(queries, key=_sort_key)), _column_titles(folder / "columns.yaml"))
+
+
+def _column_titles(path: Path) -> dict[str, dict[str, str]]:
+    if not path.is_file():
+        return {}
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path.name}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{path.name}: a mapping of variable: {{nl, en}}")
+    return {str(var): _texts(titles, f"{path.name} {var}") for var, titles in raw.items()}
 
 
 def signature(folder: Path) -> tuple:
@@ -366,4 +423,5 @@ def signature(folder: Path) -> tuple:
     folder = Path(folder)
     if not folder.is_dir():
         return ()
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
+    files = [*sorted(folder.glob("*.rq")), *[p for p in [folder / "columns.yaml"] if p.is_file()]]
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)

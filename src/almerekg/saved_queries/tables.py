@@ -24,10 +24,13 @@ from typing import Any
 from ..engine.rows import Rows, Term
 from ..settings import CSV_DIALECTS
 from ..vocab import slug
+from .binding import STANDARD_PREFIXES
 from .catalogue import SavedQuery
 
 # A number as the report prints it: digits, with dots between groups of three (Dutch style).
 PRINTED_NUMBER = re.compile(r"^-?\d{1,3}(?:\.\d{3})+$|^-?\d+$")
+COUNT_WORD = "aantal"  # the downloads of the printed table are in the report's language
+PRINTED_WORD = "gedrukt"  # header of the column that says what the report prints where the data differ
 
 
 @dataclass
@@ -86,6 +89,15 @@ class Cell:
             return self.plain()
         return f"{plain_number(self.value)} (gedrukt: {printed if printed.strip() else 'niets'})"
 
+    def figure(self) -> str:
+        """The cell for a spreadsheet: a count as the number the data use (a printed '-' as 0, a blank that counts
+        1 as 1), list entries one per line; what the report prints instead goes into the sheet's notes."""
+        if self.entries:
+            return self.plain("\n")
+        if self.numeric and self.value is not None:
+            return plain_number(self.value)
+        return self.plain()
+
 
 @dataclass
 class Row:
@@ -101,19 +113,28 @@ class Table:
     header: list[Cell]  # the column headers, the corner first when rows have headers
     rows: list[Row]
     printed_header: bool = True  # False: the report prints no header row; these are ours
+    corner: str = ""  # the row labels' header in the downloads, where the report prints none
 
-    def grid(self, loss_free: bool = False) -> list[list[str]]:
-        """Header row and body rows as plain texts (spans expanded), the report's layout. `loss_free`: as the
-        downloads write it (Cell.loss_free: separate items apart, a value used beside the value printed)."""
+    def download_header(self) -> list[str]:
+        """A header for every column of the downloads: the printed ones, the declared corner where the report
+        prints none, and a pair's count column named after its group ('Noordvleugel (aantal)')."""
+        head: list[str] = []
+        for i, c in enumerate(self.header):
+            text = re.sub(r"<[^>]+>", "", c.text) or (self.corner if i == 0 else "")
+            head.append(text)
+            head.extend(f"{text} ({COUNT_WORD})" for _ in range(c.span - 1))
+        return head
+
+    def body_cells(self) -> list[list[Cell]]:
+        return [([r.header] if r.header is not None else []) + r.cells for r in self.rows]
+
+    def grid(self) -> list[list[str]]:
+        """Header row and body rows as plain texts (spans expanded), the report's layout."""
         head: list[str] = []
         for c in self.header:
             head.append(c.text)
             head.extend([""] * (c.span - 1))
-        out = [head]
-        for r in self.rows:
-            cells = ([r.header] if r.header is not None else []) + r.cells
-            out.append([c.loss_free() if loss_free else c.plain() for c in cells])
-        return out
+        return [head] + [[c.plain() for c in cells] for cells in self.body_cells()]
 
     def json_grid(self) -> list[list[Any]]:
         """The body rows for JSON: a list cell as a list of its items, every other cell as in the CSV."""
@@ -246,7 +267,9 @@ def _pivot(spec: dict[str, Any], result: Rows, lang: str) -> Table:
             line.append(cell)
         body.append(Row(Cell(info["label"], iri=info["iri"], total=info["total"]), line,
                         total=info["total"], iri=info["iri"]))
-    return Table("pivot", header, body, printed_header=spec.get("printed_header", True))
+    download_corner = spec.get("download_corner", "")
+    return Table("pivot", header, body, printed_header=spec.get("printed_header", True),
+                 corner=download_corner.get(lang, "") if isinstance(download_corner, dict) else str(download_corner))
 
 
 def _side_by_side(spec: dict[str, Any], result: Rows) -> Table:
@@ -357,34 +380,99 @@ def write_csv(grid: list[list[str]], dialect: str = "rfc4180") -> bytes:
     return (b"\xef\xbb\xbf" + data) if dialect == "excel-nl" else data
 
 
-def report_grid(table: Table, dialect: str = "rfc4180") -> list[list[str]]:
-    """The table as printed, for a CSV that loses nothing: list items one per line in their cell, a value the
-    data use beside the value the report prints ('2 (gedrukt: 7)')."""
-    grid = table.grid(loss_free=True)
-    if dialect != "excel-nl":
-        return grid
-    out = [grid[0]]
-    for r, texts in zip(table.rows, grid[1:], strict=True):
-        cells = ([r.header] if r.header is not None else []) + r.cells
-        out.append([_excel_nl(t, c.value) for t, c in zip(texts, cells, strict=True)])
+def printed_notes(table: Table) -> list[str]:
+    """Per body row, what the report prints where the data use another value ('Moeder: 7', 'Noordvleugel
+    (aantal): niets'), '' where the row prints what the data use."""
+    head = table.download_header()
+    out = []
+    for cells in table.body_cells():
+        found = [(title, c.differs_from_print()) for title, c in zip(head, cells, strict=True)]
+        out.append("; ".join(f"{title}: {p if p.strip() else 'niets'}" for title, p in found if p is not None))
     return out
+
+
+def report_grid(table: Table, dialect: str = "rfc4180") -> list[list[str]]:
+    """The table as printed, for a spreadsheet that adds up: a header for every column, every count the number
+    the data use (a printed '-' as 0), list items one per line in their cell; where the report prints
+    something else than the number used, a last column `gedrukt` says what ('Moeder: 7')."""
+    notes = printed_notes(table)
+    extra = any(notes)
+    out = [table.download_header() + ([PRINTED_WORD] if extra else [])]
+    for cells, note in zip(table.body_cells(), notes, strict=True):
+        line = [c.figure() for c in cells]
+        if dialect == "excel-nl":
+            line = [_excel_nl(t, c.value) for t, c in zip(line, cells, strict=True)]
+        out.append(line + ([note] if extra else []))
+    return out
+
+
+def _lexical(v: Term | None, dialect: str) -> str:
+    if v is None:
+        return ""
+    return v.value.replace(".", ",") if dialect == "excel-nl" and v.is_decimal else v.value
 
 
 def tidy_grid(result: Rows, dialect: str = "rfc4180") -> list[list[str]]:
     """The result rows as they come: one column per SELECT variable, IRIs in full."""
-    out = [list(result.variables)]
-    for row in result.rows:
-        line = []
-        for var in result.variables:
-            v = row.get(var)
-            if v is None:
-                line.append("")
-            elif dialect == "excel-nl" and v.is_decimal:
-                line.append(v.value.replace(".", ","))
-            else:
-                line.append(v.value)
-        out.append(line)
+    return [list(result.variables)] + [[_lexical(row.get(var), dialect) for var in result.variables]
+                                       for row in result.rows]
+
+
+LABEL_WORD = {"nl": "naam", "en": "label"}
+
+
+def named_by_layout(spec: dict[str, Any]) -> set[str]:
+    """The variables of IRIs whose label the query itself selects (a layout's row/column/group/item label, a
+    table column's link): the rows for people need no second label column for them."""
+    pairs = (("row", "row_label"), ("column", "column_label"), ("group", "group_label"), ("item", "item_label"))
+    named = {spec[var] for var, label in pairs if spec.get(var) and spec.get(label)}
+    return named | {c["link"] for c in spec.get("columns", []) if c.get("link")}
+
+
+def labelled_columns(result: Rows, labels: dict[str, str], named: set[str] = frozenset()) -> list[tuple[str, bool]]:
+    """The columns of the rows for people: (variable, False) per variable, and right after a variable holding
+    IRIs that have labels and no label column of their own (`named`) (variable, True), the column of the labels."""
+    out = []
+    for var in result.variables:
+        out.append((var, False))
+        if var not in named and any(row[var].is_iri and row[var].value in labels for row in result.rows if var in row):
+            out.append((var, True))
     return out
+
+
+def column_title(var: str, is_label: bool, headers: dict[str, str], lang: str = "nl") -> str:
+    """The header of a column for people: the page's column header where the query declares one, else the
+    variable; a label column is named after its IRI column ('sector (naam)')."""
+    head = headers.get(var, var)
+    return f"{head} ({LABEL_WORD[lang]})" if is_label else head
+
+
+def labelled_grid(result: Rows, labels: dict[str, str], headers: dict[str, str], dialect: str,
+                  named: set[str] = frozenset(), lang: str = "nl") -> list[list[str]]:
+    """The rows download for a spreadsheet (Dutch Excel): readable headers and the label beside each IRI."""
+    cols = labelled_columns(result, labels, named)
+    out = [[column_title(var, lab, headers, lang) for var, lab in cols]]
+    for row in result.rows:
+        out.append([(labels.get(row[var].value, "") if var in row and row[var].is_iri else "") if lab
+                    else _lexical(row.get(var), dialect) for var, lab in cols])
+    return out
+
+
+def labelled_rows(result: Rows, labels: dict[str, str], headers: dict[str, str], named: set[str] = frozenset(),
+                  lang: str = "nl") -> tuple[list[str], list[list[Any]]]:
+    """The same columns as labelled_grid, with Python values (numbers as numbers, IRIs as text) for a workbook."""
+    cols = labelled_columns(result, labels, named)
+    body = []
+    for row in result.rows:
+        line: list[Any] = []
+        for var, lab in cols:
+            v = row.get(var)
+            if lab:
+                line.append(labels.get(v.value) if v is not None and v.is_iri else None)
+            else:
+                line.append(None if v is None else v.value if v.is_iri else v.python())
+        body.append(line)
+    return [column_title(var, lab, headers, lang) for var, lab in cols], body
 
 
 def json_rows(result: Rows) -> list[dict[str, Any]]:
@@ -409,21 +497,27 @@ def csvw_datatype(result: Rows, var: str) -> str:
 
 
 INTEGER_TEXT = re.compile(r"^-?\d+$")
-NIHIL = ("-", "'-")  # a printed '-' (nihil), as the RFC 4180 and the Excel downloads write it
 BLANK_NOTE = {
     "nl": "Een lege cel: het rapport drukt hier niets en de gegevens hebben hier geen waarde.",
     "en": "An empty cell: the report prints nothing here and the data hold no value here.",
 }
 NIHIL_NOTE = {
-    "nl": "'-' is nihil (0), zoals het rapport het drukt; CSVW leest het als geen waarde.",
-    "en": "'-' is nil (0), as the report prints it; CSVW reads it as no value.",
+    "nl": "0 is wat het rapport als '-' (nihil) drukt.",
+    "en": "0 is what the report prints as '-' (nil).",
 }
-USED_NOTE = {
-    "nl": "'x (gedrukt: y)': de gegevens gebruiken x waar het rapport y drukt ('niets': het rapport drukt hier "
-          "geen getal); de noten bij de tabel zeggen waarom.",
-    "en": "'x (gedrukt: y)': the data use x where the report prints y ('niets': the report prints no number "
-          "here); the notes of the table say why.",
+COUNT_NOTE = {
+    "nl": "Het aantal dat de gegevens gebruiken; waar het rapport iets anders drukt, zegt de kolom 'gedrukt' wat.",
+    "en": "The count the data use; where the report prints something else, the column 'gedrukt' says what.",
 }
+PRINTED_NOTE = {
+    "nl": "Wat het rapport drukt waar de gegevens een ander aantal gebruiken, als 'kolom: gedrukt' ('niets': het "
+          "rapport drukt hier geen getal); de noten bij de tabel zeggen waarom. Leeg: de rij is gedrukt zoals "
+          "de gegevens haar tellen.",
+    "en": "What the report prints where the data use another count, as 'column: printed' ('niets': the report "
+          "prints no number here); the notes of the table say why. Empty: the row is printed as the data count it.",
+}
+LABEL_NOTE = {"nl": "De naam van het ding in de kolom links ervan (skos:prefLabel of rdfs:label).",
+              "en": "The label of the thing in the column to its left (skos:prefLabel or rdfs:label)."}
 LIST_NOTE = {"nl": "Meer items in één cel staan elk op een eigen regel.",
              "en": "Several items in one cell stand each on a line of their own."}
 
@@ -433,24 +527,30 @@ def _notes(*notes: dict[str, str]) -> list[dict[str, str]]:
 
 
 def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, Any]]:
-    """CSVW columns of the table as printed: names from its headers, integer where every cell that holds a
-    value is a whole number, and what a blank, a '-', a list and a value beside the print mean."""
+    """CSVW columns of the table as printed (report_grid): names from its headers, integer where every cell that
+    holds a value is a whole number, and what a blank, a nihil, a list and the column `gedrukt` mean."""
+    names = table.column_names()
+    cells = table.body_cells()
+    width = len(names)  # the table's own columns; a last one beyond them is `gedrukt`
+    if len(grid[0]) > width:
+        names = [*names, PRINTED_WORD]
     columns = []
-    for i, (name, title) in enumerate(zip(table.column_names(), grid[0], strict=True)):
+    for i, (name, title) in enumerate(zip(names, grid[0], strict=True)):
         values = [row[i] for row in grid[1:]]
-        filled = [v for v in values if v not in ("", *NIHIL)]
-        nulls = [""] + [n for n in NIHIL if n in values]
-        col: dict[str, Any] = {"name": name, "titles": title or name, "null": nulls if len(nulls) > 1 else ""}
-        notes = [BLANK_NOTE] if "" in values else []
-        if any(n in values for n in NIHIL):
-            notes.append(NIHIL_NOTE)
-        if filled and all(INTEGER_TEXT.match(v) for v in filled):
+        filled = [v for v in values if v != ""]
+        col: dict[str, Any] = {"name": name, "titles": title or name, "null": ""}
+        notes = [BLANK_NOTE] if "" in values and i < width else []
+        if filled and all(INTEGER_TEXT.match(v) for v in filled) and i < width:
             col["datatype"] = "integer"
+            if any((c[i].printed or c[i].text).strip() == "-" for c in cells):
+                notes.append(NIHIL_NOTE)
+            if any(c[i].differs_from_print() is not None for c in cells):
+                notes.append(COUNT_NOTE)
         else:
             col["datatype"] = "string"
-            if any(" (gedrukt: " in v for v in filled):
-                notes.append(USED_NOTE)
-            if any("\n" in v for v in filled):
+            if i >= width:
+                notes = [PRINTED_NOTE]
+            elif any("\n" in v for v in filled):
                 notes.append(LIST_NOTE)
         if notes:
             col["dc:description"] = _notes(*notes)
@@ -458,20 +558,58 @@ def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, A
     return columns
 
 
-def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, str]],
+                     mapping: dict[str, Any] | None = None, base: str = "", labels: dict[str, str] | None = None,
+                     named: set[str] = frozenset(), titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """CSVW columns of the result rows: the variables, their datatypes from the values, a decimal comma in
-    the Dutch Excel dialect, and the page's column header as a description where the page shows the column."""
+    the Dutch Excel dialect, and the page's column header as a description where the page shows the column.
+    With the query's `csvw` mapping: the ontology's term per mapped column (propertyUrl), IRIs as IRIs
+    (valueUrl), and every other column left out of the triples (suppressOutput), so that a CSVW processor
+    makes the graph's own statements."""
     columns = []
+    labelled = {var for var, lab in labelled_columns(result, labels, named) if lab} if labels is not None else set()
+    titles = titles or {}
     for var in result.variables:
         kind = csvw_datatype(result, var)
         datatype: Any = kind
         if dialect == "excel-nl" and kind in ("decimal", "double", "float"):
             datatype = {"base": kind, "format": {"decimalChar": ","}}
-        col: dict[str, Any] = {"name": var, "titles": var, "datatype": datatype, "null": ""}
+        col: dict[str, Any] = {"name": var, "titles": column_title(var, False, titles), "datatype": datatype,
+                               "null": ""}
         if var in headers:
             col["dc:description"] = [{"@value": headers[var][lang], "@language": lang} for lang in ("nl", "en")]
+        if mapping is not None:
+            col.update(_csvw_mapped(var, kind, mapping, base))
         columns.append(col)
+        if var in labelled:
+            columns.append({"name": f"{var}-label", "titles": column_title(var, True, titles), "datatype": "string",
+                            "null": "", "dc:description": _notes(LABEL_NOTE),
+                            **({"suppressOutput": True} if mapping is not None else {})})
     return columns
+
+
+def csvw_prefixes(base: str) -> dict[str, str]:
+    return {"ak": base.rstrip("/") + "/def/", **dict(STANDARD_PREFIXES)}
+
+
+def _csvw_mapped(var: str, kind: str, mapping: dict[str, Any], base: str) -> dict[str, Any]:
+    # A column of IRIs is a string that the URI templates (aboutUrl, valueUrl) turn into an IRI: templates take
+    # the cell's value, and a processor may hand them a parsed anyURI instead of its text.
+    text = {"datatype": "string"} if kind == "anyURI" else {}
+    spec = mapping["columns"].get(var)
+    if spec is None:
+        return {"suppressOutput": True, **text}
+    prefix, _, local = spec["property"].partition(":")
+    out: dict[str, Any] = {"propertyUrl": csvw_prefixes(base)[prefix] + local, **text}
+    if kind == "anyURI":
+        out["valueUrl"] = "{+" + var + "}"
+    if spec.get("about"):
+        out["aboutUrl"] = "{+" + spec["about"] + "}"
+    if spec.get("datatype"):
+        out["datatype"] = spec["datatype"]
+    if spec.get("lang"):
+        out["lang"] = spec["lang"]
+    return out
 
 
 def text_table(table: Table) -> str:

@@ -19,7 +19,8 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 from ...dumps import prefixes
 from ...engine import ActiveBuild, QueryRequest
@@ -41,6 +42,9 @@ DCT_TYPE = "http://purl.org/dc/terms/type"
 ORG_ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 QB_OBSERVATION = "http://purl.org/linked-data/cube#Observation"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS_NS = str(DCTERMS)
+# The licence when neither the settings nor the ontology name one.
+DEFAULT_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 # Which label wins when a thing has several (lower is better).
 LABEL_RANK = {RDFS_LABEL: 0, SKOS + "prefLabel": 1, SCHEMA + "name": 2}
@@ -214,6 +218,14 @@ class GraphIndex:
     ontology: Graph | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _diagram: list | None = field(default=None, repr=False)
+
+    def license_iri(self, configured: str = "") -> str:
+        """The dataset's licence: the configured one (--license), else the ontology's dct:license, else CC0 1.0."""
+        onto = self.ontology.value(URIRef(self.base + "/def"), DCTERMS.license) if self.ontology is not None else None
+        return str(configured or onto or DEFAULT_LICENSE)
+
+    def report_title(self) -> str:
+        return next((t.value for t in self.report.get(DCTERMS_NS + "title", [])), "")
 
     # -- IRIs and paths ---------------------------------------------------------------------------
     @property

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from rdflib import URIRef
-from rdflib.namespace import DCTERMS
 
 from ...engine import ActiveBuild
 from ..state import AppState, app_state
@@ -30,18 +28,6 @@ def context() -> tuple[AppState, ActiveBuild, GraphIndex]:
     state = app_state()
     build = state.engine.build()
     return state, build, holder().get(state, build)
-
-
-# Without a --license and without one in the ontology, the data are dedicated to the public domain (CC0 1.0).
-DEFAULT_LICENSE = "https://creativecommons.org/publicdomain/zero/1.0/"
-
-
-def dataset_license(state: AppState, index: GraphIndex) -> str:
-    """The licence of the data served: the deployment's (--license), else the ontology's, else CC0 1.0."""
-    onto = None
-    if index.ontology is not None:
-        onto = index.ontology.value(URIRef(index.base + "/def"), DCTERMS.license)
-    return str(state.settings.license or onto or DEFAULT_LICENSE)
 
 
 def lang_suffix(lang: str) -> str:

@@ -29,7 +29,7 @@ from ...saved_queries import SavedQuery, listing_order
 from ..core import representations as ldhttp
 from ..core.i18n import pick_lang
 from ..core.index import SCHEMA, GraphIndex, Term, format_date, select
-from ..core.pages import context, dataset_license, lang_suffix
+from ..core.pages import context, lang_suffix
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState, app_state
@@ -135,7 +135,7 @@ def describe(state: AppState, build: ActiveBuild, index: GraphIndex) -> Descript
         # Who publishes is a deployment's decision (settings); the defaults say so rather than name anyone.
         publisher_name=s.publisher_name, publisher_iri=s.publisher_iri or None, contact=s.contact_email or None,
         phone=s.contact_phone, contact_url=s.contact_url,
-        license=dataset_license(state, index),
+        license=index.license_iri(s.license),
         temporal=_temporal(index, state, build),
         linksets=_linksets(index, state, build),
     )
@@ -413,7 +413,7 @@ def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OF
 
     return representation(build, ("dataset", media, lang, state.catalogue_version()), media, make,
                           lang=lang, location=location,
-                          headers={"Link": ldhttp.links("/dataset", license=dataset_license(state, index))})
+                          headers={"Link": ldhttp.links("/dataset", license=index.license_iri(state.settings.license))})
 
 
 @bp.route("/dataset", methods=["GET", "HEAD"])

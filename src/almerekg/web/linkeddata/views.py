@@ -31,7 +31,7 @@ from ..core.index import (
     select,
     term_name,
 )
-from ..core.pages import context, dataset_license, lang_suffix, resolve
+from ..core.pages import context, lang_suffix, resolve
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState
@@ -63,7 +63,7 @@ def identifier(path: str) -> Response:
     resp = redirect(target, code=303)
     resp.headers["Cache-Control"] = "public, max-age=3600"
     resp.headers["Link"] = f'</doc/{thing.ref}>; rel="describedby", ' + ldhttp.links(
-        "/doc/" + thing.ref, license=dataset_license(thing.state, thing.index))
+        "/doc/" + thing.ref, license=thing.index.license_iri(thing.state.settings.license))
     return resp
 
 
@@ -176,7 +176,7 @@ def document(path: str) -> Response:
     show_all = media == ldhttp.HTML and request.args.get("all") == "1"
     location = None if forced else "/doc/" + ref + ldhttp.EXTENSION_OF[media]
 
-    license = dataset_license(state, index)
+    license = index.license_iri(state.settings.license)
 
     def make() -> bytes | str:
         if media != ldhttp.HTML:
@@ -336,4 +336,4 @@ def _def(name: str | None, forced: str | None) -> Response:
 
     return representation(build, ("def", path, media, lang), media, make, lang=lang, location=location,
                           headers={"Link": ldhttp.links(path, describedby="/dataset",
-                                                        license=dataset_license(state, index))})
+                                                        license=index.license_iri(state.settings.license))})

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...saved_queries import Catalogue
 from ...saved_queries.tables import DIALECTS
+from ...saved_queries.workbook import XLSX
 
 DEFAULT_PER_PAGE = 1000
 MAX_PER_PAGE = 10000
@@ -103,6 +104,15 @@ def openapi_document(cat: Catalogue, build_id: str, site_url: str, contact: dict
             "responses": {"200": {"description": "CSV with a header row; rel=describedby links the CSVW "
                                                  "metadata.", "headers": {**build_header, **link_header},
                                   "content": {"text/csv": {"schema": {"type": "string"}}}}, **errors},
+        }}
+        paths[f"/queries/{q.name}.xlsx"] = {"get": {
+            "operationId": f"{q.name}-xlsx", "tags": [tag], "summary": q.title["en"] + " (Excel workbook)",
+            "parameters": params,
+            "responses": {"200": {"description": "The table as printed (counts as numbers), every result row, and a "
+                                                 "sheet with the source and the notes.",
+                                  "headers": build_header,
+                                  "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+                          **errors},
         }}
     return {
         "openapi": "3.0.3",

@@ -5,6 +5,7 @@
   /queries/NAME.csv              every result row (RFC 4180; ?dialect=excel-nl for Dutch Excel);
                                  ?layout=report gives the table as printed instead
   /queries/NAME.csv-metadata.json  CSV on the Web metadata for that CSV
+  /queries/NAME.xlsx             an Excel workbook: the table as printed, every result row, the source and notes
   /queries/NAME.json             every result row as JSON (?layout=report: the printed grid)
   /queries/NAME.ttl              the RDF underneath: every triple about a thing the result shows
   /openapi.json                  OpenAPI 3 description of all of the above
@@ -47,21 +48,28 @@ from ...saved_queries import (
 )
 from ...saved_queries.tables import (
     DIALECTS,
+    PRINTED_NOTE,
     PRINTED_NUMBER,
     Cell,
     Table,
     csvw_report_columns,
     csvw_row_columns,
     json_rows,
+    labelled_grid,
+    labelled_rows,
     layout,
+    named_by_layout,
+    printed_notes,
     report_grid,
     sort_rows,
     tidy_grid,
     write_csv,
 )
+from ...saved_queries.workbook import XLSX, Source, write_xlsx
 from ...vocab import link_for
 from ..core.citations import cite_href
 from ..core.i18n import pick_lang
+from ..core.pages import holder
 from ..core.phrases import format_number
 from ..core.render import render_page
 from ..core.respond import page, representation
@@ -73,7 +81,7 @@ from .openapi import API_VERSION, DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, open
 bp = Blueprint("queries", __name__)
 log = logging.getLogger("almerekg.web")
 
-SUFFIXES = (".csv-metadata.json", ".csv", ".json", ".ttl")
+SUFFIXES = (".csv-metadata.json", ".csv", ".json", ".ttl", ".xlsx")
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -228,6 +236,8 @@ def saved(name: str) -> Response:
         return _json(state, build, query, binding)
     if suffix == ".ttl":
         return _turtle(state, build, query, binding)
+    if suffix == ".xlsx":
+        return _xlsx(state, build, query, binding)
     return _page(state, build, query, binding)
 
 
@@ -332,6 +342,9 @@ def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindin
     def produce() -> bytes:
         result, has_next, _, _, total = _paged(state, build, query, binding)
         _remember_page(state, build, key, has_next, total)
+        if dialect == "excel-nl":  # for people: readable headers, labels beside the IRIs
+            return write_csv(labelled_grid(result, _labels(state, build, result), _headers(query, "nl"), dialect,
+                                           named_by_layout(query.layout)), dialect)
         return write_csv(tidy_grid(result, dialect), dialect)
 
     resp = _respond(state, build, key, media, produce, headers)
@@ -413,7 +426,10 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
         else:
             headers = {c["var"]: c["header"] for c in query.layout.get("columns", [])
                        if isinstance(c.get("header"), dict)}
-            columns = csvw_row_columns(result, dialect, headers)
+            people = dialect == "excel-nl"  # readable headers, labels beside the IRIs
+            columns = csvw_row_columns(result, dialect, headers, query.csvw, base,
+                                       _labels(state, build, result) if people else None,
+                                       named_by_layout(query.layout), _headers(query, "nl") if people else None)
         meta = {
             "@context": ["http://www.w3.org/ns/csvw", {"@language": "nl"}],
             "url": url,
@@ -425,7 +441,9 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
             "dc:hasVersion": build.info.build_id,
             "dialect": {"header": True, "delimiter": ";" if dialect == "excel-nl" else ",",
                         "encoding": "utf-8", "lineTerminators": ["\r\n"]},
-            "tableSchema": {"columns": columns},
+            "tableSchema": {"columns": columns,
+                            **({"aboutUrl": "{+" + query.csvw["about"] + "}"}
+                               if query.csvw and shape != "report" else {})},
         }
         return json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -441,6 +459,47 @@ def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
 
     headers = {"Content-Disposition": f'inline; filename="{query.name}.ttl"'}
     return _respond(state, build, (query.name, binding.key, "ttl"), "text/turtle", produce, headers)
+
+
+def _xlsx(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
+    """The workbook (saved_queries/workbook.py): the printed table with counts as numbers, every result row with
+    labels beside its IRIs, and a sheet naming the source (report, table, page, build, licence) and the notes."""
+    def produce() -> bytes:
+        result = _run(state, build, query, binding)
+        table = layout(query, result, "nl")
+        row_header, rows = labelled_rows(result, _labels(state, build, result), _headers(query, "nl"),
+                                         named_by_layout(query.layout))
+        return write_xlsx(table, row_header, rows, _workbook_source(state, build, query, binding, result, table))
+
+    headers = {"Content-Disposition": f'attachment; filename="{query.name}.xlsx"'}
+    return _respond(state, build, (query.name, binding.key, "xlsx"), XLSX, produce, headers)
+
+
+def _labels(state: AppState, build: ActiveBuild, result: Rows) -> dict[str, str]:
+    """The Dutch label of every IRI in the result (the downloads for people show it beside the IRI)."""
+    return pick_labels(_rows(state, labels_query(build.info.base, result.iris())), "nl")
+
+
+def _headers(query: SavedQuery, lang: str) -> dict[str, str]:
+    """A readable header per variable (the layout's, else queries/columns.yaml)."""
+    return _catalogue().titles(query, lang)
+
+
+def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, result: Rows,
+                     table: Table) -> Source:
+    index = holder().get(state, build)
+    base = build.info.base.rstrip("/")
+    notes, _ = _notes(state, build, query, result, "nl")
+    lines = [("Titel", query.title["nl"]), ("Rapport", index.report_title()), ("Rapport (IRI)", index.report_iri),
+             ("Tabel", query.source.label["nl"]), ("Pagina", str(query.source.page)),
+             ("Deel (IRI)", f"{base}/id/report-part/{query.source.part}"),
+             ("Parameters", ", ".join(f"{k}={v}" for k, v in binding.as_dict().items())),
+             ("Build", build.info.build_id), ("Licentie", index.license_iri(state.settings.license)),
+             ("Adres", f"{state.settings.site_url}/queries/{query.name}{_param_query(binding)}")]
+    texts = [f"{n['id']}: {n['comment']}" for n in notes]
+    if any(printed_notes(table)):
+        texts.append(f"gedrukt: {PRINTED_NOTE['nl']}")
+    return Source(lines, texts)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -687,6 +746,9 @@ def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str,
          "label": "Alle resultaatregels (JSON)" if nl else "All result rows (JSON)"},
         {"href": href(".json", layout="report"), "type": "application/json",
          "label": "De tabel zoals gedrukt (JSON)" if nl else "The table as printed (JSON)"},
+        {"href": href(".xlsx"), "type": XLSX,
+         "label": "Excel-werkmap: de tabel, alle regels, bron en noten" if nl
+         else "Excel workbook: the table, every row, source and notes"},
         {"href": href(".ttl"), "type": "text/turtle",
          "label": "De onderliggende gegevens als RDF (Turtle)" if nl else "The underlying data as RDF (Turtle)"},
     ]
