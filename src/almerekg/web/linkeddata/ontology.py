@@ -36,7 +36,7 @@ PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProper
 
 @dataclass
 class Link:
-    href: str
+    href: str | None  # None: the IRI is no web address (GraphIndex.link)
     text: str
     iri: str
     external: bool
