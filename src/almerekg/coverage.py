@@ -266,7 +266,7 @@ def _ref_problems(ref: str, data_dir: Path, keys: dict[str, Counter]) -> list[st
 
 def counts(passages: list[Passage]) -> dict[str, Counter]:
     """Passages per chapter and status, and (key `claims`) the claims its passages name."""
-    out = {c: Counter() for c in CHAPTERS}
+    out: dict[str, Counter] = {c: Counter() for c in CHAPTERS}
     for p in passages:
         out[p.chapter][p.status] += 1
         out[p.chapter]["claims"] += sum(ref.startswith(CLAIMS + ":") for ref in p.refs)

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -123,7 +124,15 @@ class _Compactor:
         return iri
 
 
-def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:
+def _serialized(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat, pfx: dict[str, str] | None = None) -> bytes:
+    """The document's bytes (no output file given: pyoxigraph returns them; its stub says bytes | None)."""
+    body = ox.serialize(items, format=fmt, prefixes=pfx) if pfx is not None else ox.serialize(items, format=fmt)
+    return cast(bytes, body)
+
+
+def _node_id(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+    if isinstance(term, ox.Triple):
+        raise ValueError(f"JSON-LD has no triple terms: {term} cannot be a subject of the JSON-LD dump")
     return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
@@ -200,10 +209,9 @@ def make_dumps(source: Path | ox.Store, base: str) -> list[tuple[str, bytes]]:
     pfx = prefixes(base)
     bodies = {
         # Level 6, gzip's default (the build used 9, the slowest).
-        "almerekg.nq.gz": (gzip.compress(ox.serialize(quads, format=ox.RdfFormat.N_QUADS), 6, mtime=0),
-                           len(quads)),
-        "almerekg.trig": (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=pfx), len(quads)),
-        "almerekg.ttl": (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=pfx), len(triples)),
+        "almerekg.nq.gz": (gzip.compress(_serialized(quads, ox.RdfFormat.N_QUADS), 6, mtime=0), len(quads)),
+        "almerekg.trig": (_serialized(quads, ox.RdfFormat.TRIG, pfx), len(quads)),
+        "almerekg.ttl": (_serialized(triples, ox.RdfFormat.TURTLE, pfx), len(triples)),
         # Without `indent`: json's C encoder is several times faster than the Python one `indent` needs.
         "almerekg.jsonld": (json.dumps(jsonld_document(quads, base), ensure_ascii=False, separators=(",", ":"))
                             .encode("utf-8"), len(quads)),

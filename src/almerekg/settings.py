@@ -43,13 +43,18 @@ RUNS_QUERIES = (SPARQL, QUERY, SERVE)
 CSV_DIALECTS = ("rfc4180", "excel-nl")
 
 
+def _constant(value: Any) -> Callable[[], Any]:
+    """A default_factory giving back the declared value itself."""
+    return lambda: value
+
+
 def _setting(default: Any, help: str, *, flag: str | None = None, env: str | None = None, unit: str = "",
              commands: tuple[str, ...] = (), metavar: str | None = None, choices: tuple[str, ...] = (),
              repeat: bool = False) -> Any:
     meta = {"help": help, "flag": flag, "env": env, "unit": unit, "commands": commands, "metavar": metavar,
             "choices": choices, "repeat": repeat}
     if isinstance(default, list | tuple | dict):
-        return field(default_factory=lambda d=default: d, metadata=meta)
+        return field(default_factory=_constant(default), metadata=meta)
     return field(default=default, metadata=meta)
 
 
@@ -340,7 +345,12 @@ def declared() -> Iterator[tuple[str, dict[str, Any], Any]]:
     for f in fields(Settings):
         if f.metadata.get("internal"):
             continue
-        default = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        if f.default is not MISSING:
+            default = f.default
+        elif callable(f.default_factory):
+            default = f.default_factory()
+        else:
+            raise TypeError(f"setting {f.name} declares no default")
         yield f.name, dict(f.metadata), default
 
 

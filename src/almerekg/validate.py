@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from .vocab import SH
 
@@ -103,6 +104,11 @@ def _message(report: Graph, result, shapes: Graph, shape, component: str) -> str
     return f"{component.removesuffix('ConstraintComponent')} constraint not met"
 
 
+def _rows_of(rows: dict[URIRef, list[str]], node: Node | None) -> list[str]:
+    """The data rows that made a node: only IRIs are keys (a blank node or literal equals no IRI)."""
+    return rows.get(node, []) if isinstance(node, URIRef) else []
+
+
 def validate(data: Graph, shapes: Graph, rows: dict[URIRef, list[str]], engine: str = BUILD_ENGINE
              ) -> ValidationResult:
     """Validate and map each result back to the data rows that made its focus node (or its value)."""
@@ -122,7 +128,7 @@ def validate(data: Graph, shapes: Graph, rows: dict[URIRef, list[str]], engine: 
             value=_short(value),
             message=_message(report, result, shapes, shape, component),
             shape=_short(shape),
-            rows=list(rows.get(focus, []) or rows.get(value, [])),
+            rows=list(_rows_of(rows, focus) or _rows_of(rows, value)),
             component=component,
         )
         (violations if severity == SH.Violation else warnings).append(finding)

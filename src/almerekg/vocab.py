@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SDO, SKOS, XSD
+from rdflib.term import Identifier, Node
 
 from .settings import DEFAULT_BASE
 
@@ -20,11 +22,22 @@ BIBO = Namespace("http://purl.org/ontology/bibo/")
 
 __all__ = [
     "BIBO", "DCAT", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "QB", "RDF", "RDFS", "ROV", "SDMX_ATT",
-    "SDMX_DIM", "SDMX_MEA", "SDO", "SH", "SKOS", "VOID", "XSD", "Iris", "link_for", "slug",
+    "SDMX_DIM", "SDMX_MEA", "SDO", "SH", "SKOS", "VOID", "XSD", "Iris", "link_for", "slug", "sorted_terms",
 ]
 
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _WEB_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$", re.IGNORECASE)
+
+
+def sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
+    """Terms of a graph in rdflib's order. rdflib types what a graph gives back as Node, which has no order;
+    the IRIs, blank nodes and literals of a graph are Identifiers, which do."""
+    terms = []
+    for node in nodes:
+        if not isinstance(node, Identifier):
+            raise TypeError(f"{node!r} is not an RDF term")
+        terms.append(node)
+    return sorted(terms)
 
 
 def link_for(iri: str | None, base: str) -> str | None:

@@ -100,8 +100,9 @@ class BoundedLRU:
 class ResultCache(BoundedLRU):
     """Answers by (build id, query, formats, dataset, ...)."""
 
-    def get(self, key: Hashable) -> CachedAnswer | None:  # type: ignore[override]
-        return super().get(key)  # type: ignore[return-value]
+    def get(self, key: Hashable) -> CachedAnswer | None:
+        value = super().get(key)
+        return value if isinstance(value, CachedAnswer) else None
 
     def put(self, key: Hashable, entry: CachedAnswer) -> bool:  # type: ignore[override]
         # The gzipped copy is made on demand and may double an entry: count the body twice.

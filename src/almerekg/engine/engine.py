@@ -142,7 +142,7 @@ class Engine:
     def _read_link(self) -> str:
         if self._remote is not None:
             return "remote:" + self._remote.info().build_id
-        if self._store is None:
+        if self._store is None or self._link_path is None:
             raise StoreError("no store configured")
         try:
             return os.readlink(self._link_path)
@@ -224,7 +224,7 @@ class Engine:
                 checker = checker or WorkerPool(None, size=1, options=self._options(sandbox.SEALED)).start()
                 new = ActiveBuild(link=link, folder=folder, info=info, last_modified=_build_time(info, folder),
                                   pool=self._runner, checker=checker)
-            else:
+            elif self._store is not None:
                 folder = self._store.current_dir
                 info = BuildInfo.from_file(folder / "build.json")
                 pool = WorkerPool(folder, size=self.pool_size, options=self._options(sandbox.SEALED)).start()
@@ -233,6 +233,8 @@ class Engine:
                     federation = WorkerPool(folder, size=1, options=self._options(sandbox.SUPERVISED)).start()
                 new = ActiveBuild(link=link, folder=folder, info=info, last_modified=_build_time(info, folder),
                                   pool=pool, federation=federation)
+            else:
+                raise StoreError("no store configured")
         except (StoreError, PoolError) as exc:
             self._failed = (link, time.monotonic(), str(exc))
             raise

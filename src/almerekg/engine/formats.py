@@ -67,6 +67,22 @@ def get(media_type: str) -> Format:
     return _BY_MEDIA[media_type]
 
 
+def engine_format(media_type: str) -> str:
+    """The pyoxigraph format member that writes a media type (ValueError for one the engine does not write)."""
+    name = get(media_type).engine
+    if name is None:
+        raise ValueError(f"the engine does not write {media_type}")
+    return name
+
+
+def rdflib_format(media_type: str) -> str:
+    """rdflib's serializer name for a media type (ValueError for one rdflib does not write here)."""
+    name = get(media_type).rdflib
+    if name is None:
+        raise ValueError(f"no rdflib serializer writes {media_type}")
+    return name
+
+
 def aliases(media_type: str) -> tuple[str, ...]:
     """The other names clients use for a media type; none for one outside the registry (e.g. text/plain)."""
     known = _BY_MEDIA.get(media_type)

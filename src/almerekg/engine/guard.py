@@ -194,17 +194,23 @@ def plan(text: str, allowlist: tuple[str, ...] = ()) -> Plan:
     return Plan(service_at=service_at, live=live, from_at=occurrences(text, FROM), marker=marker)
 
 
+def _end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where a pattern that matches everywhere (possibly nothing) ends, read from pos."""
+    m = pattern.match(text, pos)
+    return m.end() if m else pos
+
+
 def _live(text: str, at: int, allowlist: tuple[str, ...]) -> bool:
     return (at == 0 or text[at - 1] in _BEFORE_LIVE) and _allowed_target(text, at + len(SERVICE), allowlist)
 
 
 def _allowed_target(text: str, end: int, allowlist: tuple[str, ...]) -> bool:
-    pos = _GAP.match(text, end).end()
+    pos = _end(_GAP, text, end)
     silent = _SILENT.match(text, pos)
     if silent:
-        pos = _GAP.match(text, silent.end()).end()
+        pos = _end(_GAP, text, silent.end())
     m = _IRIREF.match(text, pos)
-    return bool(m) and host_allowed(m.group(1), allowlist)
+    return m is not None and host_allowed(m.group(1), allowlist)
 
 
 def unmarkable(text: str) -> QueryRefused:
@@ -250,7 +256,7 @@ def _word_start(text: str, at: int) -> int:
 
 
 def _word_end(text: str, at: int) -> int:
-    return _NAME_CHARS.match(text, at).end()
+    return _end(_NAME_CHARS, text, at)
 
 
 _WRITTEN = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]{0,300}>|[?$][\w]{1,100}|[^\s{}]{1,300}")
@@ -258,10 +264,10 @@ _WRITTEN = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]{0,300}>|[?$][\w]{1,100}|[^\s{}]
 
 def _written_target(query: str, end: int) -> str:
     """The target as the query writes it (its own words, shortened), for the refusal message."""
-    pos = _GAP.match(query, end).end()
+    pos = _end(_GAP, query, end)
     silent = _SILENT.match(query, pos)
     if silent:
-        pos = _GAP.match(query, silent.end()).end()
+        pos = _end(_GAP, query, silent.end())
     m = _WRITTEN.match(query, pos)
     return f"{m.group(0)} " if m else ""
 
@@ -282,7 +288,7 @@ def error_position(message: str) -> tuple[int, int] | None:
 
 def hints(text: str) -> Hints:
     """The query form, an update verb, volatile functions and prefixes, read lexically (linear time)."""
-    rest = text[_PROLOGUE.match(text).end():]
+    rest = text[_end(_PROLOGUE, text, 0):]
     m = _FIRST_WORD.match(rest)
     first = m.group(0).upper() if m else ""
     prefixes = tuple((p or "", iri) for p, iri in _PREFIX_DECL.findall(text) if "://" in iri)

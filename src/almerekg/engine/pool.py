@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import io
 import logging
 import os
 import queue
@@ -422,7 +423,7 @@ class WorkerPool:
 
 def _read_stderr(w: _Worker) -> None:
     stream = w.proc.stderr
-    if stream is None:
+    if not isinstance(stream, io.BufferedReader):  # stderr=PIPE with the default buffering: always one
         return
     with contextlib.suppress(OSError, ValueError):
         for chunk in iter(lambda: stream.read1(4096), b""):

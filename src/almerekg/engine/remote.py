@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import cast
 
 import requests
 
@@ -108,8 +109,8 @@ def _finish(body: bytes, media: str, job: Job, seconds: float, normalise: bool) 
     """Pass the answer through, converting with pyoxigraph when the server answered in another format."""
     import pyoxigraph as ox
 
-    results = {f.media_type: f.engine for f in formats.of_kind(formats.RESULTS)}
-    graphs = {f.media_type: f.engine for f in formats.of_kind(formats.GRAPH)}
+    results = {f.media_type: f.engine for f in formats.of_kind(formats.RESULTS) if f.engine is not None}
+    graphs = {f.media_type: f.engine for f in formats.of_kind(formats.GRAPH) if f.engine is not None}
     if media in results or media == "application/json":
         kind = "solutions"
         if media in (JSON_RESULTS, "application/json"):
@@ -122,7 +123,8 @@ def _finish(body: bytes, media: str, job: Job, seconds: float, normalise: bool) 
             return Outcome("not_acceptable", kind=kind)
         try:
             parsed = ox.parse_query_results(body, getattr(ox.QueryResultsFormat, results[media]))
-            out = parsed.serialize(format=getattr(ox.QueryResultsFormat, results[job.results_type]))
+            # Without an output file the bytes come back (the stub says bytes | None for both cases).
+            out = cast(bytes, parsed.serialize(format=getattr(ox.QueryResultsFormat, results[job.results_type])))
         except (SyntaxError, ValueError, OSError) as exc:
             return Outcome("error", message=f"unreadable answer from the SPARQL server: {exc}", seconds=seconds)
         kind = "boolean" if isinstance(parsed, ox.QueryBoolean) else "solutions"
@@ -141,8 +143,9 @@ def _finish(body: bytes, media: str, job: Job, seconds: float, normalise: bool) 
         target = getattr(ox.RdfFormat, graphs[job.graph_type])
         prefixes = dict(job.prefixes) if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-        out = ox.serialize(triples, format=target, prefixes=prefixes) if prefixes else \
-            ox.serialize(triples, format=target)
+        # Without an output file the bytes come back (the stub says bytes | None for both cases).
+        out = cast(bytes, ox.serialize(triples, format=target, prefixes=prefixes) if prefixes else
+                   ox.serialize(triples, format=target))
     except (SyntaxError, ValueError, OSError) as exc:
         return Outcome("error", message=f"unreadable answer from the SPARQL server: {exc}", seconds=seconds)
     return Outcome("ok", body=out, media_type=job.graph_type, kind="graph", seconds=seconds)

@@ -184,7 +184,7 @@ class Addresses:
 
 def _resolve(name: str) -> set[str]:
     try:
-        return {str(ipaddress.ip_address(info[4][0].split("%")[0])) for info in socket.getaddrinfo(name, None)}
+        return {str(ipaddress.ip_address(str(info[4][0]).split("%")[0])) for info in socket.getaddrinfo(name, None)}
     except (OSError, ValueError):
         return set()
 

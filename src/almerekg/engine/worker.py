@@ -156,12 +156,12 @@ def _serialise(result, job: Job) -> Outcome:  # noqa: ANN001 - a pyoxigraph quer
 
     if isinstance(result, ox.QueryTriples):
         kind, media = "graph", job.graph_type
-        fmt = getattr(ox.RdfFormat, formats.get(media).engine) if media else None
+        fmt = getattr(ox.RdfFormat, formats.engine_format(media)) if media else None
     else:
         kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
         media = job.results_type
-        fmt = getattr(ox.QueryResultsFormat, formats.get(media).engine) if media else None
-    if fmt is None:
+        fmt = getattr(ox.QueryResultsFormat, formats.engine_format(media)) if media else None
+    if fmt is None or media is None:
         return Outcome("not_acceptable", kind=kind)
     buf = _LimitedBuffer(job.max_bytes)
     truncated = False
@@ -171,7 +171,8 @@ def _serialise(result, job: Job) -> Outcome:  # noqa: ANN001 - a pyoxigraph quer
             media = "application/sparql-results+json"
         elif kind == "graph" and job.prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             # Turtle with the query's own prefixes reads far better; only the module function takes them.
-            ox.serialize(result, buf, fmt, prefixes=dict(job.prefixes))
+            # pyoxigraph writes to any object with write(); its stub asks for typing.IO, which no IOBase is.
+            ox.serialize(result, buf, fmt, prefixes=dict(job.prefixes))  # type: ignore[arg-type]
         else:
             result.serialize(buf, fmt)
     except _TooLarge:
@@ -205,7 +206,7 @@ def network_words(message: str) -> bool:
 def _first_rows_json(result, max_rows: int, buf: _LimitedBuffer) -> bool:  # noqa: ANN001 - QuerySolutions
     """SPARQL JSON of the first rows only, read lazily: the rest of the answer is never computed."""
     names = [v.value for v in result.variables]
-    rows = []
+    rows: list[dict[str, dict]] = []
     more = False
     for solution in result:
         if len(rows) == max_rows:

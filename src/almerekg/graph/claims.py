@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, QB, RDF, RDFS, SDO
+from rdflib.term import Identifier
 
+from ..vocab import sorted_terms
 from .codes import report_iri
 from .context import Context
 from .rows import Row
@@ -35,7 +37,7 @@ LABEL_WORDS = 8  # a claim's label is the start of its words
 
 def build_claims(ctx: Context) -> None:
     g = ctx.graph(GRAPH)
-    authors = sorted(ctx.graph("report").objects(report_iri(ctx), SDO.author))
+    authors = sorted_terms(ctx.graph("report").objects(report_iri(ctx), SDO.author))
     for row in ctx.read(FILE, COLUMNS):
         key = row.required("id")
         claim = ctx.id("claim", key, row)
@@ -76,7 +78,7 @@ def _labels(g: Graph, claim: URIRef, key: str, text: str) -> None:
     g.add((claim, RDFS.label, Literal(f"Claim {key}: {start}", lang="en")))
 
 
-def _maker(ctx: Context, g: Graph, claim: URIRef, who: str, authors: list[URIRef], row: Row) -> None:
+def _maker(ctx: Context, g: Graph, claim: URIRef, who: str, authors: list[Identifier], row: Row) -> None:
     """schema:author for who makes the claim; a publication of appendix 2 is where it first appeared."""
     if who == AUTHORS:
         for person in authors:

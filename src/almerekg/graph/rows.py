@@ -6,6 +6,10 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
+
+if TYPE_CHECKING:
+    from _csv import Reader  # the type of csv.reader(...) (a function, not a class, at run time)
 
 
 class DataError(Exception):
@@ -36,6 +40,12 @@ class Row:
         if not value:
             raise DataError(f"{self.where}: column {column!r} must not be empty")
         return value
+
+    @overload
+    def integer(self, column: str, *, optional: Literal[False] = False) -> int: ...
+
+    @overload
+    def integer(self, column: str, *, optional: bool) -> int | None: ...
 
     def integer(self, column: str, *, optional: bool = False) -> int | None:
         raw = self[column].strip()
@@ -81,7 +91,7 @@ def read_csv(path: Path, required: tuple[str, ...] = ()) -> list[Row]:
     return rows
 
 
-def _records(reader: csv.reader, name: str) -> Iterator[tuple[int, list[str]]]:
+def _records(reader: Reader, name: str) -> Iterator[tuple[int, list[str]]]:
     # csv.reader.line_num counts physical lines read so far; a record starts on the line after the
     # previous record ended, which is what an editor shows for quoted cells that span lines.
     start = 1

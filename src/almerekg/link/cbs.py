@@ -273,10 +273,10 @@ def plan(meta: TableMeta, municipality: str, years: Iterable[int], fixed: dict[s
             sbi_keys[raw] = m.group(1)
     fixed_raw = {}
     for name, key in fixed.items():
-        raw = by_key[name].find(key)
-        if raw is None:
+        found = by_key[name].find(key)
+        if found is None:
             raise LinkError(f"dimension {name} of table {meta.table} has no key {key!r}")
-        fixed_raw[name] = raw
+        fixed_raw[name] = found
     return Plan(region, period, sbi, fixed_raw, region.find(municipality) or municipality, period_keys, sbi_keys)
 
 

@@ -383,15 +383,16 @@ def _rows(export: Export, region: str, years: set[int], measures: dict[str, str]
                                                                 else None)
         if section is None or period.year not in years:
             continue  # a group of sections (A-F, G+I) or a year not asked for
-        m = meta[cell.measure]
-        values = _cell_values(cell, m, multipliers[cell.measure])
+        measure = meta[cell.measure]
+        values = _cell_values(cell, measure, multipliers[cell.measure])
         if values is None:
             skipped += 1
             continue
         rows.append({**context, "period": period.key, "period_title": cell.period, "period_status": period.status,
                      "year": str(period.year), "dimension": export.sbi_title,
                      "category_key": cell.category.split()[0], "category_title": cell.category,
-                     "section": section, "measure_key": m.key, "measure_title": m.title, "unit": m.unit,
+                     "section": section, "measure_key": measure.key, "measure_title": measure.title,
+                     "unit": measure.unit,
                      "multiplier": str(multipliers[cell.measure]), "value_published": cell.text,
                      "measure": measures[cell.measure], "value": values[0], "value_status": values[1]})
     rows.sort(key=lambda r: (r["measure"], r["year"], r["section"] == "totaal", r["section"]))

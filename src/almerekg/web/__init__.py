@@ -24,6 +24,7 @@ import sys
 import threading
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from ..engine import Engine
 from ..settings import Settings
@@ -51,7 +52,8 @@ def create_app(settings: Settings) -> Flask:
     app = Flask(__name__)
     # Bodies above the limit are refused before they are read (the protocol parser says why).
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
-    app.json.sort_keys = False
+    if isinstance(app.json, DefaultJSONProvider):  # Flask's own provider, the one app.json is by default
+        app.json.sort_keys = False
     # Werkzeug would answer `//` paths and missing trailing slashes with absolute redirects built from the
     # Host header; security.MergeSlashes answers `//` relatively and no route depends on a trailing slash.
     app.url_map.merge_slashes = False

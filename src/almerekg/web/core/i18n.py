@@ -20,6 +20,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from flask import Blueprint, Response, g, redirect, request
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() gives
 
 from ..http.negotiation import choose_language
 
@@ -92,7 +93,7 @@ def local_target(raw: str | None) -> str:
 
 
 @bp.route("/lang/<code>", methods=["GET", "HEAD"])
-def choose(code: str) -> Response:
+def choose(code: str) -> BaseResponse:
     """The language switch: remember the choice and go back to the page, in that language."""
     code = code.lower()
     if code not in LANGS:

@@ -516,8 +516,8 @@ def _load_observations(state: AppState, build: ActiveBuild, index: GraphIndex) -
     for row in select(state, build, f"""
         SELECT DISTINCT ?ds ?dim ?order WHERE {{ GRAPH ?g {{ ?ds <{QB}structure> ?dsd . ?dsd <{QB}component> ?c .
           ?c <{QB}dimension> ?dim OPTIONAL {{ ?c <{QB}order> ?order }} }} }}"""):
-        order = row.get("order")
-        dims[row["ds"].value].append((int(order.value) if order and order.value.isdigit() else 99, row["dim"].value))
+        rank = row.get("order")
+        dims[row["ds"].value].append((int(rank.value) if rank and rank.value.isdigit() else 99, row["dim"].value))
     measures: dict[str, str] = {}
     for row in select(state, build, f"""
         SELECT DISTINCT ?ds ?m WHERE {{ GRAPH ?g {{ ?ds <{QB}structure> ?dsd . ?dsd <{QB}component> ?c .

@@ -88,15 +88,15 @@ class ReportText:
 
     def part_at(self, line: int) -> Part | None:
         """The part of the report a line belongs to: the last one opening at or before it."""
-        best = None
+        best: Part | None = None
         for p in self.parts.values():
-            if p.line is not None and p.line <= line and (best is None or p.line >= best.line):
+            if p.line is not None and p.line <= line and (best is None or best.line is None or p.line >= best.line):
                 best = p
         return best
 
     def heading_at(self, line: int) -> Heading | None:
         found = [h for h in self.toc if h.line is not None and h.line <= line]
-        return max(found, key=lambda h: h.line) if found else None
+        return max(found, key=lambda h: h.line or 0) if found else None  # each line found is a number
 
 
 def anchor_for(title: str) -> str:

@@ -13,17 +13,28 @@ from typing import Any
 from markupsafe import Markup
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDFS
+from rdflib.term import Node
+
+from ...vocab import sorted_terms
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 
 
-def _texts(g: Graph, s: URIRef, p: URIRef, lang: str) -> list[str]:
+def _texts(g: Graph, s: Node, p: URIRef, lang: str) -> list[str]:
     values = [o for o in g.objects(s, p) if isinstance(o, Literal)]
     mine = [str(o) for o in values if o.language == lang]
     return mine or sorted(str(o) for o in values)
 
 
-def _agent(g: Graph, iri: URIRef) -> dict[str, Any]:
+def _one(g: Graph, s: Node, p: URIRef) -> Node:
+    """The value of a property the catalogue record always states (ValueError naming it when absent)."""
+    value = g.value(s, p)
+    if value is None:
+        raise ValueError(f"the catalogue record gives {s} no {p}")
+    return value
+
+
+def _agent(g: Graph, iri: Node) -> dict[str, Any]:
     name = g.value(iri, FOAF.name) or g.value(iri, RDFS.label) or iri
     kind = "Person" if "/id/person/" in str(iri) else "Organization"
     return {"@type": kind, "@id": str(iri), "name": str(name)}
@@ -47,16 +58,16 @@ def dataset_jsonld(g: Graph, dataset: URIRef, lang: str) -> dict[str, Any]:
         "keywords": sorted(str(k) for k in g.objects(dataset, DCAT.keyword)),
         "dateModified": str(g.value(dataset, DCTERMS.modified)),
         "version": str(g.value(dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"))),
-        "creator": [_agent(g, c) for c in sorted(g.objects(dataset, DCTERMS.creator))],
-        "publisher": _agent(g, g.value(dataset, DCTERMS.publisher)),
-        "isBasedOn": [str(s) for s in sorted(g.objects(dataset, PROV.wasDerivedFrom))],
+        "creator": [_agent(g, c) for c in sorted_terms(g.objects(dataset, DCTERMS.creator))],
+        "publisher": _agent(g, _one(g, dataset, DCTERMS.publisher)),
+        "isBasedOn": [str(s) for s in sorted_terms(g.objects(dataset, PROV.wasDerivedFrom))],
         "spatialCoverage": [{"@type": "Place", "@id": str(p), "name": str(g.value(p, RDFS.label) or p)}
-                            for p in sorted(g.objects(dataset, DCTERMS.spatial)) if "/id/place/" in str(p)],
+                            for p in sorted_terms(g.objects(dataset, DCTERMS.spatial)) if "/id/place/" in str(p)],
         "distribution": [],
     }
     if start or end:
         doc["temporalCoverage"] = f"{start or '..'}/{end or '..'}"
-    for dist in sorted(g.objects(dataset, DCAT.distribution)):
+    for dist in sorted_terms(g.objects(dataset, DCAT.distribution)):
         url = g.value(dist, DCAT.downloadURL)
         if url is None:
             continue

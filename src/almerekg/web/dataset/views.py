@@ -263,10 +263,10 @@ def dataset_graph(d: Description) -> Graph:
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
-    for i, (prop, n) in enumerate(sorted(index.property_counts.items())):
+    for i, (prop_iri, n) in enumerate(sorted(index.property_counts.items())):
         part = BNode(f"property-partition-{i:04d}")
         g.add((ds, VOID.propertyPartition, part))
-        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.property, URIRef(prop_iri)))
         g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
     for gi, st in sorted(index.stats.items()):
         sub = URIRef(gi)
@@ -279,9 +279,9 @@ def dataset_graph(d: Description) -> Graph:
         g.add((sub, VOID.distinctObjects, Literal(st.objects, datatype=XSD.integer)))
         g.add((sub, VOID.classes, Literal(st.classes, datatype=XSD.integer)))
         g.add((sub, VOID.entities, Literal(st.entities, datatype=XSD.integer)))
-        part = index.graph_parts.get(gi)
-        if part:
-            g.add((sub, PROV.wasDerivedFrom, URIRef(part)))
+        derived = index.graph_parts.get(gi)
+        if derived:
+            g.add((sub, PROV.wasDerivedFrom, URIRef(derived)))
 
     # Linksets: each kind of outgoing link, with its predicate, target and count.
     for space, (key, title, homepage) in LINK_TARGETS.items():
@@ -380,7 +380,7 @@ def _examples(index: GraphIndex) -> list[str]:
 def serialise(g: Graph, media: str, base: str) -> bytes:
     if media == ldhttp.JSONLD:
         return ldhttp.to_jsonld(g.serialize(format="nt", encoding="utf-8"), base)
-    return g.serialize(format=registry.get(media).rdflib, encoding="utf-8")
+    return g.serialize(format=registry.rdflib_format(media), encoding="utf-8")
 
 
 # -------------------------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ def well_known_void() -> Response:
 class ValidationRow:
     severity: str
     focus: str
-    focus_href: str
+    focus_href: str | None  # None: the focus IRI is no web address (index.href)
     path: str
     value: str
     message: str

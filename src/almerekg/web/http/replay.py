@@ -51,8 +51,8 @@ class AnswerReplay:
                 self.table.clear()
                 self._link = link
         entry = self.table.get(key)
-        if entry is not None and link is not None:
-            status, headers, body = entry  # type: ignore[misc]
+        if isinstance(entry, tuple) and link is not None:
+            status, headers, body = entry
             environ.setdefault("almerekg.log", {})["cache"] = "replay"
             start_response(status, headers)
             return [b"" if method == "HEAD" else body]

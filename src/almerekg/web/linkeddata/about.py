@@ -10,6 +10,7 @@ phrasing is core/phrases.py's; the quotes are the report's.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from ...engine import ActiveBuild
@@ -225,7 +226,7 @@ def cbs_beside(index: GraphIndex, iri: str, lang: str, queries: dict[str, str]) 
     cells = cells_about(index, iri)
     almere = index.id_prefix + "place/almere"
     provisional = index.id_prefix + "observation-status/provisional"
-    out = []
+    out: list[CbsBeside] = []
     for measure, part in REPORT_DATASETS.items():
         report = next((o for o in cells.get(index.id_prefix + "dataset/" + part, [])
                        if any(t.value in index.totals for _p, t in o.dims if t.value != iri)), None)
@@ -261,7 +262,7 @@ def _short(index: GraphIndex, dataset: str, lang: str) -> str:
 
 
 def cell_groups(index: GraphIndex, iri: str, lang: str, queries: dict[str, str], show_all: bool,
-                skip: set[str] = frozenset()) -> list[CellGroup]:
+                skip: Set[str] = frozenset()) -> list[CellGroup]:
     """Every data set with cells about the thing (but those in `skip`, shown as figure tables): the cells
     labelled by what else they are about, the total cell first where the table has one, in the table's
     order, at most CAP unless all are asked for."""

@@ -12,8 +12,10 @@ from html import escape
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from ...dumps import prefixes
+from ...vocab import sorted_terms
 from ..core.index import GraphIndex
 
 QB = "http://purl.org/linked-data/cube#"
@@ -34,7 +36,7 @@ PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProper
 
 @dataclass
 class Link:
-    href: str
+    href: str | None  # None: the IRI is no web address (GraphIndex.link)
     text: str
     iri: str
     external: bool
@@ -87,21 +89,20 @@ def term_doc(index: GraphIndex, iri: str, lang: str) -> TermDoc | None:
         return None
     types = set(g.objects(s, RDF.type))
     kind = "class" if OWL.Class in types or RDFS.Class in types else "property"
+    broader = RDFS.subClassOf if kind == "class" else RDFS.subPropertyOf
     doc = TermDoc(
         iri=iri, name=iri[len(index.def_prefix):] if iri.startswith(index.def_prefix) else iri, kind=kind,
         labels=_texts(g, s, RDFS.label), comments=_texts(g, s, RDFS.comment),
         types=sorted(index.curie(str(t)) for t in types),
-        parents=[_link(index, str(o), lang) for o in sorted(g.objects(s, RDFS.subClassOf if kind == "class"
-                                                                      else RDFS.subPropertyOf))],
-        children=[_link(index, str(o), lang) for o in sorted(g.subjects(RDFS.subClassOf if kind == "class"
-                                                                       else RDFS.subPropertyOf, s))],
-        domain=[_link(index, str(o), lang) for o in sorted(g.objects(s, RDFS.domain))],
-        range=[_link(index, str(o), lang) for o in sorted(g.objects(s, RDFS.range))],
-        code_list=[_link(index, str(o), lang) for o in sorted(g.objects(s, URIRef(QB + "codeList")))],
+        parents=[_link(index, str(o), lang) for o in sorted_terms(g.objects(s, broader))],
+        children=[_link(index, str(o), lang) for o in sorted_terms(g.subjects(broader, s))],
+        domain=[_link(index, str(o), lang) for o in sorted_terms(g.objects(s, RDFS.domain))],
+        range=[_link(index, str(o), lang) for o in sorted_terms(g.objects(s, RDFS.range))],
+        code_list=[_link(index, str(o), lang) for o in sorted_terms(g.objects(s, URIRef(QB + "codeList")))],
         uses=index.class_counts.get(iri, 0) if kind == "class" else index.property_counts.get(iri, 0),
     )
     if kind == "class":
-        doc.properties = [_link(index, str(p), lang) for p in sorted(g.subjects(RDFS.domain, s))]
+        doc.properties = [_link(index, str(p), lang) for p in sorted_terms(g.subjects(RDFS.domain, s))]
     return doc
 
 
@@ -135,11 +136,12 @@ def reused_vocabularies(index: GraphIndex) -> list[Vocabulary]:
     g = index.ontology
     how: dict[str, set[str]] = {}
     if g is not None:
+        roles: dict[Node, str] = {RDFS.subClassOf: "superclass", RDFS.subPropertyOf: "superproperty",
+                                  RDFS.domain: "domain", RDFS.range: "range", RDF.type: "type"}
         for s, p, o in g:
             if not (isinstance(o, URIRef) and str(s).startswith(index.def_prefix)):
                 continue
-            role = {RDFS.subClassOf: "superclass", RDFS.subPropertyOf: "superproperty", RDFS.domain: "domain",
-                    RDFS.range: "range", RDF.type: "type"}.get(p)
+            role = roles.get(p)
             if role and not str(o).startswith(index.base + "/"):
                 how.setdefault(str(o), set()).add(role)
     used = dict(index.property_counts)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, redirect, request
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() gives
 
 from ...engine import ActiveBuild
 from ..core import representations as ldhttp
@@ -53,7 +54,7 @@ MAX_MEMBERS = 1000  # things of a class listed on its /def page
 
 
 @bp.route("/id/<path:path>", methods=["GET", "HEAD"])
-def identifier(path: str) -> Response:
+def identifier(path: str) -> BaseResponse:
     thing = resolve(path)
     # A thing is not a document: 303 See Other to the document about it (httpRange-14), which then
     # negotiates the format. The extension, if given, is carried over.
@@ -94,7 +95,7 @@ class Value:
 class Statement:
     value: Value
     graph: str
-    graph_href: str
+    graph_href: str | None  # None: the IRI is no web address (GraphIndex.link)
     graph_name: str
     sources: list[ReportPart]
     quote: str | None = None  # the report's words the statement's subject was made from: its citation marks them
@@ -103,7 +104,7 @@ class Statement:
 @dataclass
 class PropertyGroup:
     iri: str
-    href: str
+    href: str | None  # None: the IRI is no web address (GraphIndex.link)
     label: str
     curie: str
     statements: list[Statement] = field(default_factory=list)
@@ -308,7 +309,7 @@ def _def(name: str | None, forced: str | None) -> Response:
     state, build, index = context()
     iri = None if name is None else index.def_prefix + name
     lang = pick_lang()
-    if iri is not None and ontology.term_doc(index, iri, lang) is None:
+    if name is not None and iri is not None and ontology.term_doc(index, iri, lang) is None:
         raise NoSuchThing("def/" + name)
     media = choose(ldhttp.OFFER, "the ontology is available as: " + ", ".join(ldhttp.OFFER), forced)
     if media != ldhttp.HTML:

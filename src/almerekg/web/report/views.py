@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, request
 
 from ...errors import AppError
+from ...saved_queries.catalogue import SavedQuery
 from ...settings import Settings
 from ..core import report_text
 from ..core import representations as ldhttp
@@ -87,7 +88,7 @@ def _report_page(state: AppState, index: GraphIndex, lang: str, part: str, words
     cited = doc.parts.get(part)
     where = doc.part_at(target) if target else cited
     heading = doc.heading_at(target) if target else None
-    tables = {}
+    tables: dict[str, list[SavedQuery]] = {}
     for q in state.catalogue().queries:
         for pid in q.source.parts:
             tables.setdefault(pid, []).append(q)

@@ -96,7 +96,7 @@ def stacked_bars(table: Table, title: str, lang: str, chart_id: str = "chart") -
     height = y0 + len(rows) * (BAR_H + GAP) + 30
     out = _open(chart_id, title, _desc(lang, len(rows), names), height)
     for n, name in enumerate(names):
-        x = 10 + (n % per_line) * item_w
+        x: float = 10 + (n % per_line) * item_w
         y = 10 + (n // per_line) * 20
         out.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{PALETTE[n % len(PALETTE)]}"/>')
         out.append(f'<text x="{x + 18}" y="{y + 11}" class="legend">{escape(_short(name))}</text>')

@@ -58,7 +58,7 @@ def counts(index: GraphIndex) -> list[Count]:
     ]
 
 
-def names(index: GraphIndex, prop: str, lang: str) -> list[tuple[str, str]]:
+def names(index: GraphIndex, prop: str, lang: str) -> list[tuple[str, str | None]]:
     """(label, href) of the things the report links to through `prop` (authors, commissioner, ...)."""
     return [(index.display(t.value, lang), index.link(t.value, lang))
             for t in index.report_values(prop) if t.is_iri]

@@ -48,7 +48,7 @@ SELECT ?sector ?label ?vestigingen WHERE {{
 ORDER BY ?sector"""
 
 
-def _download_formats(kind: str) -> list[tuple[str, str, str]]:
+def _download_formats(kind: str | None) -> list[tuple[str, str, str]]:
     """(format name, label, file extension) of each download an answer of this kind is offered as."""
     wanted = formats.GRAPH if kind == "graph" else formats.RESULTS
     return [(f.names[0], f.label, f.extension) for f in formats.of_kind(wanted) if not f.quads]

@@ -111,4 +111,4 @@ def build_graph(endpoint: str, settings: Settings, info: BuildInfo | None) -> Gr
 def render(media_type: str, settings: Settings, info: BuildInfo | None) -> bytes:
     """The description in an RDF format; `sd:endpoint` is the configured public IRI, never the request's Host."""
     graph = build_graph(settings.endpoint_iri, settings, info)
-    return graph.serialize(format=formats.get(media_type).rdflib, encoding="utf-8")
+    return graph.serialize(format=formats.rdflib_format(media_type), encoding="utf-8")
