@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -86,6 +87,8 @@ class Cell:
             return self.plain("\n")
         printed = self.differs_from_print()
         if printed is None:
+            return self.plain()
+        if self.value is None:
             return self.plain()
         return f"{plain_number(self.value)} (gedrukt: {printed if printed.strip() else 'niets'})"
 
@@ -218,7 +221,7 @@ def _pivot(spec: dict[str, Any], result: Rows, lang: str) -> Table:
         if rkey not in rows:
             rows[rkey] = {"label": _text(r, spec["row_label"]), "iri": _iri(r, row_var),
                           "order": _order(r, spec.get("row_order"), i),
-                          "total": bool(_v(r, spec.get("row_total")) and _v(r, spec.get("row_total")).truthy())}
+                          "total": _truthy(_v(r, spec.get("row_total")))}
         ckey = _text(r, col_var) if col_var else ""
         if ckey not in cols:
             total_v = _v(r, spec.get("column_total"))
@@ -429,7 +432,7 @@ def named_by_layout(spec: dict[str, Any]) -> set[str]:
     return named | {c["link"] for c in spec.get("columns", []) if c.get("link")}
 
 
-def labelled_columns(result: Rows, labels: dict[str, str], named: set[str] = frozenset()) -> list[tuple[str, bool]]:
+def labelled_columns(result: Rows, labels: dict[str, str], named: AbstractSet[str] = frozenset()) -> list[tuple[str, bool]]:
     """The columns of the rows for people: (variable, False) per variable, and right after a variable holding
     IRIs that have labels and no label column of their own (`named`) (variable, True), the column of the labels."""
     out = []
@@ -448,7 +451,7 @@ def column_title(var: str, is_label: bool, headers: dict[str, str], lang: str = 
 
 
 def labelled_grid(result: Rows, labels: dict[str, str], headers: dict[str, str], dialect: str,
-                  named: set[str] = frozenset(), lang: str = "nl") -> list[list[str]]:
+                  named: AbstractSet[str] = frozenset(), lang: str = "nl") -> list[list[str]]:
     """The rows download for a spreadsheet (Dutch Excel): readable headers and the label beside each IRI."""
     cols = labelled_columns(result, labels, named)
     out = [[column_title(var, lab, headers, lang) for var, lab in cols]]
@@ -458,7 +461,7 @@ def labelled_grid(result: Rows, labels: dict[str, str], headers: dict[str, str],
     return out
 
 
-def labelled_rows(result: Rows, labels: dict[str, str], headers: dict[str, str], named: set[str] = frozenset(),
+def labelled_rows(result: Rows, labels: dict[str, str], headers: dict[str, str], named: AbstractSet[str] = frozenset(),
                   lang: str = "nl") -> tuple[list[str], list[list[Any]]]:
     """The same columns as labelled_grid, with Python values (numbers as numbers, IRIs as text) for a workbook."""
     cols = labelled_columns(result, labels, named)
@@ -560,7 +563,7 @@ def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, A
 
 def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, str]],
                      mapping: dict[str, Any] | None = None, base: str = "", labels: dict[str, str] | None = None,
-                     named: set[str] = frozenset(), titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                     named: AbstractSet[str] = frozenset(), titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """CSVW columns of the result rows: the variables, their datatypes from the values, a decimal comma in
     the Dutch Excel dialect, and the page's column header as a description where the page shows the column.
     With the query's `csvw` mapping: the ontology's term per mapped column (propertyUrl), IRIs as IRIs
@@ -629,3 +632,8 @@ def text_table(table: Table) -> str:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"
+
+
+def _truthy(term: Term | None) -> bool:
+    """A boolean cell: true only when it is there and says so."""
+    return term is not None and term.truthy()

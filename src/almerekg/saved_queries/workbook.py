@@ -95,7 +95,7 @@ def _source_sheet(sheet: Worksheet, source: Source) -> None:
 def write_xlsx(table: Table, row_header: list[str], rows: list[list[Any]], source: Source) -> bytes:
     """The workbook as bytes: the printed table, the result rows (header and values) and the source."""
     book = Workbook()
-    first = book.active
+    first = book.worksheets[0]
     first.title = SHEETS["table"]
     _table_sheet(first, table)
     _rows_sheet(book.create_sheet(SHEETS["rows"]), row_header, rows)

@@ -127,9 +127,8 @@ def _json_api() -> bool:
 
 @bp.app_errorhandler(AppError)
 def app_error(exc: AppError) -> Response:
-    if _json_api():
-        media = PROBLEM_JSON
-    else:
+    media: str | None = PROBLEM_JSON
+    if not _json_api():
         offer = SPARQL_ERROR_OFFER if request.path == "/sparql" else ERROR_OFFER
         media = ldhttp.negotiate(request, None, offer)
     if media == ldhttp.HTML:

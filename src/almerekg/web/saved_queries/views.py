@@ -274,7 +274,7 @@ def _sort(query: SavedQuery) -> tuple[str | None, bool]:
     if asc is None and desc is None:
         return None, False
     name = "sort" if desc is None else "sort_desc"
-    var = asc if asc is not None else desc
+    var = asc if asc is not None else (desc or "")
     descending = desc is not None or var.startswith("-")
     if desc is None and descending:
         var = var[1:]
@@ -311,7 +311,7 @@ def _page_links(path: str, page: int, per_page: int, has_next: bool) -> dict[str
     return links
 
 
-def _link_header(links: dict[str, str], extra: list[str] = ()) -> str:
+def _link_header(links: dict[str, str], extra: tuple[str, ...] | list[str] = ()) -> str:
     """RFC 8288 links, absolute from the configured public URL (never from the request's Host)."""
     site = app_state().settings.site_url
     return ", ".join([f'<{site}{url}>; rel="{rel}"' for rel, url in links.items()] + list(extra))
@@ -364,8 +364,8 @@ def _cached_page(state: AppState, build: ActiveBuild, key: tuple, query: SavedQu
                  ) -> tuple[bool, int]:
     entry = state.engine.cache.get((build.info.build_id, "page-info", *key))
     if entry is not None:
-        flag, _sep, total = entry.body.decode().partition(":")
-        return flag == "1", int(total)
+        flag, _sep, counted = entry.body.decode().partition(":")
+        return flag == "1", int(counted)
     # The cache dropped the note: count again (the engine keeps the answer itself).
     _, has_next, _, _, total = _paged(state, build, query, binding)
     return has_next, total
@@ -590,11 +590,11 @@ def _relabel(state: AppState, build: ActiveBuild, table: Table, lang: str) -> No
         return
     if not cells:
         return
-    rows = _rows(state, labels_query(build.info.base, {c.iri for c in cells}))
+    rows = _rows(state, labels_query(build.info.base, {c.iri for c in cells if c.iri}))
     exact, best = exact_labels(rows, lang), pick_labels(rows, lang)
     for c in cells:
         if table.kind != "table":
-            gloss = exact.get(c.iri)
+            gloss = exact.get(c.iri or "")
             if gloss and gloss.casefold() != (c.text or "").casefold():
                 c.gloss = gloss
         elif c.text == c.iri and c.iri in best:
