@@ -432,7 +432,8 @@ def named_by_layout(spec: dict[str, Any]) -> set[str]:
     return named | {c["link"] for c in spec.get("columns", []) if c.get("link")}
 
 
-def labelled_columns(result: Rows, labels: dict[str, str], named: AbstractSet[str] = frozenset()) -> list[tuple[str, bool]]:
+def labelled_columns(result: Rows, labels: dict[str, str],
+                     named: AbstractSet[str] = frozenset()) -> list[tuple[str, bool]]:
     """The columns of the rows for people: (variable, False) per variable, and right after a variable holding
     IRIs that have labels and no label column of their own (`named`) (variable, True), the column of the labels."""
     out = []
@@ -563,7 +564,8 @@ def csvw_report_columns(table: Table, grid: list[list[str]]) -> list[dict[str, A
 
 def csvw_row_columns(result: Rows, dialect: str, headers: dict[str, dict[str, str]],
                      mapping: dict[str, Any] | None = None, base: str = "", labels: dict[str, str] | None = None,
-                     named: AbstractSet[str] = frozenset(), titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                     named: AbstractSet[str] = frozenset(), titles: dict[str, str] | None = None
+                     ) -> list[dict[str, Any]]:
     """CSVW columns of the result rows: the variables, their datatypes from the values, a decimal comma in
     the Dutch Excel dialect, and the page's column header as a description where the page shows the column.
     With the query's `csvw` mapping: the ontology's term per mapped column (propertyUrl), IRIs as IRIs
