@@ -285,3 +285,14 @@ def test_the_schema_org_check_can_fail(schema_vocabulary: rdflib.Graph) -> None:
                                         "colour": "red", "isAccessibleForFree": "yes"}) == [
         "distribution does not take a Person", "unknown property colour",
         "isAccessibleForFree does not take the text 'yes'"]
+
+
+def test_every_saved_query_page_carries_schema_org_dataset_markup(built_store: Path,
+                                                                  schema_vocabulary: rdflib.Graph) -> None:
+    names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+    for name in names:
+        doc = _page_jsonld(built_store, f"/queries/{name}?lang=en")
+        assert doc["@type"] == "Dataset" and doc["isPartOf"]["@id"] == BASE + "/dataset#dataset", name
+        assert doc["license"] == "https://creativecommons.org/publicdomain/zero/1.0/", name
+        assert any(d["contentUrl"].endswith(f"/queries/{name}.xlsx") for d in doc["distribution"]), name
+        assert _misuses(schema_vocabulary, doc) == [], name

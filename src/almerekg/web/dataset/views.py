@@ -27,6 +27,7 @@ from ...engine import formats as registry
 from ...errors import AppError
 from ...saved_queries import SavedQuery, listing_order
 from ..core import representations as ldhttp
+from ..core import schema_org
 from ..core.i18n import pick_lang
 from ..core.index import SCHEMA, GraphIndex, Term, format_date, select
 from ..core.pages import context, lang_suffix
@@ -34,7 +35,6 @@ from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState, app_state
 from . import dcat as profile
-from . import schema_org
 
 bp = Blueprint("dataset", __name__)
 

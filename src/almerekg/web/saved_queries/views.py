@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, request
+from markupsafe import Markup
 
 from ...engine import ActiveBuild, QueryRequest
 from ...engine.cache import CachedAnswer
@@ -67,6 +68,7 @@ from ...saved_queries.tables import (
 )
 from ...saved_queries.workbook import XLSX, Source, write_xlsx
 from ...vocab import link_for
+from ..core import schema_org
 from ..core.citations import cite_href
 from ..core.i18n import pick_lang
 from ..core.pages import holder
@@ -625,12 +627,13 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
                                      for r in result.rows if label in r and value in r], title, lang)
         sparql = query.sparql(base, binding)
         qs = _param_query(binding)
+        downloads = _downloads(query, binding, lang)
         return render_page(
             "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
             rows_count=len(result.rows), sparql=sparql,
             editor_href="/sparql?" + urlencode({"query": sparql, "lang": lang}),
             params=_form(query, binding, lang), binding=binding,
-            downloads=_downloads(query, binding, lang),
+            downloads=downloads, structured=_structured(state, build, query, binding, lang, downloads),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
             source_href=cite_href(query.source.part, None, lang),
             lang_suffix=_lang_suffix(lang), param_qs=qs,
@@ -720,6 +723,21 @@ def _form(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, Any]
         out.append({"name": p.name, "label": p.label[lang], "type": p.type, "options": options,
                     "value": chosen.get(p.name, ""), "minimum": p.minimum, "maximum": p.maximum})
     return out
+
+
+def _structured(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, lang: str,
+                downloads: list[dict[str, str]]) -> Markup:
+    """The table as schema.org Dataset JSON-LD for the page's head (search engines read it there)."""
+    index = holder().get(state, build)
+    site, base = state.settings.site_url, build.info.base.rstrip("/")
+    creators = [(t.value, index.display(t.value, lang))
+                for t in index.report_values("http://purl.org/dc/terms/creator") if t.is_iri]
+    doc = schema_org.table_jsonld(
+        url=f"{site}/queries/{query.name}{_param_query(binding)}", title=query.title[lang],
+        description=query.description[lang], license=index.license_iri(state.settings.license),
+        dataset=f"{base}/dataset#dataset", part=f"{base}/id/report-part/{query.source.part}", creators=creators,
+        downloads=[(site + d["href"], d["type"], d["label"]) for d in downloads])
+    return schema_org.script_tag(doc)
 
 
 def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, str]]:
