@@ -16,7 +16,7 @@ from serverproc import get
 from .pages import PAGES, Page, url
 
 # Links to files and machine formats, not pages: the language does not apply to them.
-MACHINE_SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf", ".csv", ".json", ".gz", ".trig", ".nq", ".js", ".css")
+MACHINE_SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf", ".csv", ".json", ".xlsx", ".gz", ".trig", ".nq", ".js", ".css")
 MACHINE_PREFIXES = ("/downloads/", "/vendor/", "/static/", "/.well-known/", "/lang/")
 
 
