@@ -69,9 +69,9 @@ def test_the_api_design_rules_find_no_error(api: str, tmp_path: Path) -> None:
     # The one warning: the test server listens on http (a public deployment's --public-url is https).
     assert [(f["code"], f["severity"]) for f in found] == [("nlgov:servers-use-https", 1)]
     # The verbatim ruleset finds exactly the two rules README names as not followed, and nothing else.
-    errors = sorted((f["code"], f["message"]) for f in lint(VERBATIM, served) if f["severity"] == 0)
+    # (Each finding once, whatever the number of operations that repeat it.)
+    errors = sorted({(f["code"], f["message"]) for f in lint(VERBATIM, served) if f["severity"] == 0})
     assert errors == [("nlgov:include-major-version-in-uri", "Include the major version number in the URI."),
-                      ("nlgov:query-keys-camel-case", "min_aandeel is not lower camelCase."),
                       ("nlgov:query-keys-camel-case", "min_aandeel is not lower camelCase."),
                       ("nlgov:query-keys-camel-case", "per_page is not lower camelCase.")]
     verbatim = {code for code, _ in errors}

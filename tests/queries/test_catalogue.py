@@ -213,13 +213,14 @@ def test_the_app_reads_the_catalogue_once(tmp_path: Path) -> None:
 
     folder = tmp_path / "queries"
     folder.mkdir()
-    for path in sorted(QUERIES.glob("*.rq")):
+    for path in [*sorted(QUERIES.glob("*.rq")), QUERIES / "columns.yaml"]:
         (folder / path.name).write_bytes(path.read_bytes())
-    settings = from_values(store=str(tmp_path / "store"), project_root=str(tmp_path))
+    settings = from_values(store=str(tmp_path / "store"), queries=str(folder))
     state = AppState(settings=settings, engine=Engine(settings))
     first, version = state.catalogue(), state.catalogue_version()
     assert [q.name for q in first.queries] == [q.name for q in load_catalogue(QUERIES).queries]
-    assert [name for name, _time, _size in version] == sorted(p.name for p in QUERIES.glob("*.rq"))
+    # What the catalogue is read from: the .rq files and the download headers of columns.yaml.
+    assert [name for name, _time, _size in version] == [*sorted(p.name for p in folder.glob("*.rq")), "columns.yaml"]
     for path in folder.glob("*.rq"):
         path.unlink()  # read once: the app keeps what it read until it restarts
     assert state.catalogue() is first and state.catalogue_version() == version

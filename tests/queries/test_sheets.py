@@ -127,9 +127,10 @@ def csv_variants() -> list[str]:
     return [d["meta"] for q in CATALOGUE.queries for d in _downloads(q, q.bind({}), "nl") if "meta" in d]
 
 
-def test_every_csv_variant_validates(site: str) -> None:
+def test_every_csv_variant_validates(live_site: str) -> None:
+    site = live_site  # csvwvalidate fetches over HTTP: the real server process
     variants = csv_variants()
-    assert len(variants) == 4 * len(CATALOGUE.queries) == 52
+    assert len(variants) == 4 * len(CATALOGUE.queries) == 4 * len(list(ROOT.joinpath("queries").glob("*.rq")))
     failed = []
     for meta in variants:
         done = subprocess.run([str(CSVWVALIDATE), "-v", site + meta], capture_output=True, text=True, timeout=120,
@@ -191,8 +192,9 @@ ROUND_TRIP = {
 
 
 @pytest.mark.parametrize("name", sorted(ROUND_TRIP))
-def test_default_csv_turns_into_the_graphs_own_statements(site: str, name: str,
+def test_default_csv_turns_into_the_graphs_own_statements(live_site: str, name: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    site = live_site  # the csvw package fetches the metadata and the CSV over HTTP: the real server process
     base = "https://almerekg.example"
     triples = csvw_triples(f"{site}/queries/{name}.csv-metadata.json", monkeypatch)
     rows = get(f"{site}/queries/{name}.json").json()["rows"]
