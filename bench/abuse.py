@@ -374,7 +374,7 @@ def readers(server: Server, n: int = 200, seconds: float = 10) -> str:
             f"/healthz slowest {max(times) * 1000:.0f} ms of {len(times)}; statuses {statuses}")
 
 
-PANIC = "SELECT ?o { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY DESC(?o)"
+PANIC = "SELECT ?o { ?s ?p ?o FILTER(!isBlank(?o)) } ORDER BY DESC(?o)"
 CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

@@ -34,7 +34,8 @@ from endpoint.conftest import Server, descendants, start_server
 from almerekg.web.http.flow import BodyTimeout, SendBudget, _read_body
 from robustness.test_resources import rss, web_processes
 
-HEALTH_BOUND = 3.0  # seconds: the figure is 1 s; under test load on a shared machine, allow more
+HEALTH_BOUND = 6.0  # seconds: the figure is 1 s; cfa20c2 took 8.4 s to no answer at all. A loaded shared machine
+# answered once in 4 s: the bound guards against the hang, with room for load.
 
 
 @contextlib.contextmanager

@@ -26,7 +26,8 @@ from almerekg.web.http.client import client_address
 
 TIMEOUT_S = 8
 CLIENT_DEATHS = 5
-PANIC = "SELECT ?o { ?s ?p ?o FILTER(isLiteral(?o)) } ORDER BY DESC(?o)"
+# Panics pyoxigraph 0.5.13 on the report graph (its mix of IRIs and typed literals; tests/robustness/test_crash.py).
+PANIC = "SELECT ?o { ?s ?p ?o FILTER(!isBlank(?o)) } ORDER BY DESC(?o)"
 CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
