@@ -120,9 +120,9 @@ def problem_document(exc: AppError) -> dict[str, object]:
 
 
 def _json_api() -> bool:
-    """An API address (JSON, or the CSV that /openapi.json describes beside it): its errors are problem details
-    for every client, as the API's description declares."""
-    return request.path.endswith((".json", ".csv"))
+    """An API address (JSON, or the CSV and workbook that /openapi.json describes beside it): its errors are problem
+    details for every client, as the API's description declares."""
+    return request.path.endswith((".json", ".csv", ".xlsx"))
 
 
 @bp.app_errorhandler(AppError)
