@@ -223,8 +223,8 @@ def big_accept(server: Server) -> str:
     return f"a 200 KB Accept header: {status} in {(time.monotonic() - t0) * 1000:.0f} ms"
 
 
-# A cache large enough to keep the 5 MB answer of `readers` (an entry may take an eighth, its body counted twice).
-EXTRA_ARGS = {"readers": ("--cache-bytes", str(96 * 2**20)), "service": ("--sandbox", "off")}
+# A cache large enough to keep the ~8 MB answer of `readers` (an entry may take an eighth, its body counted twice).
+EXTRA_ARGS = {"readers": ("--cache-bytes", str(192 * 2**20)), "service": ("--sandbox", "off")}
 
 
 def _health_times(server: Server, seconds: float) -> list[float]:
