@@ -19,6 +19,8 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
+from .bodies import close_body
+
 log = logging.getLogger("almerekg.access")
 FLUSH_EVERY = 0.02  # seconds
 
@@ -96,9 +98,7 @@ class _Body:
 
     def close(self) -> None:
         try:
-            close = getattr(self._body, "close", None)
-            if close is not None:
-                close()
+            close_body(self._body)
         finally:
             self._done(self._bytes)
 

@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from ...settings import Settings
+from .bodies import close_body
 
 CHUNK = 64 * 1024
 SMALL_ANSWER = 64 * 1024  # an answer up to this size is given to the server whole (a copy of at most this much)
@@ -91,9 +92,7 @@ class HandOver:
 
     def close(self) -> None:
         try:
-            close = getattr(self._body, "close", None)
-            if close is not None:
-                close()
+            close_body(self._body)
         finally:
             if not self._released:
                 self._released = True
@@ -168,9 +167,7 @@ class Flow:
             return body
         charge = size if size is not None else 4 * CHUNK
         if not self.budget.take(charge):
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+            close_body(body)
             answers, _ = self.budget.in_use
             return _refuse(start_response, "503 Service Unavailable",
                            f"the endpoint is sending {answers} answers already; try again shortly",

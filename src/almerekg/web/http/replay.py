@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 
 from ...engine import Engine
 from ...engine.cache import BoundedLRU
+from .bodies import close_body
 
 MAX_KEY_BYTES = 64 * 1024  # a longer query string is never replayed (nor kept)
 
@@ -84,9 +85,7 @@ class AnswerReplay:
         try:
             data = b"".join(body)
         finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+            close_body(body)
         replay_headers = [(k, "HIT" if k.lower() == "x-cache" else v) for k, v in headers]
         with self._lock:
             if self._link == link:
