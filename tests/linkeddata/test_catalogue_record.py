@@ -76,7 +76,7 @@ def _results(data: rdflib.Graph, level: str) -> list[tuple[str, str, str, str]]:
 def test_third_party_shapes_are_the_recorded_copies() -> None:
     sums = dict(reversed(line.split("  ", 1)) for line in (THIRD_PARTY / "SHA256SUMS").read_text().splitlines())
     stored = sorted(str(p.relative_to(THIRD_PARTY)) for p in THIRD_PARTY.glob("*/*.ttl"))
-    assert sorted(sums) == stored and len(stored) == 8
+    assert sorted(sums) == stored and len(stored) == 10
     for name, digest in sums.items():
         assert hashlib.sha256((THIRD_PARTY / name).read_bytes()).hexdigest() == digest, name
 
@@ -296,3 +296,23 @@ def test_every_saved_query_page_carries_schema_org_dataset_markup(built_store: P
         assert doc["license"] == "https://creativecommons.org/publicdomain/zero/1.0/", name
         assert any(d["contentUrl"].endswith(f"/queries/{name}.xlsx") for d in doc["distribution"]), name
         assert _misuses(schema_vocabulary, doc) == [], name
+
+
+def test_eu_values_are_in_the_stored_authority_tables(configured: rdflib.Graph) -> None:
+    """Every data theme and file type the record names is a concept of the EU's own table, and ECON's labels are the
+    table's (shapes/third-party/eu-authority-tables/, version 20161225-1)."""
+    tables = THIRD_PARTY / "eu-authority-tables"
+    themes = rdflib.Graph().parse(tables / "data-theme-skos-ap-act.ttl")
+    file_types = rdflib.Graph().parse(tables / "filetypes-skos-ap-act.ttl")
+    eu = "http://publications.europa.eu/resource/authority/"
+    used = {str(o) for o in configured.objects() if isinstance(o, rdflib.URIRef) and str(o).startswith(eu)}
+    named = {t for t in used if t.startswith((eu + "data-theme/", eu + "file-type/"))}
+    assert named == {eu + "data-theme/ECON", *(eu + "file-type/" + c for c in
+                                              ("JSON_LD", "RDF_N_QUADS", "RDF_TRIG", "RDF_TURTLE"))}
+    for iri in named:
+        table = themes if "/data-theme/" in iri else file_types
+        assert (rdflib.URIRef(iri), SKOS.inScheme, rdflib.URIRef(iri.rsplit("/", 1)[0])) in table, iri
+        assert (rdflib.URIRef(iri), SKOS.inScheme, rdflib.URIRef(iri.rsplit("/", 1)[0])) in configured, iri
+    econ = rdflib.URIRef(eu + "data-theme/ECON")
+    labels = {o.language: str(o) for o in themes.objects(econ, SKOS.prefLabel) if o.language in ("nl", "en")}
+    assert {o.language: str(o) for o in configured.objects(econ, SKOS.prefLabel)} == labels
