@@ -27,13 +27,12 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
-# The value lists DCAT-AP-NL 3.0 names (its chapter "Waardelijsten"): the EU's data themes, languages, access rights,
-# file types and countries. ECON and its labels are those of the EU data-theme table, whose copy is stored in
+# The value lists DCAT-AP-NL 3.0 names (its chapter "Waardelijsten"): the EU's data themes, languages, access rights
+# and file types (no EU place code: none is stored for Almere). ECON and its labels are those of the EU data-theme table, whose copy is stored in
 # shapes/third-party/eu-authority-tables/ (tests/linkeddata/test_catalogue_record.py checks them against it).
 THEME_ECONOMY = EU_AUTHORITY + "data-theme/ECON"
 THEME_LABELS = {"en": "Economy and finance", "nl": "Economie en financiën"}
 ACCESS_PUBLIC = EU_AUTHORITY + "access-right/PUBLIC"
-COUNTRY_NETHERLANDS = EU_AUTHORITY + "country/NLD"
 
 # The range of each property as DCAT-AP 3.0.1 (range.ttl) and DCAT-AP-NL 3.0 (klassebereik) state it.
 RANGES: dict[URIRef, URIRef] = {
@@ -97,7 +96,6 @@ def catalog(g: Graph, iri: URIRef, dataset: URIRef, services: Iterable[URIRef], 
     g.add((iri, DCTERMS.license, license))
     g.add((iri, FOAF.homepage, homepage))
     g.add((iri, DCTERMS.modified, modified))
-    g.add((iri, DCTERMS.spatial, URIRef(COUNTRY_NETHERLANDS)))
     g.add((iri, DCAT.theme, URIRef(THEME_ECONOMY)))
     for code in ("NLD", "ENG"):
         g.add((iri, DCTERMS.language, URIRef(EU_AUTHORITY + "language/" + code)))

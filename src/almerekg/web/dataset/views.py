@@ -234,7 +234,6 @@ def dataset_graph(d: Description) -> Graph:
         if last:
             g.add((period, DCAT.endDate, _year_literal(last)))
     almere = index.id_prefix + "place/almere"
-    g.add((ds, DCTERMS.spatial, URIRef(profile.COUNTRY_NETHERLANDS)))
     if almere in index.known:
         g.add((ds, DCTERMS.spatial, URIRef(almere)))
         g.add((URIRef(almere), RDF.type, DCTERMS.Location))
