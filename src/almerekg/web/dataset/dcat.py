@@ -28,8 +28,9 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 # The value lists DCAT-AP-NL 3.0 names (its chapter "Waardelijsten"): the EU's data themes, languages, access rights
-# and file types (no EU place code: none is stored for Almere). ECON and its labels are those of the EU data-theme table, whose copy is stored in
-# shapes/third-party/eu-authority-tables/ (tests/linkeddata/test_catalogue_record.py checks them against it).
+# and file types (no EU place code: none is stored for Almere). ECON and its labels are those of the EU data-theme
+# table, whose copy is stored in shapes/third-party/eu-authority-tables/ (tests/linkeddata/test_catalogue_record.py
+# checks them against it).
 THEME_ECONOMY = EU_AUTHORITY + "data-theme/ECON"
 THEME_LABELS = {"en": "Economy and finance", "nl": "Economie en financiën"}
 ACCESS_PUBLIC = EU_AUTHORITY + "access-right/PUBLIC"
