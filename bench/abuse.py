@@ -50,6 +50,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
+from hostile import CARTESIAN, RUNAWAY, panic_variant
 from processes import cpu_seconds, descendants, free_port, is_query_process, rss_kib, stop, wait_ok
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -372,25 +373,6 @@ def readers(server: Server, n: int = 200, seconds: float = 10) -> str:
         s.close()
     return (f"{n} clients not reading a {size / 1e6:.1f} MB answer for {seconds:g} s: web RSS {grown:+.0f} MiB, "
             f"/healthz slowest {max(times) * 1000:.0f} ms of {len(times)}; statuses {statuses}")
-
-
-PANIC = "SELECT ?o { ?s ?p ?o FILTER(!isBlank(?o)) } ORDER BY DESC(?o)"
-CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def panic_variant(i: int) -> str:
-    """One of five families of one-change variants of PANIC (as in tests/robustness/test_quarantine.py)."""
-    family = i % 5
-    if family == 0:
-        return f"{PANIC} #{i}"
-    if family == 1:
-        return PANIC.replace("?o", f"?o{i}")
-    if family == 2:
-        return PANIC.replace("{ ?s", "{" + " " * (i % 7 + 2) + "?s").replace("ORDER BY", "order  by")
-    if family == 3:
-        return f"PREFIX p{i}: <http://www.w3.org/2001/XMLSchema#> " + PANIC.replace(")) }", f") && ?o != p{i}:x) }}")
-    return f"{PANIC} LIMIT {i}"
 
 
 def killed(server: Server) -> int:

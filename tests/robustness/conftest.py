@@ -7,6 +7,7 @@ each limit can be hit quickly: a 2 s query timeout, a 64 KiB request body, two q
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import shutil
 import threading
@@ -25,6 +26,18 @@ from endpoint.conftest import (
 from almerekg.graph.pipeline import run_build
 from almerekg.settings import from_values
 
+
+def _load_hostile():  # noqa: ANN202
+    """bench/hostile.py, the hostile queries the abuse benchmark sends: one copy for the bench and the tests."""
+    path = Path(__file__).resolve().parents[2] / "bench" / "hostile.py"
+    spec = importlib.util.spec_from_file_location("hostile", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hostile = _load_hostile()
 TIMEOUT_S = 2
 MAX_REQUEST_BYTES = 64 * 1024
 SERVER_ARGS = ("--query-timeout", str(TIMEOUT_S), "--max-request-bytes", str(MAX_REQUEST_BYTES),

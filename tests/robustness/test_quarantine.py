@@ -23,14 +23,11 @@ from endpoint.conftest import http, start_server
 
 from almerekg.engine.quarantine import CANONICAL_MAX_CHARS, canonical
 from almerekg.web.http.client import client_address
+from robustness.conftest import hostile
 
 TIMEOUT_S = 8
 CLIENT_DEATHS = 5
-# Panics pyoxigraph 0.5.13 on the report graph (its mix of IRIs and typed literals; tests/robustness/test_crash.py).
-PANIC = "SELECT ?o { ?s ?p ?o FILTER(!isBlank(?o)) } ORDER BY DESC(?o)"
-CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
+PANIC, CARTESIAN, RUNAWAY, variant = hostile.PANIC, hostile.CARTESIAN, hostile.RUNAWAY, hostile.panic_variant
 
 @pytest.fixture(scope="module")
 def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
@@ -55,20 +52,6 @@ def ask(server, query: str, client: str, timeout: float = 60):  # noqa: ANN001, 
 
 def killed(server) -> int:  # noqa: ANN001
     return http.get(server.base + "/healthz").json()["workers"]["killed"]
-
-
-def variant(i: int) -> str:
-    """The i-th of 300 one-change variants of PANIC: each family differs in one character or one name."""
-    family = i % 5
-    if family == 0:
-        return f"{PANIC} #{i}"
-    if family == 1:
-        return PANIC.replace("?o", f"?o{i}")
-    if family == 2:
-        return PANIC.replace("{ ?s", "{" + " " * (i % 7 + 2) + "?s").replace("ORDER BY", "order  by")
-    if family == 3:
-        return f"PREFIX p{i}: <http://www.w3.org/2001/XMLSchema#> " + PANIC.replace(")) }", f") && ?o != p{i}:x) }}")
-    return f"{PANIC} LIMIT {i}"  # semantically different each time: only the per-client limit stops these
 
 
 def test_300_variants_of_a_panicking_query_end_a_handful_of_processes_then_429(server) -> None:  # noqa: ANN001
