@@ -72,7 +72,7 @@ def nquads(value_offset: int = 0) -> list[str]:
 def publish(root: Path, build_id: str, value_offset: int = 0, created: str = "2026-01-02T03:04:05Z") -> Path:
     nq = root.parent / f"{build_id}.nq"
     nq.write_text("\n".join(nquads(value_offset)) + "\n", encoding="utf-8")
-    info = BuildInfo(build_id=build_id, created=created, base=BASE, graphs=dict(TRIPLES))
+    info = BuildInfo(build_id=build_id, created=created, base=BASE, graphs=dict(TRIPLES), union_triples=TOTAL)
     return EmbeddedStore(root).publish(nq, info)
 
 

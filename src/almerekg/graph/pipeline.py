@@ -211,6 +211,7 @@ def run_build(cfg: Settings, progress: Callable[[str], None] | None = None) -> B
     say(f"validating {len(union):,} triples against {cfg.shapes_dir} ({cfg.shacl_engine})")
     with step("validate"):
         result = validate(union, read_turtle_dir(cfg.shapes_dir, Iris(cfg.base)), graphs.rows, cfg.shacl_engine)
+    union_triples = len(union)
     del union
     for finding in result.warnings:
         say(f"  warning: {finding}")
@@ -221,7 +222,7 @@ def run_build(cfg: Settings, progress: Callable[[str], None] | None = None) -> B
     with step("n-triples"):
         bodies = ntriples(graphs)
         counts = {name: dumps.count_lines(body) for name, body in bodies}
-    info = _build_info(cfg, graphs, result, counts)
+    info = _build_info(cfg, graphs, result, counts, union_triples)
     if cfg.store_is_remote:
         return _publish_remote(cfg, bodies, info, say, t0)
     with step("canonical"):
@@ -238,7 +239,8 @@ def run_build(cfg: Settings, progress: Callable[[str], None] | None = None) -> B
     return info
 
 
-def _build_info(cfg: Settings, graphs: GraphSet, result: ValidationResult, counts: dict[str, int]) -> BuildInfo:
+def _build_info(cfg: Settings, graphs: GraphSet, result: ValidationResult, counts: dict[str, int],
+                union_triples: int) -> BuildInfo:
     """What a published build says about itself, the same for an embedded and a remote store."""
     return BuildInfo(
         build_id=graphs.build_id,
@@ -247,6 +249,7 @@ def _build_info(cfg: Settings, graphs: GraphSet, result: ValidationResult, count
         graphs=counts,
         validation={"conforms": True, "violations": 0, "warnings": len(result.warnings)},
         code_version=__version__,
+        union_triples=union_triples,
     )
 
 

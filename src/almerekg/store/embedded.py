@@ -40,9 +40,13 @@ class BuildInfo:
     graphs: dict[str, int] = field(default_factory=dict)
     validation: dict = field(default_factory=dict)
     code_version: str = ""
+    # The distinct triples of the union of all graphs (the default graph queries see): a triple stated in two
+    # graphs counts once. 0 in a build description written before it was recorded: then it is not known.
+    union_triples: int = 0
 
     @property
     def triples(self) -> int:
+        """Quads: the named graphs' triples summed (a triple stated in two graphs counts twice)."""
         return sum(self.graphs.values())
 
     def to_json(self) -> str:

@@ -96,7 +96,8 @@ def build_graph(endpoint: str, settings: Settings, info: BuildInfo | None) -> Gr
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, RDFS.comment, Literal("The union of all named graphs.", lang="en")))
-    g.add((default, VOID.triples, Literal(info.triples, datatype=XSD.integer)))
+    if info.union_triples:  # never the quad count: a triple in two graphs is one triple of the union
+        g.add((default, VOID.triples, Literal(info.union_triples, datatype=XSD.integer)))
     for i, (name, count) in enumerate(sorted(info.graphs.items())):
         named, graph = BNode(f"named-graph-{i:04d}"), BNode(f"graph-{i:04d}")
         g.add((dataset, SD.namedGraph, named))
