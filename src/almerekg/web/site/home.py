@@ -99,8 +99,10 @@ def search() -> Response:
     kind = request.args.get("kind", "")
     kind = kind if kind in search_index.KINDS else ""
     found = search_index.holder().get(state, build, index)
+    corrected = ""
     if text.strip():
-        hits, counts = found.search(text, lang, kind or None)
+        result = found.search(text, lang, kind or None)
+        hits, counts, corrected = result.hits, result.counts, result.corrected
     elif kind:
         hits, counts = found.browse(kind, lang), {}
     else:
@@ -110,7 +112,9 @@ def search() -> Response:
     # Cheap to compute and personal to the query: no shared caching.
     return page(
         "search.html", lang=lang, index=index, q=text, kind=kind, hits=hits, counts=counts,
-        total=sum(counts.values()) if text.strip() else len(hits), kinds=search_index.KINDS,
+        total=0 if corrected else sum(counts.values()) if text.strip() else len(hits), kinds=search_index.KINDS,
+        corrected=corrected,
+        corrected_href="/search?" + urlencode([("q", corrected), *([("kind", kind)] if kind else []), ("lang", lang)]),
         plurals=search_index.KIND_PLURALS, suggestions=suggestions, max_hits=search_index.MAX_HITS,
         kind_href=lambda k: "/search?" + urlencode([("q", text), ("kind", k), ("lang", lang)]),
         lang_suffix=lang_suffix(lang),
