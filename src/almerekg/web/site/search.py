@@ -78,7 +78,8 @@ MAX_WORDS = 16
 MAX_WORD_CHARS = 40
 MAX_CORRECTED_WORDS = 6
 MAX_FUZZY_TEXT = 80
-NAME_SIMILARITY = 86  # rapidfuzz WRatio (0-100) a name needs to be offered for a text that matched nothing
+NAME_SIMILARITY = 90  # rapidfuzz WRatio (0-100) a name needs to be offered for a text that matched nothing
+MIN_CLOSE_NAME = 4  # shorter names (codes such as "J") are never offered as close to a text
 # Characters around a typed word that are not part of it ("sector J," "(ICT)").
 _EDGE = ".,;:!?()[]{}\"'«»“”‘’"
 _TOKEN = re.compile(r"\w+")
@@ -246,8 +247,10 @@ def _parts(report: report_text.ReportText, index: GraphIndex) -> list[Doc]:
         titles = {"nl": nl, "en": number.group(0) + en if number and not en.startswith(number.group(0)) else en}
         href = {lang: cite_href(part.id, None, lang) if part else f"/report?lang={lang}#{h.anchor}"
                 for lang in ("nl", "en")}
-        out.append(_doc("part", iri or h.anchor, titles, href, [h.title, *labels.values()], [], (n,), "",
-                        h.line, f"id/report-part/{part.id}" if part else f"report#{h.anchor}"))
+        # Without an English label the title is the report's Dutch one in both languages (marked lang="nl").
+        out.append(_doc("part", iri or h.anchor, titles, href, [h.title, *labels.values()], [], (n,),
+                        "" if labels.get("en") else "nl", h.line,
+                        f"id/report-part/{part.id}" if part else f"report#{h.anchor}"))
     return out
 
 
@@ -360,7 +363,9 @@ class _Query:
         raw: dict[str, str] = {}
         for piece in text.split():
             word = piece.strip(_EDGE)
-            if word and fold(word) not in raw:
+            if not any(c.isalnum() for c in word):
+                continue  # "&", "-", "…": nothing to find
+            if fold(word) not in raw:
                 raw[fold(word)] = word
             if len(raw) == MAX_WORDS:
                 break
@@ -393,8 +398,9 @@ class SearchIndex:
         self._token_counts = counts
         self._tokens = sorted(counts)
         # Whole names a text close to them finds when no word matched (things, tables, parts: not long texts).
-        self._names = [(normal, name, doc) for doc in docs if doc.kind in KIND_ORDER and KIND_ORDER[doc.kind] <
-                       KIND_ORDER["relation"] for name, normal in zip(doc.names, doc.normal_names, strict=True)]
+        self._names = [(normal, name, doc) for doc in docs if KIND_ORDER[doc.kind] < KIND_ORDER["relation"]
+                       for name, normal in zip(doc.names, doc.normal_names, strict=True)
+                       if len(normal) >= MIN_CLOSE_NAME]
 
     def search(self, text: str, lang: str, kind: str | None = None) -> Found:
         """Hits best first (at most MAX_HITS) and how many of each kind matched; when nothing matches the text,
@@ -417,17 +423,19 @@ class SearchIndex:
         scored = []
         counts: dict[str, int] = {}
         for doc in self.docs:
+            # Every word in the thing's text, or, a little lower, every word but those naming its kind.
             score = _score(doc, query)
+            found = (score[0], 0, score[1]) if score is not None else None
             rest = without.get(doc.kind)
-            if rest is not None:
-                other = _score(doc, rest)
-                score = other if other is not None and (score is None or other[0] < score[0]) else score
-            if score is None:
+            other = _score(doc, rest) if rest is not None else None
+            if other is not None and (found is None or other[0] < found[0]):
+                found = (other[0], 1, other[1])
+            if found is None:
                 continue
             counts[doc.kind] = counts.get(doc.kind, 0) + 1
             if kind and doc.kind != kind:
                 continue
-            scored.append(((score[0], KIND_ORDER[doc.kind], doc.order), doc, score[1]))
+            scored.append(((found[0], found[1], KIND_ORDER[doc.kind], doc.order), doc, found[2]))
         scored.sort(key=lambda s: s[0])
         return Found([self._hit(doc, matched, text, query, lang) for _k, doc, matched in scored[:MAX_HITS]], counts)
 
@@ -478,7 +486,9 @@ class SearchIndex:
 
     def browse(self, kind: str, lang: str) -> list[Hit]:
         """Every thing of one kind (what a count on the home page links to), in the data's order."""
-        docs = sorted((d for d in self.docs if d.kind == kind), key=lambda d: (d.titles.get(lang) or "").casefold())
+        docs = [d for d in self.docs if d.kind == kind]
+        if kind != "part":  # the parts of the report in the report's order, everything else by name
+            docs.sort(key=lambda d: (d.titles.get(lang) or "").casefold())
         return [self._hit(d, "", "", None, lang) for d in docs]
 
     def _hit(self, doc: Doc, matched: str, text: str, query: _Query | None, lang: str) -> Hit:
