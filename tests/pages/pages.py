@@ -28,6 +28,7 @@ PAGES: tuple[Page, ...] = (
     Page("search results", "/search?q=usg"),
     Page("search without results", "/search?q=zzzzqx"),
     Page("search: one kind", "/search?kind=firm"),
+    Page("search: did you mean", "/search?q=Accenure"),
     Page("report: contents", "/report"),
     Page("report: a cited passage", "/report?part=bijlage-3&mark=In+1972+richten+Pieter+Borgstein"),
     Page("network", "/network"),
