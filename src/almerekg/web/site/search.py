@@ -140,12 +140,14 @@ class Doc:
     normal_everything: str = ""
 
     def add_names(self, names: list[str]) -> None:
+        """More names it is found by (the vocabulary's words for it)."""
         new = [n for n in names if n and n not in self.names]
         self.names += new
         self.folded_names += [fold(n) for n in new]
-        self._derive()
+        self.derive()
 
-    def _derive(self) -> None:
+    def derive(self) -> None:
+        """The forms matching reads, made again whenever names or body change."""
         self.normal_names = [_normal(n) for n in self.folded_names]
         self.everything = "\n".join([*self.folded_names, self.folded_body])
         self.normal_everything = _normal(self.everything)
@@ -182,7 +184,7 @@ def _doc(kind: str, key: str, titles: dict[str, str], href: dict[str, str], name
     names = [n for n in dict.fromkeys([*(titles.values() if kind != "passage" else ()), *names]) if n]
     doc = Doc(kind, key, titles, href, names, body, order, lang, line, [fold(n) for n in names],
               fold("\n".join(body)), ref)
-    doc._derive()
+    doc.derive()
     return doc
 
 
@@ -634,7 +636,7 @@ def _apply_vocabulary(docs: list[Doc], vocabulary: list[VocabularyWord], cat: Ca
     for doc in docs:
         if doc.kind in kind_words:
             doc.folded_body += "\n" + " ".join(sorted(kind_words[doc.kind]))
-            doc._derive()
+            doc.derive()
     return kind_words, unresolved
 
 
