@@ -72,8 +72,8 @@ KIND_PLURALS: dict[str, dict[str, str]] = {
 KIND_ORDER = {k: n for n, k in enumerate(KINDS)}
 SNIPPET = 220
 MAX_HITS = 100
-# Bounds on what one search compares, whatever is typed: the first distinct words, each at most this long
-# (no word of the index is longer); typo correction for a few words, whole-name matching for a short text.
+# Bounds on what one search compares, whatever is typed: the first distinct words; typo correction for a few
+# words of at most MAX_WORD_CHARS (no word of the index is longer), whole-name matching for a short text.
 MAX_WORDS = 16
 MAX_WORD_CHARS = 40
 MAX_CORRECTED_WORDS = 6
