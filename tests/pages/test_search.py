@@ -186,7 +186,7 @@ def test_a_typo_says_did_you_mean_and_links_the_corrected_search(app_site: InPro
     text = get(app_site.url + "/search?" + urlencode({"q": "Accenure", "lang": "nl"})).text
     assert "Niets gevonden voor" in text
     link = '<a href="/search?q=Accenture&amp;lang=nl">Accenture</a>'
-    assert f'<p class="did-you-mean">Bedoelde u {link}? Dit vindt dat:</p>' in text
+    assert f'<p class="did-you-mean">Bedoelde u {link}? Dit is wat dat vindt:</p>' in text
     again = get(app_site.url + "/search?q=Accenture&lang=nl").text
     assert "did-you-mean" not in again
     assert hits(app_site.url, "Accenture")[0][1] == "/doc/firm/accenture?lang=nl"
@@ -264,3 +264,21 @@ def test_long_text_is_answered_in_bounded_time(app_site: InProcess, name: str, m
     resp = get(app_site.url + "/search?" + urlencode({"q": "<b>" + text, "lang": "en"}))
     assert resp.status_code == 200 and time.monotonic() - started < 5, name
     assert "<b>" not in resp.text.split("<main", 1)[1] and "&lt;b&gt;" in resp.text
+
+
+def test_a_vocabulary_target_the_build_lacks_leads_nowhere_and_is_reported(app_site: InProcess) -> None:
+    """A made-up code, parameter value or kind finds nothing: the build's index says which words it could not place."""
+    from almerekg.web.core.pages import context
+    from almerekg.web.site import search
+
+    with app_site.app.test_request_context("/search"):
+        state, build, index = context()
+        found = search.holder().get(state, build, index)
+        assert found.unresolved == []
+        made_up = [search.VocabularyWord("zz", ("nl",), "id/sector/zz", 1),
+                   search.VocabularyWord("zz", ("nl",), "queries/tabel-3?categorie=q", 2),
+                   search.VocabularyWord("zz", ("nl",), "queries/tabel-9", 3),
+                   search.VocabularyWord("zz", ("nl",), "report#h-9-nergens", 4),
+                   search.VocabularyWord("zz", ("nl",), "kind:thing", 5)]
+        kinds, unresolved = search._apply_vocabulary(list(found.docs), made_up, state.catalogue(), index)
+        assert (kinds, unresolved) == ({}, made_up)

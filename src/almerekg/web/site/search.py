@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import logging
 import re
 import threading
 from collections import Counter
@@ -70,6 +71,7 @@ KIND_PLURALS: dict[str, dict[str, str]] = {
     "passage": {"nl": "Passages uit het rapport", "en": "Passages of the report"},
 }
 KIND_ORDER = {k: n for n, k in enumerate(KINDS)}
+log = logging.getLogger("almerekg.web")
 SNIPPET = 220
 MAX_HITS = 100
 # Bounds on what one search compares, whatever is typed: the first distinct words; typo correction for a few
@@ -606,6 +608,9 @@ def _make(state: AppState, build: ActiveBuild, index: GraphIndex) -> SearchIndex
     if report is not None:
         docs += _passages(report)
     kind_words, unresolved = _apply_vocabulary(docs, load_vocabulary(), cat, index)
+    if unresolved:
+        log.warning("%s: %d word(s) lead to nothing in build %s: %s", VOCABULARY.name, len(unresolved),
+                    build.info.build_id, "; ".join(f"line {v.line} {v.word!r} -> {v.target}" for v in unresolved))
     return SearchIndex(docs, report, kind_words, unresolved)
 
 
