@@ -244,7 +244,7 @@
   }
 
   // -- the server's message when a query fails ----------------------------------------------------------------
-  // YASQE reads only the body of a failed answer; its status, type and Retry-After are kept here as the answer
+  // YASQE reads only the body of a failed answer; its status and Retry-After are kept here as the answer
   // passes (the answer itself is handed on untouched), so the message can say what kind of failure it was.
   var lastAnswer = null;
   window.fetch = function (input, init) {
@@ -253,20 +253,10 @@
     if (url.split("?")[0] !== endpoint) { return pending; }
     lastAnswer = null;
     return pending.then(function (res) {
-      lastAnswer = { status: res.status, type: res.headers.get("content-type") || "", retry: res.headers.get("retry-after") };
+      lastAnswer = { status: res.status, retry: res.headers.get("retry-after") };
       return res;
     });
   };
-  function serverText(text, type) {
-    // RFC 9457 problem details carry the message in `detail`; the protocol's errors are plain text.
-    if (type.indexOf("json") >= 0) {
-      try {
-        var doc = JSON.parse(text);
-        return [doc.title, doc.detail].filter(Boolean).join(": ") || text;
-      } catch (e) { return text; }
-    }
-    return text;
-  }
   function renderError(error) {
     var box = document.createElement("div");
     box.className = "editor-error";
@@ -289,7 +279,7 @@
     box.appendChild(intro);
     var pre = document.createElement("pre");
     pre.setAttribute("tabindex", "0");
-    pre.textContent = serverText(error.text || "", answer.type);
+    pre.textContent = error.text || "";  // /sparql answers every error as plain text (core/errors.py)
     box.appendChild(pre);
     if (answer.retry && /^\d+$/.test(answer.retry)) {
       var retry = document.createElement("p");
