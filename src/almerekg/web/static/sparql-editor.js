@@ -335,6 +335,12 @@
         el.setAttribute("tabindex", "0"); el.setAttribute("role", "region"); el.setAttribute("aria-label", pair[1]);
       });
     });
+    // A view that cannot show this answer (after a failure: none can) is greyed out by YASR's class only; as a
+    // disabled button it is out of the tab order and says so.
+    host.querySelectorAll(".yasr_btnGroup button.yasr_btn").forEach(function (b) {
+      var off = b.classList.contains("disabled");
+      if (b.disabled !== off) { b.disabled = off; }
+    });
     host.querySelectorAll(".yasqe_sharePopup input:not([aria-label])").forEach(function (el) { el.setAttribute("aria-label", T.shareLink); });
     host.querySelectorAll("input:not([aria-label]), select:not([aria-label])").forEach(function (el) {
       if (!el.labels || !el.labels.length) { el.setAttribute("aria-label", el.placeholder || T.field); }
