@@ -307,6 +307,12 @@ def test_download_refuses_what_it_cannot_write(site: str) -> None:
     assert (refused.status_code, refused.text) == (400, "sort must name a column of the answer (sector, establishments)\n")
     assert ask(query=MALFORMED, format="csv").status_code == 400
     assert ask(query="ASK { ?s ?p ?o }", format="csv").status_code == 400
+    # What the page's form sends (a GET, the language with it): a file, sorted as asked.
+    got = requests.get(site + "/sparql/download", params={"query": SECTORS, "format": "csv", "sort": "establishments",
+                                                          "desc": "1", "lang": "nl"}, timeout=30)
+    assert got.headers["Content-Disposition"] == 'attachment; filename="answer.csv"'
+    counts = [int(line.split(",")[1]) for line in got.text.splitlines()[1:]]
+    assert counts == sorted(counts, reverse=True) and len(counts) == 20
 
 
 # -- a phone ---------------------------------------------------------------------------------------------------------

@@ -8,10 +8,11 @@ other query (its limits and its cache), and picked in the page's language by the
 server rather than by a second SPARQL text built in the browser, so that there is one label lookup, and so
 that the script never writes SPARQL.
 
-Downloads (POST /sparql/download): the rows of the reader's query, ordered by the column the table is sorted
-on (tables.sort_rows, the sort of the saved-query pages), written by the saved queries' own writers: CSV
-(RFC 4180), CSV for Dutch Excel (byte order mark, semicolons, decimal commas, labels beside the IRIs) and the
-rows as JSON. The endpoint keeps its protocol formats (`format=`) in the query's own order.
+Downloads (GET or POST /sparql/download: the page's form): the rows of the reader's query, ordered by the
+column the table is sorted on (tables.sort_rows, the sort of the saved-query pages), written by the saved
+queries' own writers: CSV (RFC 4180), CSV for Dutch Excel (byte order mark, semicolons, decimal commas, labels
+beside the IRIs) and the rows as JSON. The endpoint keeps its protocol formats (`format=`) in the query's own
+order.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ def labels() -> Response:
 
 def download() -> Response:
     """The rows of `query` as `format` (csv, excel-nl, json), sorted on `sort` (`desc=1`: descending)."""
-    query = request.form.get("query", "")
-    name = request.form.get("format", "")
+    query = request.values.get("query", "")
+    name = request.values.get("format", "")
     if name not in DOWNLOADS:
         raise AppError(400, f"format must be one of {', '.join(DOWNLOADS)} (got {name[:40]!r})", param="format")
     if not query.strip():
@@ -86,11 +87,11 @@ def download() -> Response:
     result = _rows(query)
     if result.boolean is not None:
         raise AppError(400, "an ASK answer is a single true or false; these downloads are for SELECT answers")
-    sort = request.form.get("sort", "")
+    sort = request.values.get("sort", "")
     if sort:
         if sort not in result.variables:
             raise AppError(400, f"sort must name a column of the answer ({', '.join(result.variables)})", param="sort")
-        result = sort_rows(result, sort, descending=request.form.get("desc") == "1")
+        result = sort_rows(result, sort, descending=request.values.get("desc") == "1")
     filename, media = DOWNLOADS[name]
     if name == "csv":
         body = write_csv(tidy_grid(result))

@@ -91,7 +91,7 @@ def answer_labels() -> Response:
     return editor_answers.labels()
 
 
-@bp.route("/sparql/download", methods=["POST"])
+@bp.route("/sparql/download", methods=["GET", "POST"])
 def answer_download() -> Response:
     """An answer as the editor's reader sorted it, in the site's download formats (editor_answers.py)."""
     note(page="editor-download")
