@@ -16,8 +16,9 @@ from urllib.parse import urlencode
 
 import pytest
 import requests
+from markupsafe import escape
 from playwright.sync_api import expect
-from serverproc import Server, start_server
+from serverproc import Server, get, start_server
 
 from . import test_accessibility as a11y
 from .conftest import BASE
@@ -159,6 +160,19 @@ def test_each_failure_shows_the_servers_message_in_the_pages_language(browser, s
     assert watch.script_errors() == []
     assert watch.failed_statuses() == [400, 413, 422, 503, 429]
     ctx.close()
+
+
+@pytest.mark.parametrize("lang, head, intro", [
+    ("nl", "<strong>De vraag kreeg geen antwoord</strong> De server antwoordde met status 400",
+     "De vraag is niet geldig. De server zegt:"),
+    ("en", "<strong>The query got no answer</strong> The server answered with status 400",
+     "The query is not valid. The server says:")])
+def test_without_javascript_the_form_says_what_went_wrong_in_the_same_words(site: str, lang: str, head: str,
+                                                                            intro: str) -> None:
+    message = post(site, MALFORMED).text.rstrip("\n")
+    page = get(site + "/sparql?" + urlencode({"query": MALFORMED, "lang": lang}), headers={"Accept": "text/html"})
+    assert page.status_code == 400
+    assert f'<div class="note" role="alert"><p>{head}</p>\n<p>{intro}</p><pre>{escape(message)}</pre></div>' in page.text
 
 
 def test_no_script_error_through_answers_of_every_kind_and_every_view(browser, site: str) -> None:  # noqa: ANN001
