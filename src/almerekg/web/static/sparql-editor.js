@@ -133,7 +133,7 @@
     var rows = r.getBindings();
     var max = Math.max.apply(null, rows.map(function (b) { return Math.abs(parseFloat(b[valueVar].value)); })) || 1;
     var NS = "http://www.w3.org/2000/svg";
-    var barH = 22, left = 220, width = 760, height = rows.length * barH + 30;
+    var barH = 22, left = 240, width = 740, height = rows.length * barH + 30;
     var svg = document.createElementNS(NS, "svg");
     svg.setAttribute("viewBox", "0 0 " + (left + width + 80) + " " + height);
     svg.setAttribute("class", "answer-chart");
@@ -144,7 +144,12 @@
       var y = 10 + i * barH;
       var label = document.createElementNS(NS, "text");
       label.setAttribute("x", left - 8); label.setAttribute("y", y + 15); label.setAttribute("text-anchor", "end");
-      label.textContent = (labelVar ? (labelOf(b[labelVar]) || shortName(b[labelVar])) : String(i + 1)).slice(0, 34);
+      // A name longer than the room beside the bars is cut with an ellipsis; the whole name is its tooltip.
+      var name = labelVar ? (labelOf(b[labelVar]) || shortName(b[labelVar])) : String(i + 1);
+      label.textContent = name.length > 32 ? name.slice(0, 31) + "…" : name;
+      var tip = document.createElementNS(NS, "title");
+      tip.textContent = name;
+      label.appendChild(tip);
       var bar = document.createElementNS(NS, "rect");
       bar.setAttribute("x", left); bar.setAttribute("y", y + 3);
       bar.setAttribute("width", Math.max(1, width * Math.abs(value) / max)); bar.setAttribute("height", barH - 6);
