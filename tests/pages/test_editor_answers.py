@@ -323,6 +323,10 @@ def test_download_refuses_what_it_cannot_write(site: str) -> None:
     assert (refused.status_code, refused.text) == (400, "sort must name a column of the answer (sector, establishments)\n")
     assert ask(query=MALFORMED, format="csv").status_code == 400
     assert ask(query="ASK { ?s ?p ?o }", format="csv").status_code == 400
+    # The engine's guards hold here as on /sparql: read-only, no federation.
+    update = ask(query="INSERT DATA { <urn:a> <urn:b> <urn:c> }", format="csv")
+    assert (update.status_code, update.text) == (403, "this endpoint is read-only: SPARQL Update is not accepted\n")
+    assert ask(query="SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", format="csv").status_code == 403
     # What the page's form sends (a GET, the language with it): a file, sorted as asked.
     got = requests.get(site + "/sparql/download", params={"query": SECTORS, "format": "csv", "sort": "establishments",
                                                           "desc": "1", "lang": "nl"}, timeout=30)
