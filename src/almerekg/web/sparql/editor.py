@@ -112,7 +112,7 @@ def page(query: str | None = None, status: int = 200, error: str | None = None,
     resp = send_page(
         "sparql.html", status=status, lang=lang,
         query_text=query_text, ran=query is not None,
-        error=error, result=result, downloads=links, endpoint=state.settings.endpoint_iri,
+        error=error, error_status=status, result=result, downloads=links, endpoint=state.settings.endpoint_iri,
         info=info, graphs=sorted(info.graphs.items()) if info else [],
         limits=service_description.limits_text(state.settings), union_note=service_description.UNION_NOTE,
         max_rows=state.settings.editor_rows, examples=example_list, editor=editor,

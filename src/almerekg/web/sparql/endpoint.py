@@ -21,7 +21,7 @@ from ..http import negotiation
 from ..http.client import client_address
 from ..http.responses import VARY, caching_headers, from_engine, not_modified
 from ..state import app_state
-from . import editor, protocol, service_description
+from . import editor, editor_answers, protocol, service_description
 
 bp = Blueprint("sparql", __name__)
 
@@ -83,6 +83,19 @@ def sparql() -> Response:
         raise
     note(cache=result.cache.lower())
     return from_engine(result, state.max_age)
+
+
+@bp.route("/sparql/labels", methods=["POST"])
+def answer_labels() -> Response:
+    """The labels of an answer's IRIs, for the query editor's table and chart (editor_answers.py)."""
+    return editor_answers.labels()
+
+
+@bp.route("/sparql/download", methods=["GET", "POST"])
+def answer_download() -> Response:
+    """An answer as the editor's reader sorted it, in the site's download formats (editor_answers.py)."""
+    note(page="editor-download")
+    return editor_answers.download()
 
 
 def _service_description(req: protocol.ProtocolRequest) -> Response:
