@@ -163,17 +163,28 @@ def test_things_without_relationships_have_no_network_page(site: str) -> None:
 
 SMALLEST_TEXT = """() => Math.min(...[...document.querySelectorAll('svg.network text')]
     .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+# Phrases that cover a box or another phrase, as rendered.
+OVERLAPS = """() => { const boxes = [...document.querySelectorAll('svg.network rect')].map(r => r.getBoundingClientRect());
+    const phrases = [...document.querySelectorAll('svg.network text.kind')].map(t => [t.textContent,
+        t.getBoundingClientRect()]);
+    const hit = (a, b) => a.left < b.right - .5 && b.left < a.right - .5 && a.top < b.bottom - .5 && b.top < a.bottom - .5;
+    const out = [];
+    phrases.forEach(([s, p], i) => { boxes.forEach(b => { if (hit(p, b)) out.push(s); });
+        phrases.slice(i + 1).forEach(([s2, p2]) => { if (hit(p, p2)) out.push(s + ' | ' + s2); }); });
+    return [phrases.length, out]; }"""
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_pictures_read_at_every_width(browser, site: str, shots: Path, width: int) -> None:  # noqa: ANN001
-    """The smallest text of the pictures, as rendered, is at least 10 px; the page never scrolls sideways (the
-    picture does, inside its own box); a box is a link named by its organisation and leads to its page."""
+    """The smallest text of the pictures, as rendered, is at least 10 px; no phrase covers a box or another phrase;
+    the page never scrolls sideways (the picture does, inside its own box); a box is a link named by its
+    organisation and leads to its page; the header links to the report and the network."""
     ctx = browser.new_context(viewport={"width": width, "height": 900})
     tab = ctx.new_page()
     try:
         tab.goto(site + "/network?lang=nl")
         assert tab.evaluate(SMALLEST_TEXT) >= 10
+        assert tab.evaluate(OVERLAPS) == [len(relationships()), []]
         assert tab.evaluate("document.documentElement.scrollWidth") <= width
         tab.screenshot(path=str(shots / f"network-pictures-{width}.png"), full_page=True,
                        clip={"x": 0, "y": 0, "width": width, "height": 3000})

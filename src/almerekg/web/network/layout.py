@@ -32,6 +32,7 @@ GAP = 150  # between a column's widest box and the next column: room for the phr
 BEND = 14  # where a line turns from the parent's row towards the child's, after leaving the parent's box
 LABEL_CHARS = 20  # a phrase wraps at this many characters (11px text, ~6 px a character, in GAP - BEND)
 LINE = 12  # from one line of a phrase to the next
+LABEL_CHAR_W = 6.6  # width of an 11px character of a phrase, to make a gap wide enough for its longest line
 ARROW = 8  # the arrowhead's length; a phrase ends this far before the box it points to
 
 
@@ -160,14 +161,19 @@ def box_width(box: Box) -> float:
 
 
 def _columns(boxes: list[Box]) -> list[float]:
-    """The x where each depth's column starts."""
+    """The x where each depth's column starts: after the widest box of the one before and a gap wide enough for
+    the longest line of the phrases leading into it (a word longer than LABEL_CHARS is not broken)."""
     widths: dict[int, float] = defaultdict(float)
+    gaps: dict[int, float] = defaultdict(lambda: GAP)
     for b in boxes:
         widths[b.depth] = max(widths[b.depth], box_width(b))
+        longest = max((len(line) for line in phrase_lines(b)), default=0)
+        gaps[b.depth] = max(gaps[b.depth], BEND + ARROW + 6 + LABEL_CHAR_W * longest)
     xs, x = [], 0.0
     for depth in range(max(widths) + 1):
+        if depth:
+            x += widths[depth - 1] + gaps[depth]
         xs.append(x)
-        x += widths[depth] + GAP
     return xs
 
 
