@@ -3,6 +3,7 @@ quoted words marked."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -199,3 +200,13 @@ def test_the_language_switch_keeps_part_mark_and_the_place(browser, site: str, s
         tab.screenshot(path=str(shots / "report-language-switch-keeps-mark-375.png"))
     finally:
         ctx.close()
+
+
+def test_search_finds_words_after_a_page_end_and_opens_them_marked(site: str) -> None:
+    """The continuation of a joined paragraph is still a passage of its own for search, linked to its line."""
+    found = get(site + "/search?" + urlencode({"q": "vaak voor. Bedrijven die alleen", "lang": "nl"})).text
+    href = "/report?" + urlencode({"mark": "vaak voor. Bedrijven die alleen", "at": 258, "lang": "nl"}) + "#mark"
+    assert f'href="{html.escape(href)}"' in found
+    target = get(site + href.split("#")[0]).text
+    assert f'<span id="r-258" class="page-end">{PAGE_END}<mark id="mark">vaak voor. Bedrijven die alleen</mark>' \
+        in target
