@@ -26,7 +26,8 @@ from markupsafe import Markup, escape
 
 BOX_H = 22
 ROW = 30  # the least distance between two rows; more when a phrase takes more than two lines
-CHAR_W = 7.4  # width of a 12px system-ui character with capitals, enough for the box to hold its name
+CHAR_W = 7.0  # width of a 12px system-ui character, enough for the box to hold its name
+CAP_W = 9.0  # ... of a capital (BMW, MCFA)
 PAD = 8
 GAP = 150  # between a column's widest box and the next column: room for the phrase of a link
 BEND = 14  # where a line turns from the parent's row towards the child's, after leaving the parent's box
@@ -157,7 +158,7 @@ def headroom(boxes: list[Box]) -> float:
 
 
 def box_width(box: Box) -> float:
-    return PAD * 2 + CHAR_W * len(box.name)
+    return PAD * 2 + sum(CAP_W if c.isupper() else CHAR_W for c in box.name)
 
 
 def _columns(boxes: list[Box]) -> list[float]:
