@@ -136,7 +136,7 @@ def test_header_tab_order_follows_what_is_seen(tab, site: str) -> None:  # noqa:
         tab.keyboard.press("Tab")
         order.append(tab.evaluate("""() => { const e = document.activeElement;
             return e.id || e.className || e.textContent.trim(); }"""))
-    assert order == ["skip", "brand", "q-header", "Zoek", "lang", "Start", "Tabellen en vragen"]
+    assert order == ["skip", "brand", "q-header", "Zoek", "lang", "Start", "Rapport"]
     # ... and on the screen the search box sits above the menu, the brand left of it.
     top = tab.evaluate("""() => ['#q-header', 'header nav a'].map(s => document.querySelector(s).getBoundingClientRect().top)""")
     assert top[0] < top[1]

@@ -35,6 +35,8 @@ WORDS: dict[str, dict[str, str]] = {
     "site": {"nl": "Groei door samenwerking in Almere — als gelinkte data",
              "en": "Groei door samenwerking in Almere — as linked data"},
     "home": {"nl": "Start", "en": "Home"},
+    "report": {"nl": "Rapport", "en": "Report"},
+    "network": {"nl": "Netwerk", "en": "Network"},
     "queries": {"nl": "Tabellen en vragen", "en": "Tables and questions"},
     "sparql": {"nl": "SPARQL", "en": "SPARQL"},
     "dataset": {"nl": "Dataset", "en": "Dataset"},

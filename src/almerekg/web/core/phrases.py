@@ -51,6 +51,12 @@ RELATION_PHRASES: dict[str, dict[str, tuple[str, str]]] = {
                   "en": ("organises {other}", "organised by {other}")},
     "located-in": {"nl": ("gevestigd in {other}", "vestigingsplaats van {other}"),
                    "en": ("located in {other}", "location of {other}")},
+    "group-member": {"nl": ("lid van {other}", "met als lid {other}"),
+                     "en": ("member of {other}", "with member {other}")},
+    "combination": {"nl": ("combinatie met {other}", "combinatie met {other}"),
+                    "en": ("combined with {other}", "combined with {other}")},
+    "commission": {"nl": ("in opdracht van {other}", "opdrachtgever van {other}"),
+                   "en": ("commissioned by {other}", "commissioned {other}")},
 }
 
 # Fact kind -> language -> sentence with {value}; kinds not listed read "label: value".

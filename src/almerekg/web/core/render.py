@@ -14,7 +14,8 @@ from ...errors import AppError
 from .i18n import LANGS, pick_lang, with_lang, words
 
 
-def page_context(lang: str | None = None) -> dict:
+def page_context(lang: str | None = None, fragment: str = "") -> dict:
+    """`fragment`: where in the page the language switch comes back to (a browser never sends its own)."""
     lang = page_lang(lang)
     other = "en" if lang == "nl" else "nl"
     here = request.path + ("?" + request.query_string.decode("latin-1") if request.query_string else "")
@@ -26,7 +27,7 @@ def page_context(lang: str | None = None) -> dict:
         except AppError:
             build = None  # a page still renders (without a build line) when no store is open
     return {"lang": lang, "other_lang": other, "w": words(lang), "build": build,
-            "switch_href": f"/lang/{other}?" + urlencode({"next": with_lang(here, other)}),
+            "switch_href": f"/lang/{other}?" + urlencode({"next": with_lang(here + fragment, other)}),
             "u": lambda path: with_lang(path, lang)}
 
 
@@ -37,7 +38,8 @@ def page_lang(lang: str | None = None) -> str:
 
 def render_page(template: str, lang: str | None = None, **context: object) -> str:
     """A template extending base.html, in the page's language. The headers that go with it (Content-Language,
-    Vary, validators) are set by the one response path, core/respond.py."""
-    ctx = page_context(lang)
+    Vary, validators) are set by the one response path, core/respond.py. `switch_fragment` ("#mark") is where the
+    language switch lands in the same page in the other language."""
+    ctx = page_context(lang, str(context.pop("switch_fragment", "")))
     ctx.update(context)
     return render_template(template, **ctx)

@@ -8,8 +8,12 @@ cites it). Every part of the report the data cite (`sources.csv`) is placed at t
 `opens_with` names; every line of the file keeps its number as an anchor (`#r-123`), which never moves because
 the file never changes.
 
-Nothing here changes the text: headings, tables and lists are recognised only to lay the lines out, and
-the words are printed as the extraction gives them (markup left by the extraction shows as text).
+Nothing here changes the words: headings, tables and lists are recognised only to lay the lines out. The few
+markup forms the extraction left are read into structures, never passed on as HTML: `*word*` and `<i>word</i>`
+become emphasis, `<ul style="list-style-type: none"> ▪ a ▪ b` a list, `<p>a</p> <p>b</p>` paragraphs, and
+tab-separated lines a table (`structure`). A paragraph the PDF's page end cut in two (a line ending mid-sentence,
+its continuation after the footnotes of the page) is joined into one block; the continuation keeps its line's
+anchor where it starts, so a citation of it still lands there.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class Block:
     anchor: str = ""  # the element's id: a part or heading anchor, or r-LINE
     parts: list[str] = field(default_factory=list)  # ids of the parts opening at this block
     lines: list[int] = field(default_factory=list)  # every line the block holds (tables hold several)
+    more: list[tuple[int, str]] = field(default_factory=list)  # (line, text) continuing it after a page end
 
 
 @dataclass
@@ -215,6 +220,7 @@ def _blocks(lines: list[str], span: tuple[int, int], toc: list[Heading], parts: 
         else:
             following = next((t for t in lines[n:n + 3] if t.strip()), "")
             blocks.append(Block(number, _kind(text, following), text, page=page, lines=[number]))
+    blocks = _join_page_ends(blocks, opening)
     for b in blocks:
         ids = [pid for line in b.lines for pid in opening.get(line, [])]
         b.parts = ids
@@ -222,6 +228,37 @@ def _blocks(lines: list[str], span: tuple[int, int], toc: list[Heading], parts: 
         own = [pid for pid in ids if parts[pid].kind in ("section", "appendix")]
         b.anchor = b.anchor or (own[0] if own else ids[0] if ids else heading.anchor if heading else f"r-{b.line}")
     return blocks
+
+
+_OPEN_END = re.compile(r"[^.!?:;]$")
+_TRAILING_MARKUP = re.compile(r"(</p>|</i>|\*)+$")
+
+
+def _cut_by_page_end(b: Block) -> bool:
+    """A paragraph (not a short line such as a name) whose last line ends mid-sentence."""
+    last = b.more[-1][1] if b.more else b.text
+    text = _TRAILING_MARKUP.sub("", last.rstrip()).rstrip(SUPERSCRIPTS + " ")
+    return b.kind in ("para", "item") and len(b.text) > 80 and bool(_OPEN_END.search(text))
+
+
+def _join_page_ends(blocks: list[Block], opening: dict[int, list[str]]) -> list[Block]:
+    """A paragraph cut by a page end continues in the next paragraph after the page's footnotes: one block."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        out.append(b)
+        i += 1
+        while _cut_by_page_end(b):
+            j = i
+            while j < len(blocks) and blocks[j].kind == "footnote":
+                j += 1
+            if j >= len(blocks) or blocks[j].kind != "para" or blocks[j].line in opening:
+                break
+            nxt = blocks.pop(j)
+            b.more.append((nxt.line, nxt.text))
+            b.lines.append(nxt.line)
+    return out
 
 
 def load(data_dir: Path) -> ReportText:
@@ -261,3 +298,107 @@ def segments(text: str, words: str | None) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out or [(text, False)]
+
+
+# The extraction's markup, read into structures (never passed on as HTML).
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\W\d_])[^*\n]*?[^\s(*]\*(?![\w*])|<i>.*?</i>")
+_LIST_OPEN = '<ul style="list-style-type: none">'
+_BULLET = "▪"
+_PARAGRAPH = re.compile(r"<p>(.*?)(?:</p>|$)")
+_MARKUP = re.compile(r"[*<▪]")
+
+
+@dataclass
+class Piece:
+    """Words of one kind: marked or not (`occurrence` counts the marked ones), each run emphasised or not."""
+
+    runs: list[tuple[str, bool]]  # (text, emphasised)
+    occurrence: int  # 0: not marked; n: the n-th marked occurrence of the words in this text
+    anchor: str = ""  # the page's "mark" on the cited occurrence
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _em in self.runs)
+
+
+def structure(text: str, words: str | None) -> tuple[str, list[list[Piece]]]:
+    """A line (or a table cell) of the extraction as ('list' | 'paragraphs' | 'text', its parts), each part a
+    list of pieces: markup characters dropped, emphasis and the marked `words` kept apart, the words exact."""
+    if not _MARKUP.search(text):
+        return "text", [_plain_pieces(text, words)] if text.strip() else []
+    line = _Line(text)
+    line.mark(words)
+    for m in _EMPHASIS.finditer(text):
+        inner = (m.start() + 1, m.end() - 1) if m.group().startswith("*") else (m.start() + 3, m.end() - 4)
+        line.set(line.drop, m.start(), inner[0])
+        line.set(line.em, *inner)
+        line.set(line.drop, inner[1], m.end())
+    if text.startswith(_LIST_OPEN):
+        line.set(line.drop, 0, len(_LIST_OPEN))
+        bullets = [m.start() for m in re.finditer(_BULLET, text)]
+        for k in bullets:
+            line.set(line.drop, k, k + 1)
+        bounds = [len(_LIST_OPEN), *bullets, len(text)]
+        kind, spans = "list", list(zip(bounds, bounds[1:], strict=False))
+    elif text.startswith("<p>"):
+        kind, spans = "paragraphs", [m.span(1) for m in _PARAGRAPH.finditer(text)]
+    else:
+        kind, spans = "text", [(0, len(text))]
+    return kind, [p for p in (line.pieces(a, b) for a, b in spans) if p]
+
+
+def _plain_pieces(text: str, words: str | None) -> list[Piece]:
+    """A line without markup (most of them): the marked words cut out, spaces at both ends left out."""
+    pieces, n = [], 0
+    for piece, marked in segments(text.strip(), words):
+        n += marked
+        pieces.append(Piece([(piece, False)], n if marked else 0))
+    return pieces
+
+
+class _Line:
+    """A line's characters with what each is (dropped markup, emphasis, the n-th marked occurrence), read in
+    stretches between the places where that changes."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.drop, self.em, self.marks = [False] * len(text), [False] * len(text), [0] * len(text)
+        self.cuts = {0, len(text)}
+
+    def set(self, flags: list, start: int, end: int, value: object = True) -> None:
+        flags[start:end] = [value] * (end - start)
+        self.cuts |= {start, end}
+
+    def mark(self, words: str | None) -> None:
+        pos, n = 0, 0
+        for piece, marked in segments(self.text, words):
+            if marked:
+                n += 1
+                self.set(self.marks, pos, pos + len(piece), n)
+            pos += len(piece)
+
+    def pieces(self, start: int, end: int) -> list[Piece]:
+        """The stretches start..end not dropped, spaces at both ends left out, as pieces of runs."""
+        bounds = sorted(c for c in self.cuts | {start, end} if start <= c <= end)
+        stretches = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if not self.drop[a]]
+        texts = [self.text[a:b] for a, b in stretches]
+        for k in range(len(texts)):  # spaces at the start, over as many stretches as they take
+            texts[k] = texts[k].lstrip()
+            if texts[k]:
+                break
+        for k in reversed(range(len(texts))):
+            texts[k] = texts[k].rstrip()
+            if texts[k]:
+                break
+        pieces: list[Piece] = []
+        for (a, _b), text in zip(stretches, texts, strict=True):
+            if not text:
+                continue
+            if not pieces or pieces[-1].occurrence != self.marks[a]:
+                pieces.append(Piece([], self.marks[a]))
+            runs = pieces[-1].runs
+            if runs and runs[-1][1] == self.em[a]:
+                runs[-1] = (runs[-1][0] + text, self.em[a])
+            else:
+                runs.append((text, self.em[a]))
+        return pieces

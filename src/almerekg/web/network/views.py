@@ -1,8 +1,9 @@
-"""/network: the report's partnerships (firms, parents, partners, customers, networks) as a picture and as a list;
+"""/network: the report's partnerships (firms, parents, partners, customers, networks) as pictures and as lists;
 /network/{type}/{ref}: the same around one organisation (the group it belongs to, drawn from it).
 
-The picture is drawn on the server (layout.py), needs no JavaScript and holds no links; beside it the page lists
-the same relationships in words, each a link, grouped as the picture groups them.
+Each group of linked organisations is one picture drawn on the server (layout.py), needing no JavaScript, its
+boxes links to the organisations' pages; under each picture the page lists the same relationships in words,
+each a link. The phrases on the lines are the ones the organisation pages use (core/phrases.py), per direction.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, Response
+from markupsafe import Markup
 
 from ..core import representations as ldhttp
 from ..core.errors import NoSuchThing
@@ -42,11 +44,19 @@ class Group:
     root: str
     root_href: str | None
     lines: list[Line]
+    picture: Markup | None = None
+
+
+def _phrase(index: GraphIndex, kind: str, own_side: bool, share: str | None, lang: str) -> str:
+    """What one side is to the other, without the other's name: 'moederbedrijf van'."""
+    before, after = relation_parts(kind.rsplit("/", 1)[-1], index.display(kind, lang), own_side, share, lang)
+    return " ".join((before + after).split()).rstrip(":")
 
 
 def _edges(index: GraphIndex, lang: str) -> list[layout.Edge]:
-    return [layout.Edge(rel, index.display(kind, lang), who, partner)
-            for rel, kind, who, partner, _share in index.relationships]
+    return [layout.Edge(rel, index.display(kind, lang), who, partner, _phrase(index, kind, True, share, lang),
+                        _phrase(index, kind, False, share, lang))
+            for rel, kind, who, partner, share in index.relationships]
 
 
 def _kind(index: GraphIndex, node: str) -> str:
@@ -90,20 +100,29 @@ def drawing(index: GraphIndex, lang: str, focus: str | None = None) -> tuple[lis
     return trees, lists
 
 
+def _picture(index: GraphIndex, top: layout.Box, group: Group, number: int, lang: str) -> Markup:
+    nl = lang == "nl"
+    boxes = layout.flat(top)
+    title = f"De groep rond {group.root}" if nl else f"The group around {group.root}"
+    desc = (f"{len(group.lines)} relaties tussen {len(boxes)} vakjes; elk vakje is een link naar de pagina van de "
+            "organisatie, de lijst onder de tekening noemt dezelfde relaties." if nl else
+            f"{len(group.lines)} relationships between {len(boxes)} boxes; each box links to the organisation's "
+            "page, the list under the drawing names the same relationships.")
+    href = {b.node: index.link(b.node, lang) for b in boxes}
+    return layout.svg(top, title, desc, f"net-{number}", href)
+
+
 def _page(index: GraphIndex, lang: str, focus: str | None) -> str:
     nl = lang == "nl"
     trees, groups = drawing(index, lang, focus)
+    for number, (top, group) in enumerate(zip(trees, groups, strict=True), 1):
+        group.picture = _picture(index, top, group, number, lang)
     count = sum(len(g.lines) for g in groups)
     if focus is None:
         title = "Het netwerk van samenwerkingsrelaties" if nl else "The network of partnerships"
     else:
         title = (f"{index.display(focus, lang)}: " + ("relaties en netwerk" if nl else "relationships and network"))
-    desc = (f"{count} relaties tussen {sum(len(layout.flat(t)) for t in trees)} vakjes in {len(trees)} groepen; "
-            "de lijst naast de tekening noemt ze allemaal, met links." if nl else
-            f"{count} relationships between {sum(len(layout.flat(t)) for t in trees)} boxes in {len(trees)} "
-            "groups; the list beside the drawing names them all, with links.")
-    picture = layout.svg(trees, title, desc, "net") if trees else None
-    return render_page("network.html", lang=lang, index=index, title=title, picture=picture, groups=groups,
+    return render_page("network.html", lang=lang, index=index, title=title, groups=groups,
                        count=count, focus=focus, focus_href=index.link(focus, lang) if focus else None,
                        lang_suffix=lang_suffix(lang))
 

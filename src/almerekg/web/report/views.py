@@ -29,10 +29,12 @@ from ..state import AppState
 bp = Blueprint("report", __name__)
 
 @dataclass
-class Piece:
-    text: str
-    marked: bool = False
-    anchor: str = ""  # "mark" on the cited occurrence
+class Shown:
+    """One line of the report as the page shows it: its markup read into lists, paragraphs or plain text."""
+
+    line: int
+    kind: str  # list | paragraphs | text (report_text.structure)
+    parts: list[list[report_text.Piece]]
 
 
 def report_of(settings: Settings) -> report_text.ReportText:
@@ -42,27 +44,29 @@ def report_of(settings: Settings) -> report_text.ReportText:
         raise AppError(404, "this installation carries no text of the report (data/report/)") from exc
 
 
-def _pieces(text: str, words: str, target: bool, state: dict) -> list[Piece]:
-    out = []
-    for piece, marked in report_text.segments(text, words):
-        anchor = ""
-        if marked and target and not state.get("done"):
-            anchor, state["done"] = "mark", True
-        out.append(Piece(piece, marked, anchor))
-    return out
+def _shown(line: int, text: str, words: str, target_line: int | None, state: dict) -> Shown:
+    """The line's structure; the first marked piece on the cited line carries the anchor "mark"."""
+    kind, parts = report_text.structure(text, words)
+    if line == target_line and not state.get("done"):
+        first = next((p for part in parts for p in part if p.occurrence), None)
+        if first is not None:
+            first.anchor, state["done"] = "mark", True
+    return Shown(line, kind, parts)
 
 
 def _layout(doc: report_text.ReportText, words: str, target_line: int | None) -> list[dict]:
-    """The blocks as the template shows them, with the marked words cut out."""
+    """The blocks as the template shows them: markup read, marked words cut out, page ends joined."""
     state: dict = {}
-    out = []
+    out, before = [], ""
     for b in doc.blocks:
-        target = target_line in b.lines
-        item = {"block": b, "pieces": _pieces(b.text, words, target, state) if b.text else [],
-                "rows": [[_pieces(cell, words, target and line == target_line, state) for cell in row]
+        item = {"block": b, "shown": _shown(b.line, b.text, words, target_line, state) if b.text else None,
+                "more": [_shown(line, text, words, target_line, state) for line, text in b.more],
+                "rows": [[_shown(line, cell, words, target_line, state) for cell in row]
                          for line, row in zip(b.lines, b.rows, strict=False)],
-                "line_anchor": "" if b.anchor == f"r-{b.line}" else f"r-{b.line}"}
+                "line_anchor": "" if b.anchor == f"r-{b.line}" else f"r-{b.line}",
+                "before": before}
         out.append(item)
+        before = b.anchor
     return out
 
 
@@ -98,4 +102,5 @@ def _report_page(state: AppState, index: GraphIndex, lang: str, part: str, words
         heading=heading, tables=tables,
         part_href=lambda pid: index.link(index.id_prefix + "report-part/" + pid, lang),
         lang_suffix=lang_suffix(lang),
+        switch_fragment="#mark" if target else f"#{cited.id}" if cited and cited.line else "",
     )

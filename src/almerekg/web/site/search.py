@@ -320,8 +320,9 @@ def _passages(doc: report_text.ReportText) -> list[Doc]:
         heading = doc.heading_at(b.line)
         where = f"{heading.title}, blz. {heading.page}" if heading else "Het rapport"
         titles = {"nl": where, "en": where.replace(", blz. ", ", p. ")}
-        # A table's lines are passages of their own: a hit leads to the line that holds the words.
-        texts = [(b.line, b.text)] if b.kind != "table" else \
+        # A table's lines are passages of their own, and so is a paragraph's continuation after a page end: a hit
+        # leads to the line that holds the words.
+        texts = [(b.line, b.text), *b.more] if b.kind != "table" else \
             [(line, "  ".join(c for c in row if c)) for line, row in zip(b.lines, b.rows, strict=True)]
         for line, text in texts:
             out.append(_doc("passage", str(line), titles, {}, [], [text], (line,), "nl", line))
