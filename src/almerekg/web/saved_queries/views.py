@@ -192,11 +192,11 @@ def _url(path: str, **changes: Any) -> str:
     return path + ("?" + urlencode(args) if args else "")
 
 
-def _param_query(binding: Binding, **extra: Any) -> str:
-    """Query string with the request's explicitly given parameters (defaults stay implicit) and the table's
-    turn (?transpose=true), so that every link and download shows the same selection; never an empty value."""
+def _param_query(binding: Binding, turn: bool = False, **extra: Any) -> str:
+    """Query string with the request's explicitly given parameters (defaults stay implicit) and, with `turn`, the
+    table turned around (?transpose=true): a link shows the same selection as the page; never an empty value."""
     args = [(k, v) for k, v in binding.values if k in binding.explicit]
-    if request.args.get("transpose") == "true" and "transpose" not in extra:
+    if turn:
         args.append(("transpose", "true"))
     args += [(k, str(v)) for k, v in extra.items() if v is not None]
     return "?" + urlencode(args) if args else ""
@@ -441,7 +441,7 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
 
     def produce() -> bytes:
         result = _run(state, build, query, binding)
-        url = f"{query.name}.csv" + _param_query(binding, layout="report" if shape == "report" else None,
+        url = f"{query.name}.csv" + _param_query(binding, turn, layout="report" if shape == "report" else None,
                                                   dialect=dialect if dialect != "rfc4180" else None)
         if shape == "report":
             table = layout(query, result, "nl", turn)
@@ -494,7 +494,7 @@ def _xlsx(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
         table = layout(query, result, "nl", turn)
         row_header, rows = labelled_rows(result, _labels(state, build, result), _headers(query, "nl"),
                                          named_by_layout(query.layout))
-        return write_xlsx(table, row_header, rows, _workbook_source(state, build, query, binding, result, table))
+        return write_xlsx(table, row_header, rows, _workbook_source(state, build, query, binding, result, table, turn))
 
     headers = {"Content-Disposition": f'attachment; filename="{query.name}.xlsx"'}
     return _respond(state, build, (query.name, binding.key, "xlsx", turn), XLSX, produce, headers)
@@ -511,7 +511,7 @@ def _headers(query: SavedQuery, lang: str) -> dict[str, str]:
 
 
 def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, result: Rows,
-                     table: Table) -> Source:
+                     table: Table, turn: bool = False) -> Source:
     index = holder().get(state, build)
     base = build.info.base.rstrip("/")
     notes, _ = _notes(state, build, query, result, "nl")
@@ -520,7 +520,7 @@ def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, bin
              ("Deel (IRI)", f"{base}/id/report-part/{query.source.part}"),
              ("Parameters", ", ".join(f"{k}={v}" for k, v in binding.as_dict().items())),
              ("Build", build.info.build_id), ("Licentie", index.license_iri(state.settings.license)),
-             ("Adres", f"{state.settings.site_url}/queries/{query.name}{_param_query(binding)}")]
+             ("Adres", f"{state.settings.site_url}/queries/{query.name}{_param_query(binding, turn)}")]
     texts = [f"{n['id']}: {n['comment']}" for n in notes]
     if any(printed_notes(table)):
         texts.append(f"gedrukt: {PRINTED_NOTE['nl']}")
@@ -651,7 +651,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
                                      for r in result.rows if label in r and value in r], title, lang)
         sparql = query.sparql(base, binding)
         qs = _param_query(binding)
-        downloads = _downloads(query, binding, lang)
+        downloads = _downloads(query, binding, lang, turn)
         facets = _facets(state, build, query, binding, lang)
         offered = {f["name"]: {o["value"] for o in f["options"]} for f in facets}
         return render_page(
@@ -661,7 +661,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
             params=_form(query, binding, lang, _value_labels(state, build, query, lang), offered),
             binding=binding,
             turn=_turn_form(query, binding, lang, sort, turn),
-            downloads=downloads, structured=_structured(state, build, query, binding, lang, downloads),
+            downloads=downloads, structured=_structured(state, build, query, binding, lang, downloads, turn),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
             source_href=cite_href(query.source.part, None, lang),
             lang_suffix=_lang_suffix(lang), param_qs=qs,
@@ -804,27 +804,29 @@ def _turn_form(query: SavedQuery, binding: Binding, lang: str, sort: tuple[str |
 
 
 def _structured(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, lang: str,
-                downloads: list[dict[str, str]]) -> Markup:
+                downloads: list[dict[str, str]], turn: bool = False) -> Markup:
     """The table as schema.org Dataset JSON-LD for the page's head (search engines read it there)."""
     index = holder().get(state, build)
     site, base = state.settings.site_url, build.info.base.rstrip("/")
     creators = [(t.value, index.display(t.value, lang))
                 for t in index.report_values("http://purl.org/dc/terms/creator") if t.is_iri]
     doc = schema_org.table_jsonld(
-        url=f"{site}/queries/{query.name}{_param_query(binding)}", title=query.title[lang],
+        url=f"{site}/queries/{query.name}{_param_query(binding, turn)}", title=query.title[lang],
         description=query.description[lang], license=index.license_iri(state.settings.license),
         dataset=f"{base}/dataset#dataset", part=f"{base}/id/report-part/{query.source.part}", creators=creators,
         downloads=[(site + d["href"], d["type"], d["label"]) for d in downloads])
     return schema_org.script_tag(doc)
 
 
-def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, str]]:
-    """Every download of the table, each CSV variant with its CSV on the Web description beside it."""
+def _downloads(query: SavedQuery, binding: Binding, lang: str, turn: bool = False) -> list[dict[str, str]]:
+    """Every download of the table, each CSV variant with its CSV on the Web description beside it; the table as
+    printed and the workbook turned around as the page shows it (`turn`)."""
     n = query.name
     nl = lang == "nl"
 
     def href(suffix: str, **extra: Any) -> str:
-        return f"/queries/{n}{suffix}" + _param_query(binding, **extra)
+        printed = extra.get("layout") == "report" or suffix == ".xlsx"
+        return f"/queries/{n}{suffix}" + _param_query(binding, turn and printed, **extra)
 
     def csv(label: str, **extra: Any) -> dict[str, str]:
         return {"href": href(".csv", **extra), "type": "text/csv", "label": label,
