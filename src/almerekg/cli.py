@@ -186,13 +186,13 @@ def cmd_query(args: argparse.Namespace) -> int:
     if query is None:
         print(f"error: no saved query {args.name!r} (try: {', '.join(cat.names())})", file=sys.stderr)
         return 2
-    raw = {}
+    raw: dict[str, list[str]] = {}
     for item in args.param or ():
         key, sep, value = item.partition("=")
         if not sep:
             print(f"error: --param {item!r}: write name=value", file=sys.stderr)
             return 2
-        raw[key.strip()] = value
+        raw.setdefault(key.strip(), []).append(value)  # repeated for a parameter that takes several values
     try:
         binding = query.bind(raw)
     except ParamError as exc:
@@ -207,7 +207,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         engine.close()
     out = sys.stdout
     if args.format == "json":
-        doc = {"query": query.name, "build": build.info.build_id, "parameters": binding.as_dict(),
+        doc = {"query": query.name, "build": build.info.build_id, "parameters": binding.as_json(query.params),
                "columns": result.variables, "rows": json_rows(result)}
         out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return 0

@@ -179,9 +179,9 @@ def test_a_problem_type_is_a_page_that_explains_it(api: str) -> None:
     body = problem(r)
     assert body == {"type": f"{api}/problems/invalid-parameter",
                     "title": "A request parameter has a value that is not allowed", "status": 400,
-                    "detail": "unknown parameter 'x' for query tabel-1 (accepted: none)",
+                    "detail": "unknown parameter 'x' for query tabel-1 (accepted: grootteklasse, sectie)",
                     "invalid-params": [{"name": "x", "reason": "unknown parameter 'x' for query tabel-1 "
-                                                                 "(accepted: none)"}]}
+                                                                 "(accepted: grootteklasse, sectie)"}]}
     page = get(body["type"], params={"lang": "en"}, headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
     assert 'id="invalid-parameter"' in page.text and "A request parameter has a value that is not allowed" in page.text

@@ -68,13 +68,14 @@ def test_browser_shows_lists(dom: dict[str, str]) -> None:
 
 
 class Forms(HTMLParser):
-    """The saved-query parameter form: its action, and each control's name and offered values."""
+    """The saved-query parameter form: its action, each control's name and offered values, what is chosen."""
 
     def __init__(self) -> None:
         super().__init__()
         self.action = ""
         self.controls: dict[str, list[str]] = {}
         self.selected: dict[str, str] = {}
+        self.checked: dict[str, list[str]] = {}
         self._in = False
         self._select: str | None = None
 
@@ -91,6 +92,10 @@ class Forms(HTMLParser):
             self.controls[self._select].append(a.get("value") or "")
             if "selected" in a:
                 self.selected[self._select] = a.get("value") or ""
+        elif tag == "input" and a.get("type") == "checkbox":
+            self.controls.setdefault(a["name"] or "", []).append(a.get("value") or "")
+            if "checked" in a:
+                self.checked.setdefault(a["name"] or "", []).append(a.get("value") or "")
         elif tag == "input" and a.get("name"):
             self.controls[a["name"]] = [a.get("value") or ""]
 
@@ -106,7 +111,8 @@ def test_parameters_work_through_the_form(site: str, dom: dict[str, str]) -> Non
     forms = Forms()
     forms.feed(dom["joint-ventures"])
     assert forms.action == "/queries/joint-ventures"
-    assert forms.controls["soort"] == ["", "joint-venture-share", "parent-subsidiary", "ownership-share"]
+    # A check box per kind of relation that the data hold (none is a plain ownership share).
+    assert forms.controls["soort"] == ["joint-venture-share", "parent-subsidiary"]
     assert forms.controls["min_aandeel"] == ["0"]
     html = dump(f"{site}{forms.action}?" + urlencode({"soort": "joint-venture-share", "min_aandeel": "50",
                                                       "lang": "nl"}))
@@ -114,7 +120,7 @@ def test_parameters_work_through_the_form(site: str, dom: dict[str, str]) -> Non
     assert sorted((r[0], r[3]) for r in rows) == [("Avanade", "51"), ("Mitsubishi Caterpillar Forklift Europe", "80")]
     after = Forms()
     after.feed(html)
-    assert after.selected["soort"] == "joint-venture-share" and after.controls["min_aandeel"] == ["50"]
+    assert after.checked["soort"] == ["joint-venture-share"] and after.controls["min_aandeel"] == ["50"]
 
 
 def test_downloads_from_the_page_work(site: str, dom: dict[str, str]) -> None:

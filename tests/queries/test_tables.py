@@ -190,6 +190,10 @@ def test_cli_table_json_list_and_errors(capsysbinary, built_store: Path) -> None
     assert "Oost-Azië" in text
     doc = cli_json(capsysbinary, built_store, "pbl-specialisatie", "--param", "basis=banen")
     assert doc["parameters"] == {"basis": "banen"} and len(doc["build"]) == 64
+    # A repeated --param gives a parameter that takes several values all of them: the rows of each.
+    both = cli_json(capsysbinary, built_store, "tabel-3", "--param", "categorie=b", "--param", "categorie=c")
+    one = [len(cli_json(capsysbinary, built_store, "tabel-3", "--param", f"categorie={c}")["rows"]) for c in "bc"]
+    assert both["parameters"] == {"categorie": ["b", "c"]} and len(both["rows"]) == sum(one) and all(one)
     listing = cli(capsysbinary, built_store, "--list").decode()
     assert "tabel-1 " in listing and "joint-ventures" in listing
     assert main(["query", "no-such-query", "--store", str(built_store)]) == 2

@@ -131,13 +131,20 @@ def test_page_parts_and_accessibility(site: str) -> None:
     assert run.status_code == 200 and len(run.json()["results"]["bindings"]) == 160
 
 
-def test_parameter_form_has_dropdowns_of_allowed_values(site: str) -> None:
+def test_parameter_form_has_boxes_and_dropdowns_of_allowed_values(site: str) -> None:
     html = page(site, "joint-ventures", soort="parent-subsidiary")
     start = html.index('<form class="params"')
     form = html[start:html.index("</form>", start)]
-    assert '<label for="p-soort">' in form and '<select id="p-soort" name="soort">' in form
-    assert '<option value="parent-subsidiary" selected>moeder-dochter</option>' in form
-    assert '<option value="">(alle)</option>' in form
+    # A parameter that takes several values: a check box per value that gives rows (no firm has a plain
+    # ownership share, so that kind is not offered).
+    assert '<fieldset class="choose" id="p-soort">' in form and "<legend>Soort relatie</legend>" in form
+    assert '<input type="checkbox" name="soort" value="parent-subsidiary" checked> moeder-dochter' in form
+    assert '<input type="checkbox" name="soort" value="joint-venture-share"> aandeel in een joint venture' in form
+    assert "ownership-share" not in form and "<select" not in form
+    pbl = page(site, "pbl-specialisatie", basis="banen")
+    start = pbl.index('<form class="params"')
+    assert '<select id="p-basis" name="basis">' in pbl[start:pbl.index("</form>", start)]
+    assert '<option value="banen" selected>' in pbl[start:pbl.index("</form>", start)]
     # A text field for numbers: a refused value stays in it as typed (a number field would empty it).
     assert '<input id="p-min_aandeel" name="min_aandeel" type="text" inputmode="numeric" value="0">' in form
 

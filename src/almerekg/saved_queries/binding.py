@@ -3,7 +3,10 @@
 A value from a request is first checked against the parameter's declared type and allowed values, turned into
 an RDF term with rdflib, and then written into the query as a VALUES block (`VALUES ?_basis {
 <…/id/specialisation-bases/banen> }`) at the start of the outermost WHERE group, using rdflib's own
-serialisation of the term. No user text is ever pasted into SPARQL: a value that is not allowed is refused
+serialisation of the term. A parameter declared `multiple` takes several of its listed values
+(`categorie=b&categorie=c`): they become one VALUES block with each term (`VALUES ?_categorie { <…/b> <…/c> }`),
+so the answer is the rows of each value together. An empty value (`x=`, what a form's "(all)" sends) counts
+as not given. No user text is ever pasted into SPARQL: a value that is not allowed is refused
 before any SPARQL is written (ParamError, HTTP 400), and an allowed value can only become one of the terms the
 catalogue itself constructs. Why VALUES and not pyoxigraph's `substitutions=`: see catalogue.py.
 """
@@ -11,7 +14,7 @@ catalogue itself constructs. Why VALUES and not pyoxigraph's `substitutions=`: s
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +26,8 @@ from ..errors import AppError
 
 INTEGER_RE = re.compile(r"^-?[0-9]{1,12}$")
 # Request parameters the web layer uses itself; a saved query cannot declare them.
-RESERVED = frozenset({"lang", "page", "per_page", "dialect", "layout", "format", "query", "sort", "sort_desc"})
+RESERVED = frozenset({"lang", "page", "per_page", "dialect", "layout", "format", "query", "sort", "sort_desc",
+                      "transpose"})
 _WHERE_OPEN = re.compile(r"(?<![\w:?$])WHERE\s*\{", re.IGNORECASE)
 
 STANDARD_PREFIXES: tuple[tuple[str, str], ...] = (
@@ -69,6 +73,8 @@ class Param:
     # The result variable that holds this parameter's value in every row: the page counts the rows per
     # value (a facet) with the parameter left out, and links each value.
     facet: str | None = None
+    # Several of the listed values at once (`categorie=b&categorie=c`): the rows of each, together.
+    multiple: bool = False
 
     @property
     def variable(self) -> str:
@@ -124,6 +130,18 @@ class Param:
             return Literal(value == "true", datatype=XSD.boolean)
         return Literal(value)
 
+    def openapi_parameter(self) -> dict[str, Any]:
+        """The parameter object of /openapi.json (a multiple one is an array, repeated: `x=a&x=b`)."""
+        described = self.label["en"] + (" — " + ", ".join(
+            f"{v}: {self.value_label(v, 'en')}" for v in self.values) if self.values else "")
+        if not self.multiple:
+            return {"name": self.name, "in": "query", "required": self.required, "description": described,
+                    "schema": self.openapi_schema()}
+        return {"name": self.name, "in": "query", "required": False, "style": "form", "explode": True,
+                "description": described + ". Give it more than once for several values (the rows of each); "
+                                           "an empty value counts as not given.",
+                "schema": {"type": "array", "items": {"type": "string", "enum": [*self.values, ""]}}}
+
     def openapi_schema(self) -> dict[str, Any]:
         schema: dict[str, Any]
         if self.type == "integer":
@@ -156,48 +174,82 @@ class Param:
 
 @dataclass(frozen=True)
 class Binding:
-    """Checked parameter values, in declaration order: (name, canonical text) pairs."""
+    """Checked parameter values, in declaration order: (name, canonical text) pairs; a multiple parameter has
+    a pair per value, in the order its values are listed (so one choice has one cache key and one address)."""
 
     values: tuple[tuple[str, str], ...]
     explicit: frozenset[str] = frozenset()  # names the request gave (the rest are defaults)
 
     def as_dict(self) -> dict[str, str]:
-        return dict(self.values)
+        """Name -> value, several values joined by commas (for a line of text, e.g. a workbook's source)."""
+        out: dict[str, str] = {}
+        for name, value in self.values:
+            out[name] = f"{out[name]},{value}" if name in out else value
+        return out
+
+    def as_json(self, params: tuple[Param, ...]) -> dict[str, str | list[str]]:
+        """Name -> value; a multiple parameter's values as a list (the JSON answers' `parameters`)."""
+        multiple = {p.name for p in params if p.multiple}
+        out: dict[str, Any] = {}
+        for name, value in self.values:
+            if name in multiple:
+                out.setdefault(name, []).append(value)
+            else:
+                out[name] = value
+        return out
+
+    def chosen(self, name: str) -> list[str]:
+        """The values given for one parameter (none when it is left out)."""
+        return [v for k, v in self.values if k == name]
 
     @property
     def key(self) -> tuple[tuple[str, str], ...]:
         return self.values
 
 
-def bind(query: str, params: tuple[Param, ...], raw: Mapping[str, str]) -> Binding:
-    """Check request values (names without the reserved ones) and fill in defaults."""
+def given(raw: str | Sequence[str] | None) -> list[str]:
+    """The values a request gives for one name, empty ones left out (`x=` is not given)."""
+    if raw is None:
+        return []
+    return [v for v in ([raw] if isinstance(raw, str) else raw) if v != ""]
+
+
+def bind(query: str, params: tuple[Param, ...], raw: Mapping[str, str | Sequence[str]]) -> Binding:
+    """Check request values (names without the reserved ones; a name -> one value or the list of values the
+    request gives) and fill in defaults."""
     known = {p.name for p in params}
     unknown = sorted(set(raw) - known)
     if unknown:
         accepted = ", ".join(sorted(known)) or "none"
         raise ParamError(f"unknown parameter {unknown[0]!r} for query {query} (accepted: {accepted})", unknown[0])
-    values = []
+    values: list[tuple[str, str]] = []
+    explicit = set()
     for p in params:
-        given = raw.get(p.name)
-        if given is None or given == "":
+        texts = given(raw.get(p.name))
+        if not texts:
             if p.default is not None:
                 values.append((p.name, p.default))
             elif p.required:
                 raise ParamError(f"parameter {p.name} is required", p.name)
             continue
-        values.append((p.name, p.check(given)))
-    return Binding(tuple(values), frozenset(k for k, v in raw.items() if v not in (None, "")))
+        if len(texts) > 1 and not p.multiple:
+            raise ParamError(f"parameter {p.name!r} is given {len(texts)} times", p.name)
+        checked = {p.check(t) for t in texts}
+        values += [(p.name, v) for v in (p.values or sorted(checked)) if v in checked]
+        explicit.add(p.name)
+    return Binding(tuple(values), frozenset(explicit))
 
 
 def write(body: str, params: tuple[Param, ...], base: str, binding: Binding, limit: int | None = None,
           offset: int | None = None) -> str:
     """The full query text for a base and checked values: prologue, VALUES, body, paging."""
-    by_name = {p.name: p for p in params}
     blocks = []
-    for name, value in binding.values:
-        p = by_name[name]  # bind() only produces declared names
-        # rdflib writes the term (IRI or typed literal) with its own escaping.
-        blocks.append(f"  VALUES ?{p.variable} {{ {p.term(value, base).n3()} }}  # parameter {name}\n")
+    for p in params:
+        chosen = binding.chosen(p.name)  # bind() only produces declared names
+        if chosen:
+            # rdflib writes each term (IRI or typed literal) with its own escaping.
+            terms = " ".join(p.term(value, base).n3() for value in chosen)
+            blocks.append(f"  VALUES ?{p.variable} {{ {terms} }}  # parameter {p.name}\n")
     if blocks:
         at = where_open(body)
         body = body[:at] + "\n" + "".join(blocks) + body[at:].lstrip("\n")

@@ -21,7 +21,7 @@ the same query, visibly. Answers come back as typed rows (engine/rows.py); the q
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,8 +112,10 @@ def _param(raw: Any, where: str) -> Param:
         minimum=raw.get("minimum"), maximum=raw.get("maximum"),
         max_length=int(raw.get("max_length", 200)),
         description=_texts(raw.get("description"), f"{where} description", required=False),
-        facet=raw.get("facet"),
+        facet=raw.get("facet"), multiple=raw.get("multiple", False),
     )
+    if param.multiple is not False and (param.multiple is not True or not values or default is not None):
+        raise CatalogueError(f"{where}: multiple: true is for a parameter with listed values and no default")
     if param.facet is not None and (not isinstance(param.facet, str) or (kind != "integer" and not values)):
         raise CatalogueError(f"{where}: a facet names a result variable, on a parameter with listed values or "
                              "an integer")
@@ -161,8 +163,9 @@ class SavedQuery:
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
-    def bind(self, raw: Mapping[str, str]) -> Binding:
-        """Check request values (names without the reserved ones) and fill in defaults (binding.py)."""
+    def bind(self, raw: Mapping[str, str | Sequence[str]]) -> Binding:
+        """Check request values (names without the reserved ones; a value or the list of values given) and fill
+        in defaults (binding.py)."""
         return binding.bind(self.name, self.params, raw)
 
     def sparql(self, base: str, values: Binding, limit: int | None = None, offset: int | None = None) -> str:
@@ -253,6 +256,10 @@ def _check_layout(layout: Any, variables: tuple[str, ...], where: str) -> dict[s
     if kind == "pivot":
         _texts(layout.get("corner", ""), f"{where} corner")
         _texts(layout.get("download_corner", ""), f"{where} download_corner")
+        if layout.get("transpose_corner") is not None:
+            _texts(layout["transpose_corner"], f"{where} transpose_corner")
+            if not (layout.get("column") and layout.get("cell")):
+                raise CatalogueError(f"{where}: only a pivot with a column var and cells can be turned around")
         if not layout.get("column"):
             _texts(layout.get("columns_header"), f"{where} columns_header (a pivot without column var)")
     return layout

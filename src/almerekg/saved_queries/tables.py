@@ -202,13 +202,33 @@ def _order(row: dict[str, Term], var: str | None, seen: int) -> tuple:
     return (0, n if n is not None else v.value, seen)
 
 
-def layout(query: SavedQuery, result: Rows, lang: str = "nl") -> Table:
+def layout(query: SavedQuery, result: Rows, lang: str = "nl", transpose: bool = False) -> Table:
+    """The table in the report's layout; `transpose` turns a pivot that allows it (`transpose_corner:` in its
+    layout) around, as StatLine does: the columns become the rows."""
     kind = query.layout["kind"]
     if kind == "pivot":
-        return _pivot(query.layout, result, lang)
+        return _pivot(transposed(query.layout) if transpose else query.layout, result, lang)
     if kind == "side-by-side":
         return _side_by_side(query.layout, result)
     return _table(query.layout, result, lang)
+
+
+PIVOT_AXES = (("row", "column"), ("row_label", "column_label"), ("row_order", "column_order"),
+              ("row_total", "column_total"))
+
+
+def transposed(spec: dict[str, Any]) -> dict[str, Any]:
+    """A pivot layout with rows and columns swapped (and the corner that names the new rows)."""
+    if spec.get("kind") != "pivot" or not spec.get("transpose_corner"):
+        raise ValueError("this layout cannot be turned around")
+    out = {k: v for k, v in spec.items() if k not in {a for pair in PIVOT_AXES for a in pair}}
+    for row_key, col_key in PIVOT_AXES:
+        if spec.get(col_key) is not None:
+            out[row_key] = spec[col_key]
+        if spec.get(row_key) is not None:
+            out[col_key] = spec[row_key]
+    out["corner"] = out["download_corner"] = spec["transpose_corner"]
+    return out
 
 
 def _pivot(spec: dict[str, Any], result: Rows, lang: str) -> Table:

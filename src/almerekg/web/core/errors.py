@@ -95,10 +95,11 @@ BY_STATUS = {t.status: slug for slug, t in reversed(list(PROBLEMS.items()))}
 
 
 class NoSuchThing(AppError):
-    """404: the address names nothing in this dataset (its page offers the search box)."""
+    """404: the address names nothing in this dataset (its page offers the search box). `message`: what a program
+    reads instead of the general one, where the view knows better (e.g. which saved queries there are)."""
 
-    def __init__(self, path: str) -> None:
-        super().__init__(404, f"{NOT_FOUND}: /{path}" if len(path) < 300 else NOT_FOUND)
+    def __init__(self, path: str, message: str | None = None) -> None:
+        super().__init__(404, message or (f"{NOT_FOUND}: /{path}" if len(path) < 300 else NOT_FOUND))
         self.path = path
 
 

@@ -56,6 +56,10 @@ def openapi_document(cat: Catalogue, build_id: str, site_url: str, contact: dict
         "layout": {"name": "layout", "in": "query", "required": False,
                    "description": "rows: one row per result (default); report: the table as the report prints it.",
                    "schema": {"type": "string", "enum": ["rows", "report"], "default": "rows"}},
+        "transpose": {"name": "transpose", "in": "query", "required": False,
+                      "description": "true: the table turned around, its rows and columns swapped (the table as "
+                                     "printed, layout=report, and the workbook's table; the rows are the same).",
+                      "schema": {"type": "string", "enum": ["true", "false"], "default": "false"}},
         "dialect": {"name": "dialect", "in": "query", "required": False,
                     "description": "rfc4180: comma, UTF-8 (default); excel-nl: byte order mark, semicolon, "
                                    "decimal comma.",
@@ -77,10 +81,9 @@ def openapi_document(cat: Catalogue, build_id: str, site_url: str, contact: dict
     }
     paths: dict[str, Any] = {}
     for q in cat.queries:
-        params = [{"name": p.name, "in": "query", "required": p.required,
-                   "description": p.label["en"] + (" — " + ", ".join(
-                       f"{v}: {p.value_label(v, 'en')}" for v in p.values) if p.values else ""),
-                   "schema": p.openapi_schema()} for p in q.params]
+        params = [p.openapi_parameter() for p in q.params]
+        if q.layout.get("transpose_corner"):
+            params.append({"$ref": "#/components/parameters/transpose"})
         tag = q.chapter
         paths[f"/queries/{q.name}.json"] = {"get": {
             "operationId": f"{q.name}-json", "tags": [tag], "summary": q.title["en"],
@@ -132,7 +135,10 @@ def openapi_document(cat: Catalogue, build_id: str, site_url: str, contact: dict
                 "properties": {
                     "query": {"type": "string"}, "build": {"type": "string"},
                     "title": {"type": "object", "additionalProperties": {"type": "string"}},
-                    "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "parameters": {"type": "object", "description": "The values the answer is for; a parameter "
+                                   "that takes several values gives them as a list.",
+                                   "additionalProperties": {"anyOf": [
+                                       {"type": "string"}, {"type": "array", "items": {"type": "string"}}]}},
                     "total": {"type": "integer", "description": "rows in the whole answer (every page)"},
                     "sort": {"type": "object", "nullable": True,
                              "properties": {"column": {"type": "string"}, "order": {"enum": ["asc", "desc"]}}},

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...saved_queries import RESERVED, ParamError, SavedQuery
+from ...saved_queries.binding import given
 
 
 @dataclass
@@ -39,32 +40,37 @@ def _explain(param: Any, raw: str, lang: str) -> str:
     return f"{label}: {'deze waarde kan niet' if nl else 'this value is not possible'}{typed}"
 
 
-def problems(query: SavedQuery, args: Any, lang: str) -> tuple[list[Problem], dict[str, str], dict[str, str]]:
+def problems(query: SavedQuery, args: Any, lang: str) -> tuple[list[Problem], dict[str, list[str]], dict[str, str]]:
     """What is wrong per parameter, the values that are fine, and the refused values as typed."""
     found: list[Problem] = []
-    good: dict[str, str] = {}
+    good: dict[str, list[str]] = {}
     refused: dict[str, str] = {}
     params = {p.name: p for p in query.params}
     for key in args:
         if key in RESERVED:
             continue
-        values = args.getlist(key)
+        values = given(args.getlist(key))
         param = params.get(key)
         if param is None:
             found.append(Problem(None, (f"Deze tabel kent geen keuze “{key}”." if lang == "nl"
                                         else f"This table has no option “{key}”.")))
             continue
-        raw = values[-1]
-        try:
-            param.check(raw)
-        except ParamError:
-            found.append(Problem(key, _explain(param, raw, lang)))
-            refused[key] = raw
-            continue
-        if len(values) > 1:
+        if not values:
+            continue  # `x=` is not given
+        fine = []
+        for raw in values if param.multiple else values[-1:]:
+            try:
+                param.check(raw)
+            except ParamError:
+                found.append(Problem(key, _explain(param, raw, lang)))
+                refused[key] = raw
+                continue
+            fine.append(raw)
+        if len(values) > 1 and not param.multiple:
             found.append(Problem(key, (f"{param.label[lang]}: één waarde, niet {len(values)}" if lang == "nl"
                                        else f"{param.label[lang]}: one value, not {len(values)}")))
-        good[key] = raw
+        if fine:
+            good[key] = fine
     for p in query.params:
         if p.required and p.name not in args:
             missing = "vul een waarde in" if lang == "nl" else "enter a value"

@@ -25,8 +25,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, redirect, request
 from markupsafe import Markup
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() gives
 
 from ...engine import ActiveBuild, QueryRequest
 from ...engine.cache import CachedAnswer
@@ -70,6 +71,7 @@ from ...saved_queries.workbook import XLSX, Source, write_xlsx
 from ...vocab import link_for
 from ..core import schema_org
 from ..core.citations import cite_href
+from ..core.errors import NoSuchThing
 from ..core.i18n import pick_lang
 from ..core.pages import holder
 from ..core.phrases import format_number
@@ -113,15 +115,21 @@ def _graph(state: AppState, build: ActiveBuild, text: str) -> bytes:
 
 
 def _params(query: SavedQuery) -> Binding:
-    raw: dict[str, str] = {}
-    for key in request.args:
-        if key in RESERVED:
-            continue
-        values = request.args.getlist(key)
-        if len(values) > 1:
-            raise ParamError(f"parameter {key!r} is given {len(values)} times", key)
-        raw[key] = values[0]
-    return query.bind(raw)
+    """The request's parameter values, checked by the catalogue (an empty value is not given; a parameter given
+    more than once is refused unless it takes several values)."""
+    return query.bind({key: request.args.getlist(key) for key in request.args if key not in RESERVED})
+
+
+def _transpose(query: SavedQuery) -> bool:
+    """?transpose=true: the table turned around (rows and columns swapped), where its layout allows it."""
+    value = request.args.get("transpose")
+    if value is None:
+        return False
+    if not query.layout.get("transpose_corner"):
+        raise _refuse("transpose", f"transpose: {query.name} cannot be turned around")
+    if value not in ("true", "false"):
+        raise _refuse("transpose", "transpose must be true or false")
+    return value == "true"
 
 
 def _refuse(name: str, message: str) -> ParamError:
@@ -179,14 +187,17 @@ def _build_header(build: ActiveBuild) -> dict[str, str]:
 
 def _url(path: str, **changes: Any) -> str:
     """This request's URL with some arguments changed (None drops one); relative, keeps the rest."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes]
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and v != ""]
     args += [(k, str(v)) for k, v in changes.items() if v is not None]
     return path + ("?" + urlencode(args) if args else "")
 
 
-def _param_query(binding: Binding, **extra: Any) -> str:
-    """Query string with the request's explicitly given parameters (defaults stay implicit)."""
+def _param_query(binding: Binding, turn: bool = False, **extra: Any) -> str:
+    """Query string with the request's explicitly given parameters (defaults stay implicit) and, with `turn`, the
+    table turned around (?transpose=true): a link shows the same selection as the page; never an empty value."""
     args = [(k, v) for k, v in binding.values if k in binding.explicit]
+    if turn:
+        args.append(("transpose", "true"))
     args += [(k, str(v)) for k, v in extra.items() if v is not None]
     return "?" + urlencode(args) if args else ""
 
@@ -216,15 +227,20 @@ def index() -> Response:
 
 
 @bp.route("/queries/<string:name>", methods=["GET", "HEAD"])
-def saved(name: str) -> Response:
+def saved(name: str) -> BaseResponse:
     suffix = next((s for s in SUFFIXES if name.endswith(s)), "")
     stem = name[: len(name) - len(suffix)] if suffix else name
     query = _catalogue().get(stem)
     if query is None:
-        raise AppError(404, f"there is no saved query named {stem!r}; see /queries")
+        # The one not-found answer: a page for a browser, problem details for an API client, text for the rest.
+        raise NoSuchThing(request.path.lstrip("/"), f"there is no saved query named {stem!r}; see /queries")
+    if not suffix and any(v == "" for v in request.args.values()):
+        # A form's "(all)" sends `x=`: the address to share is the one without it.
+        return redirect(_url(request.path), code=303)
     state = app_state()
     try:
         binding = _params(query)
+        _transpose(query)
     except ParamError as exc:
         if suffix:
             raise
@@ -333,11 +349,13 @@ def _csv(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindin
     if shape == "report":
         result = _run(state, build, query, binding)
 
+        turn = _transpose(query)
+
         def produce_report() -> bytes:
-            return write_csv(report_grid(layout(query, result, "nl"), dialect), dialect)
+            return write_csv(report_grid(layout(query, result, "nl", turn), dialect), dialect)
 
         headers["Link"] = describedby
-        return _respond(state, build, (query.name, binding.key, "csv", shape, dialect), media,
+        return _respond(state, build, (query.name, binding.key, "csv", shape, dialect, turn), media,
                         produce_report, headers)
     key = (query.name, binding.key, "csv", shape, dialect, page, per_page, sort)
 
@@ -380,19 +398,21 @@ def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
     base_path = f"/queries/{query.name}.json"
     doc: dict[str, Any] = {
         "query": query.name, "title": query.title, "build": build.info.build_id,
-        "parameters": binding.as_dict(),
+        "parameters": binding.as_json(query.params),
         "source": {"label": query.source.label, "page": query.source.page,
                    "iri": f"{build.info.base.rstrip('/')}/id/report-part/{query.source.part}"},
     }
     if shape == "report":
+        turn = _transpose(query)
+
         def produce_report() -> bytes:
             result = _run(state, build, query, binding)
-            table = layout(query, result, "nl")
+            table = layout(query, result, "nl", turn)
             doc.update({"layout": table.kind, "printed_header": table.printed_header,
                         "header": table.grid()[0], "columns": table.column_names(), "rows": table.json_grid()})
             return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
-        return _respond(state, build, (query.name, binding.key, "json", shape), "application/json",
+        return _respond(state, build, (query.name, binding.key, "json", shape, turn), "application/json",
                         produce_report)
     key = (query.name, binding.key, "json", shape, page, per_page, sort)
 
@@ -416,14 +436,15 @@ def _json(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
 def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     shape = _choice("layout", ("rows", "report"), "rows")
     dialect = _choice("dialect", DIALECTS, "rfc4180")
+    turn = _transpose(query) and shape == "report"
     base = build.info.base.rstrip("/")
 
     def produce() -> bytes:
         result = _run(state, build, query, binding)
-        url = f"{query.name}.csv" + _param_query(binding, layout="report" if shape == "report" else None,
+        url = f"{query.name}.csv" + _param_query(binding, turn, layout="report" if shape == "report" else None,
                                                   dialect=dialect if dialect != "rfc4180" else None)
         if shape == "report":
-            table = layout(query, result, "nl")
+            table = layout(query, result, "nl", turn)
             columns = csvw_report_columns(table, report_grid(table, dialect))
         else:
             headers = {c["var"]: c["header"] for c in query.layout.get("columns", [])
@@ -449,8 +470,8 @@ def _csv_metadata(state: AppState, build: ActiveBuild, query: SavedQuery, bindin
         }
         return json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
 
-    return _respond(state, build, (query.name, binding.key, "csvw", shape, dialect), "application/csvm+json",
-                    produce)
+    return _respond(state, build, (query.name, binding.key, "csvw", shape, dialect, turn),
+                    "application/csvm+json", produce)
 
 
 def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
@@ -466,15 +487,17 @@ def _turtle(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
 def _xlsx(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding) -> Response:
     """The workbook (saved_queries/workbook.py): the printed table with counts as numbers, every result row with
     labels beside its IRIs, and a sheet naming the source (report, table, page, build, licence) and the notes."""
+    turn = _transpose(query)
+
     def produce() -> bytes:
         result = _run(state, build, query, binding)
-        table = layout(query, result, "nl")
+        table = layout(query, result, "nl", turn)
         row_header, rows = labelled_rows(result, _labels(state, build, result), _headers(query, "nl"),
                                          named_by_layout(query.layout))
-        return write_xlsx(table, row_header, rows, _workbook_source(state, build, query, binding, result, table))
+        return write_xlsx(table, row_header, rows, _workbook_source(state, build, query, binding, result, table, turn))
 
     headers = {"Content-Disposition": f'attachment; filename="{query.name}.xlsx"'}
-    return _respond(state, build, (query.name, binding.key, "xlsx"), XLSX, produce, headers)
+    return _respond(state, build, (query.name, binding.key, "xlsx", turn), XLSX, produce, headers)
 
 
 def _labels(state: AppState, build: ActiveBuild, result: Rows) -> dict[str, str]:
@@ -488,7 +511,7 @@ def _headers(query: SavedQuery, lang: str) -> dict[str, str]:
 
 
 def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, result: Rows,
-                     table: Table) -> Source:
+                     table: Table, turn: bool = False) -> Source:
     index = holder().get(state, build)
     base = build.info.base.rstrip("/")
     notes, _ = _notes(state, build, query, result, "nl")
@@ -497,7 +520,7 @@ def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, bin
              ("Deel (IRI)", f"{base}/id/report-part/{query.source.part}"),
              ("Parameters", ", ".join(f"{k}={v}" for k, v in binding.as_dict().items())),
              ("Build", build.info.build_id), ("Licentie", index.license_iri(state.settings.license)),
-             ("Adres", f"{state.settings.site_url}/queries/{query.name}{_param_query(binding)}")]
+             ("Adres", f"{state.settings.site_url}/queries/{query.name}{_param_query(binding, turn)}")]
     texts = [f"{n['id']}: {n['comment']}" for n in notes]
     if any(printed_notes(table)):
         texts.append(f"gedrukt: {PRINTED_NOTE['nl']}")
@@ -609,10 +632,11 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
     lang = pick_lang()
     base = build.info.base
     sort = _sort(query)
+    turn = _transpose(query)
 
     def produce() -> str:
         result = _whole(state, build, query, binding)
-        table = layout(query, result, lang)
+        table = layout(query, result, lang, turn)
         notes, by_target = _notes(state, build, query, result, lang)
         _mark(table, by_target)
         _relabel(state, build, table, lang)
@@ -627,38 +651,52 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
                                      for r in result.rows if label in r and value in r], title, lang)
         sparql = query.sparql(base, binding)
         qs = _param_query(binding)
-        downloads = _downloads(query, binding, lang)
+        downloads = _downloads(query, binding, lang, turn)
+        facets = _facets(state, build, query, binding, lang)
+        offered = {f["name"]: {o["value"] for o in f["options"]} for f in facets}
         return render_page(
             "query.html", lang=lang, q=query, table=table, notes=notes, chart=chart,
             rows_count=len(result.rows), sparql=sparql,
             editor_href="/sparql?" + urlencode({"query": sparql, "lang": lang}),
-            params=_form(query, binding, lang), binding=binding,
-            downloads=downloads, structured=_structured(state, build, query, binding, lang, downloads),
+            params=_form(query, binding, lang, _value_labels(state, build, query, lang), offered),
+            binding=binding,
+            turn=_turn_form(query, binding, lang, sort, turn),
+            downloads=downloads, structured=_structured(state, build, query, binding, lang, downloads, turn),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
             source_href=cite_href(query.source.part, None, lang),
             lang_suffix=_lang_suffix(lang), param_qs=qs,
-            facets=_facets(state, build, query, binding, lang),
+            facets=facets,
             sort_links=_sort_links(query, binding, lang, sort) if table.kind == "table" else None,
             cbs=_cbs_state(state, build, query),
         )
 
     # A page is rendered from the answer the engine keeps; the page itself is not kept.
-    return representation(build, ("saved-query", query.name, binding.key, "html", lang, sort), "text/html",
+    return representation(build, ("saved-query", query.name, binding.key, "html", lang, sort, turn), "text/html",
                           produce, lang=lang, headers=_build_header(build))
 
 
-def _href(query: SavedQuery, values: list[tuple[str, str]], lang: str, sort: tuple[str | None, bool] = (None, False)
-          ) -> str:
-    """A link to the query's page with these parameter values (and the order and language kept)."""
-    args = list(values)
+def _href(query: SavedQuery, values: list[tuple[str, str]], lang: str, sort: tuple[str | None, bool] = (None, False),
+          turn: bool = False) -> str:
+    """A link to the query's page with these parameter values (and the order, the turn and language kept)."""
+    args = [(k, v) for k, v in values if v != ""]
     if sort[0]:
         args.append(("sort_desc" if sort[1] else "sort", sort[0]))
+    if turn:
+        args.append(("transpose", "true"))
     args.append(("lang", lang))
     return f"/queries/{query.name}" + ("?" + urlencode(args) if args else "")
 
 
 def _explicit(binding: Binding, leave_out: str | None = None) -> list[tuple[str, str]]:
     return [(k, v) for k, v in binding.values if k in binding.explicit and k != leave_out]
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """(name, value) pairs as the catalogue binds them: a name -> its values."""
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
 
 
 def _sort_links(query: SavedQuery, binding: Binding, lang: str, sort: tuple[str | None, bool]
@@ -668,7 +706,8 @@ def _sort_links(query: SavedQuery, binding: Binding, lang: str, sort: tuple[str 
     for col in query.layout["columns"]:
         var = col["var"]
         state = ("desc" if sort[1] else "asc") if sort[0] == var else ""
-        out.append({"href": _href(query, _explicit(binding), lang, (var, state == "asc")), "state": state,
+        out.append({"href": _href(query, _explicit(binding), lang, (var, state == "asc"), _transpose(query)),
+                    "state": state,
                     "aria": {"asc": "ascending", "desc": "descending"}.get(state, "none")})
     return out
 
@@ -676,16 +715,18 @@ def _sort_links(query: SavedQuery, binding: Binding, lang: str, sort: tuple[str 
 def _facets(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, lang: str
             ) -> list[dict[str, Any]]:
     """Per parameter that declares a facet: its values with how many rows each would give, as links
-    (counted with that parameter left out and the others as chosen)."""
+    (counted with that parameter left out and the others as chosen). A value that would give no rows is not
+    offered (unless it is chosen, so that it can be taken off); for a parameter that takes several values a
+    link adds its value to those chosen, or takes a chosen one off."""
     out = []
     base = build.info.base.rstrip("/")
-    chosen = {k: v for k, v in _explicit(binding)}
-    sort = _sort(query)
+    sort, turn = _sort(query), _transpose(query)
     for p in query.params:
         if p.facet is None:
             continue
+        chosen = binding.chosen(p.name) if p.name in binding.explicit else []
         others = _explicit(binding, p.name)
-        rows = _rows(state, query.sparql(base, query.bind(dict(others)))).rows
+        rows = _rows(state, query.sparql(base, query.bind(_grouped(others)))).rows
         found = [row[p.facet] for row in rows if p.facet in row]
         if p.type == "integer":
             numbers = sorted({int(v.number() or 0) for v in found if v.number() is not None})
@@ -695,11 +736,19 @@ def _facets(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bin
             codes = [v.value[len(prefix):] if p.type == "code" and v.value.startswith(prefix) else v.value
                      for v in found]
             options = [(v, p.value_label(v, lang), codes.count(v)) for v in p.values]
+        items = []
+        for v, label, n in options:
+            picked = v in chosen
+            if n == 0 and not picked:
+                continue
+            now = ([c for c in chosen if c != v] if picked else [*chosen, v]) if p.multiple else \
+                ([] if picked else [v])
+            ordered = [c for c in p.values if c in now] if p.values else now
+            items.append({"value": v, "label": label, "count": n, "chosen": picked,
+                          "href": _href(query, [*others, *((p.name, c) for c in ordered)], lang, sort, turn)})
         out.append({
-            "name": p.name, "label": p.label[lang],
-            "options": [{"value": v, "label": label, "count": n, "chosen": chosen.get(p.name) == v,
-                         "href": _href(query, [*others, (p.name, v)], lang, sort)} for v, label, n in options],
-            "clear_href": _href(query, others, lang, sort) if p.name in chosen else None,
+            "name": p.name, "label": p.label[lang], "multiple": p.multiple and len(chosen) > 1, "options": items,
+            "clear_href": _href(query, others, lang, sort, turn) if chosen else None,
         })
     return out
 
@@ -711,42 +760,73 @@ def _cbs_state(state: AppState, build: ActiveBuild, query: SavedQuery) -> dict[s
     return {"linked": any("/id/graph/linkset-cbs-" in g for g in build.info.graphs)}
 
 
-def _form(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, Any]]:
-    chosen = binding.as_dict()
+def _form(query: SavedQuery, binding: Binding, lang: str, labels: dict[str, dict[str, str]] | None = None,
+          offered: dict[str, set[str]] | None = None) -> list[dict[str, Any]]:
+    """The parameter form: a list to pick one value from, a check box per value for a parameter that takes
+    several, a field for a number. `labels`: value labels the graph gives where the catalogue has none;
+    `offered`: per faceted parameter the values that give rows (the others are left out unless chosen)."""
     out = []
     for p in query.params:
-        options = [{"value": v, "label": p.value_label(v, lang), "selected": chosen.get(p.name) == v}
-                   for v in p.values]
-        if p.type in ("code", "string") and p.default is None:
+        picked = binding.chosen(p.name)
+        graph_labels = (labels or {}).get(p.name, {})
+        shown = (offered or {}).get(p.name)
+        options = [{"value": v, "label": p.value_labels.get(v, {}).get(lang) or graph_labels.get(v) or v,
+                    "selected": v in picked}
+                   for v in p.values if shown is None or v in shown or v in picked]
+        if p.type in ("code", "string") and p.default is None and not p.multiple:
             options.insert(0, {"value": "", "label": "(alle)" if lang == "nl" else "(all)",
-                               "selected": p.name not in chosen})
+                               "selected": not picked})
         out.append({"name": p.name, "label": p.label[lang], "type": p.type, "options": options,
-                    "value": chosen.get(p.name, ""), "minimum": p.minimum, "maximum": p.maximum})
+                    "multiple": p.multiple, "value": picked[0] if picked else "",
+                    "minimum": p.minimum, "maximum": p.maximum})
     return out
 
 
+def _value_labels(state: AppState, build: ActiveBuild, query: SavedQuery, lang: str) -> dict[str, dict[str, str]]:
+    """For code parameters whose values the catalogue does not label (the sectors and size classes of Tabel 1
+    and 2): the graph's label of each value's IRI in the page's language."""
+    base = build.info.base.rstrip("/")
+    wanted = {p.name: {f"{base}/{p.code_prefix}{v}": v for v in p.values if v not in p.value_labels}
+              for p in query.params if p.type == "code"}
+    iris = {iri for by_iri in wanted.values() for iri in by_iri}
+    if not iris:
+        return {}
+    found = pick_labels(_rows(state, labels_query(base, iris)), lang)
+    return {name: {v: found[iri] for iri, v in by_iri.items() if iri in found} for name, by_iri in wanted.items()}
+
+
+def _turn_form(query: SavedQuery, binding: Binding, lang: str, sort: tuple[str | None, bool], turn: bool
+               ) -> dict[str, Any] | None:
+    """The switch of rows and columns of a table that can be turned around: its state and the link that flips it."""
+    if not query.layout.get("transpose_corner"):
+        return None
+    return {"on": turn, "href": _href(query, _explicit(binding), lang, sort, not turn)}
+
+
 def _structured(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Binding, lang: str,
-                downloads: list[dict[str, str]]) -> Markup:
+                downloads: list[dict[str, str]], turn: bool = False) -> Markup:
     """The table as schema.org Dataset JSON-LD for the page's head (search engines read it there)."""
     index = holder().get(state, build)
     site, base = state.settings.site_url, build.info.base.rstrip("/")
     creators = [(t.value, index.display(t.value, lang))
                 for t in index.report_values("http://purl.org/dc/terms/creator") if t.is_iri]
     doc = schema_org.table_jsonld(
-        url=f"{site}/queries/{query.name}{_param_query(binding)}", title=query.title[lang],
+        url=f"{site}/queries/{query.name}{_param_query(binding, turn)}", title=query.title[lang],
         description=query.description[lang], license=index.license_iri(state.settings.license),
         dataset=f"{base}/dataset#dataset", part=f"{base}/id/report-part/{query.source.part}", creators=creators,
         downloads=[(site + d["href"], d["type"], d["label"]) for d in downloads])
     return schema_org.script_tag(doc)
 
 
-def _downloads(query: SavedQuery, binding: Binding, lang: str) -> list[dict[str, str]]:
-    """Every download of the table, each CSV variant with its CSV on the Web description beside it."""
+def _downloads(query: SavedQuery, binding: Binding, lang: str, turn: bool = False) -> list[dict[str, str]]:
+    """Every download of the table, each CSV variant with its CSV on the Web description beside it; the table as
+    printed and the workbook turned around as the page shows it (`turn`)."""
     n = query.name
     nl = lang == "nl"
 
     def href(suffix: str, **extra: Any) -> str:
-        return f"/queries/{n}{suffix}" + _param_query(binding, **extra)
+        printed = extra.get("layout") == "report" or suffix == ".xlsx"
+        return f"/queries/{n}{suffix}" + _param_query(binding, turn and printed, **extra)
 
     def csv(label: str, **extra: Any) -> dict[str, str]:
         return {"href": href(".csv", **extra), "type": "text/csv", "label": label,
