@@ -106,3 +106,15 @@ def test_a_note_page_shows_the_note_in_both_languages(site: str) -> None:
     assert set(re.findall(r"[\w-]+\.csv", text)) == {"notes.csv", "notes-en.csv", "tabel-5.csv"}
     assert "Data row(s) in data/: notes-en.csv:18, notes.csv:18" in text
     assert "tabel-5.csv|Hattermerbroek|place" in text
+
+
+@pytest.mark.parametrize("path,lang,marked", [
+    (MCFE, "en", 'Activity: <span lang="nl">het produceren van elektrische heftrucks en heftrucks met '
+                 "verbrandingsmotoren</span></a>"),
+    ("/doc/firm/kerry-bio-science", "nl", 'Product: <span lang="en">yeast</span></a>'),
+])
+def test_a_value_in_the_report_words_of_another_language_is_marked(site: str, path: str, lang: str,
+                                                                    marked: str) -> None:
+    """A value in words is the report's (or a firm's own English): not translated, but marked with its language."""
+    page, _text_ = _page(site, path, lang)
+    assert marked in page

@@ -85,6 +85,9 @@ class Fact:
     href: str | None
     doubt: list[tuple[str, str | None]] = field(default_factory=list)  # the notes that doubt it: (name, link)
     qualifier_lang: str = ""  # the language of the qualifier's words (the page's, where the data have it)
+    # The sentence around a value in words of another language than the page's (the report's own words, e.g.
+    # "het produceren van elektrische heftrucks" on an English page): before, the words, after, their language.
+    words: tuple[str, str, str, str] | None = None
 
 
 def in_language(terms: list[Term], lang: str) -> Term | None:
@@ -347,17 +350,19 @@ def _fact(index: GraphIndex, st: str, rows: list[dict[str, Term]], lang: str) ->
     """One statement as a sentence: a place it names by the place's label in the page's language (Europa,
     Europe), its qualifier in the page's language, the notes that doubt it."""
     r = rows[0]
-    kind = r["fact"].value
+    kind, unit = r["fact"].value, r["unit"].value if "unit" in r else ""
     value = index.display(r["place"].value, lang) if "place" in r else r["value"].value
-    sentence = fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), value,
-                             r["unit"].value if "unit" in r else "", lang)
+    sentence = fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), value, unit, lang)
     if "certainty" in r:
         sentence = f"{POSSIBLY.get(lang, POSSIBLY['nl'])} {sentence[:1].lower()}{sentence[1:]}"
+    foreign = "place" not in r and r["value"].lang and r["value"].lang != lang
+    before, mark, after = sentence.rpartition(value) if foreign else ("", "", "")
     qualifier = in_language(list({x["qualifier"] for x in rows if "qualifier" in x}), lang)
     quote = index.quotes.get(st)
     fact = Fact(sentence=sentence, qualifier=qualifier.value if qualifier else "",
                 qualifier_lang=(qualifier.lang or "nl") if qualifier else "",
-                quote=quote, cites=cites(index, st, lang, quote), href=index.link(st, lang))
+                quote=quote, cites=cites(index, st, lang, quote), href=index.link(st, lang),
+                words=(before, value, after, r["value"].lang) if mark else None)
     for note in sorted({x["note"].value for x in rows if "note" in x}):
         fact.doubt.append((index.display(note, lang), index.link(note, lang)))
     return fact
