@@ -67,6 +67,21 @@ def test_every_concept_has_an_english_label_beside_its_dutch_one(store):
         assert {s: tags for s, tags in langs.items() if "nl" in tags and "en" not in tags} == {}, prop
 
 
+def test_the_definitions_of_the_projects_code_lists_read_in_both_languages(store):
+    """Indicators, sample lists and steps are defined in the project's words (code-labels.csv): Dutch and English.
+    The typology, the forms of R&D and the other lists the report defines keep the report's text, in Dutch."""
+    langs = _languages(store, "", "skos:definition")
+    ours = {s: tags for s, tags in langs.items()
+            if re.search(r"/id/(indicator|survey-list|survey-step)/", s)}
+    assert len(ours) == sum(1 for r in rows("code-labels.csv") if r["definition_nl"].strip()) == 97
+    assert {s: tags for s, tags in ours.items() if tags != ["en", "nl"]} == {}
+    assert _marked(store, "skos:definition") == set(ours)
+    report_words = {s: tags for s, tags in langs.items()
+                    if re.search(r"/id/(business-type|rd-form|refusal-reason|spatial-pattern)/", s)}
+    assert len(report_words) == 5 + 5 + 3 + 3
+    assert {s: tags for s, tags in report_words.items() if tags != ["nl"]} == {}
+
+
 # Places a fact can name by their one name (README: municipalities keep their one name): the kinds whose
 # names are proper names in any language. Every other place a fact names (a country, continent, region) has
 # an English label.

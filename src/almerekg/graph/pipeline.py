@@ -75,6 +75,7 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     linksets.build_kvk_linksets,
     # Last: it translates Dutch labels that any family above may have made.
     translations.build_english_labels,
+    translations.build_english_definitions,
     translations.build_qualifier_translations,
 )
 

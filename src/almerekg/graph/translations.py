@@ -1,6 +1,6 @@
 """The project's translations: English labels for the report's Dutch names of concepts, places and report parts
-(data/labels-en.csv), English texts of the notes (data/notes-en.csv) and both languages of every qualifier
-(data/qualifiers-en.csv).
+(data/labels-en.csv), English definitions of the project's own code lists (data/definitions-en.csv), English
+texts of the notes (data/notes-en.csv) and both languages of every qualifier (data/qualifiers-en.csv).
 
 The report is in Dutch; these texts are the project's translations, not facts of the report, so they live in
 files of their own and never replace the text they translate. Each goes into the graph that holds what it
@@ -17,6 +17,7 @@ from rdflib.namespace import RDFS, SKOS
 from .context import Context
 
 FILE = "labels-en.csv"
+DEFINITIONS_FILE = "definitions-en.csv"
 NOTES_FILE = "notes-en.csv"
 QUALIFIERS_FILE = "qualifiers-en.csv"
 
@@ -41,15 +42,38 @@ def build_english_labels(ctx: Context) -> None:
             if any(getattr(o, "language", None) == "en" for prop in (SKOS.prefLabel, RDFS.label)
                    for o in g.objects(iri, prop)):
                 raise row.fail(f"{thing} already has an English label (graph {name}); translate it in one place")
-        found = False
-        for g in ctx.graphs.values():
-            for prop in (SKOS.prefLabel, RDFS.label):
-                if any(getattr(o, "language", None) == "nl" for o in g.objects(iri, prop)):
-                    g.add((iri, prop, english))
-                    _mark(ctx, g, iri, prop)
-                    found = True
-        if not found:
+        if not _beside_dutch(ctx, iri, (SKOS.prefLabel, RDFS.label), english):
             raise row.fail(f"{thing}: the graph has no thing {iri} with a Dutch label to translate")
+        ctx.rows.setdefault(iri, []).append(row.where)
+
+
+def _beside_dutch(ctx: Context, iri: URIRef, props: tuple[URIRef, ...], english: Literal) -> bool:
+    """Add the English beside each Dutch value of the properties, in the graph that holds it; False if none."""
+    found = False
+    for g in ctx.graphs.values():
+        for prop in props:
+            if any(getattr(o, "language", None) == "nl" for o in g.objects(iri, prop)):
+                g.add((iri, prop, english))
+                _mark(ctx, g, iri, prop)
+                found = True
+    return found
+
+
+def build_english_definitions(ctx: Context) -> None:
+    """The English definition (skos:definition @en) of a concept of the project's own code lists, whose Dutch
+    definition data/code-labels.csv gives. Definitions that are the report's own text stay Dutch only."""
+    done: set[str] = set()
+    for row in ctx.read(DEFINITIONS_FILE, ("thing", "definition_en")):
+        thing = row.required("thing")
+        if thing in done:
+            raise row.fail(f"{thing!r} is translated twice")
+        done.add(thing)
+        iri = ctx.described(row, "thing")
+        if any(getattr(o, "language", None) == "en" for g in ctx.graphs.values()
+               for o in g.objects(iri, SKOS.definition)):
+            raise row.fail(f"{thing} already has an English definition")
+        if not _beside_dutch(ctx, iri, (SKOS.definition,), Literal(row.required("definition_en"), lang="en")):
+            raise row.fail(f"{thing}: the graph has no Dutch definition of {iri} to translate")
         ctx.rows.setdefault(iri, []).append(row.where)
 
 
