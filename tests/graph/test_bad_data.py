@@ -59,7 +59,9 @@ FINDING_ELSEWHERE = ("summary-findings.csv", set_cell({"number": "3"}, "source",
                      "'Smallworldiness' sums up exactly three findings after Tabel 6")
 DOUBT_WITHOUT_NOTE = ("notes.csv", lambda rows: [r for r in rows if r["id"] != "n-135"],
                       "a statement marked uncertain (qualifier 'onzeker') has no note saying why")
-SHACL_BREAKS = (SHARE_140, RANK_25, FOUR_TYPES, FINDING_ELSEWHERE, DOUBT_WITHOUT_NOTE)
+# A note taken out takes its English with it (the build refuses a translation of no note).
+DOUBT_WITHOUT_NOTE_EN = ("notes-en.csv", lambda rows: [r for r in rows if r["id"] != "n-135"], DOUBT_WITHOUT_NOTE[2])
+SHACL_BREAKS = (SHARE_140, RANK_25, FOUR_TYPES, FINDING_ELSEWHERE, DOUBT_WITHOUT_NOTE, DOUBT_WITHOUT_NOTE_EN)
 
 
 def validate_cli(data: Path) -> subprocess.CompletedProcess:
@@ -183,9 +185,17 @@ def test_a_value_marked_uncertain_without_a_note_is_a_shacl_violation(tmp_path):
     line = 2 + next(i for i, r in enumerate(facts) if r["qualifier"].startswith("onzeker;")
                     and r["firm"] == "mitsubishi-caterpillar-forklift-europe")
     data = broken_copy(tmp_path, *DOUBT_WITHOUT_NOTE[:2])
+    edit_csv(data, *DOUBT_WITHOUT_NOTE_EN[:2])
     proc = validate_cli(data)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     hits = [ln for ln in proc.stdout.splitlines() if ln.startswith("violation:")]
     assert len(hits) == 1
     assert hits[0].startswith(f"violation: firm-facts.csv:{line} | Violation |")
     assert "a statement marked uncertain (qualifier 'onzeker') has no note saying why" in hits[0]
+
+
+def test_a_translation_of_a_note_that_is_not_there(tmp_path):
+    data = broken_copy(tmp_path, "notes-en.csv", set_cell({"id": "n-135"}, "id", "n-999"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "notes-en.csv:77: note 'n-999' is not a note of notes.csv with a Dutch text to translate" in proc.stderr

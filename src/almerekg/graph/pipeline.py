@@ -75,6 +75,8 @@ FAMILIES: tuple[Callable[[Context], None], ...] = (
     linksets.build_kvk_linksets,
     # Last: it translates Dutch labels that any family above may have made.
     translations.build_english_labels,
+    translations.build_english_definitions,
+    translations.build_qualifier_translations,
 )
 
 
@@ -159,6 +161,7 @@ def assemble(cfg: Settings, progress: Callable[[str], None] = lambda _m: None) -
         family(ctx)
         progress(f"  {family.__module__.rsplit('.', 1)[1]}.{family.__name__}: {time.perf_counter() - started:.2f}s")
     notes.build_notes(ctx, NOTE_FILES)
+    translations.build_note_translations(ctx)
     onto = ctx.graph("ontology")
     for triple in read_turtle_dir(cfg.ontology_dir, iris):
         onto.add(triple)

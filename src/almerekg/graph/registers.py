@@ -134,8 +134,11 @@ def build_registers(ctx: Context) -> None:
     g = ctx.graph(GRAPH)
     gi = g.identifier
     g.add((gi, RDFS.comment, Literal("Codes van andere registers (CBS, ISO 3166, NACE, Wikidata) voor de plaatsen "
-                                     "en sectoren van het rapport, gelezen uit de kopieën in data/registers/.",
-                                     lang="nl")))
+                                     "en sectoren van het rapport, gelezen uit de kopieën die dit project van die "
+                                     "registers bewaart.", lang="nl")))
+    g.add((gi, RDFS.comment, Literal("Codes of other registers (CBS, ISO 3166, NACE, Wikidata) for the places and "
+                                     "sectors of the report, read from the copies of those registers that this "
+                                     "project keeps.", lang="en")))
     entries = {key: _entries(reg) for key, reg in registers.items()}
     iso_of: dict[URIRef, str] = {}
     rows = ctx.read("place-codes.csv", ("place", "register", "key", "note"))

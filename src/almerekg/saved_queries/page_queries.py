@@ -40,7 +40,12 @@ WHERE {{
     ?note dcterms:source ?part ; oa:hasTarget ?target .
     FILTER NOT EXISTS {{ ?target a ?type .
       FILTER(?type IN (qb:Observation, org:Organization, ak:Network, ak:Relationship, ak:Statement)) }} }}
-  ?note a ak:Note ; rdfs:comment ?comment .
+  ?note a ak:Note .
+  # The note in the page's language (the project's translation), else in Dutch, the language it was written in.
+  OPTIONAL {{ ?note rdfs:comment ?inLang FILTER(LANG(?inLang) = {Literal(lang).n3()}) }}
+  OPTIONAL {{ ?note rdfs:comment ?inDutch FILTER(LANG(?inDutch) = "nl") }}
+  BIND(COALESCE(?inLang, ?inDutch) AS ?comment)
+  FILTER(BOUND(?comment))
   OPTIONAL {{ ?note ak:noteKind ?kind .
              OPTIONAL {{ ?kind skos:prefLabel ?kindLabel FILTER(LANG(?kindLabel) = {Literal(lang).n3()}) }} }}
   OPTIONAL {{ ?note ak:printedValue ?printed }}

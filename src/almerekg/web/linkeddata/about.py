@@ -84,6 +84,20 @@ class Fact:
     cites: list[Cite]
     href: str | None
     doubt: list[tuple[str, str | None]] = field(default_factory=list)  # the notes that doubt it: (name, link)
+    qualifier_lang: str = ""  # the language of the qualifier's words (the page's, where the data have it)
+    # The sentence around a value in words of another language than the page's (the report's own words, e.g.
+    # "het produceren van elektrische heftrucks" on an English page): before, the words, after, their language.
+    words: tuple[str, str, str, str] | None = None
+
+
+def in_language(terms: list[Term], lang: str) -> Term | None:
+    """Of the same text in several languages (a qualifier, a note), the one in the page's language, else the
+    Dutch one (the report's language), else any."""
+    for want in (lang, "nl", "", "en"):
+        for t in terms:
+            if t.lang == want:
+                return t
+    return terms[0] if terms else None
 
 
 # A statement the data mark uncertain (ak:certainty) reads as a possibility, never as a plain fact.
@@ -108,11 +122,12 @@ class Relation:
     other: str
     other_href: str | None
     after: str
-    details: list[str]
+    details: list[str]  # the year and the qualifier, in the page's language where the data have it
     quote: str | None
     cites: list[Cite]
     href: str | None
     network: bool
+    details_lang: str = ""  # the language of the qualifier's words, where it is not the page's
 
 
 def cites(index: GraphIndex, thing: str, lang: str, quote: str | None = None) -> list[Cite]:
@@ -315,30 +330,42 @@ def facts(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang
     """The statements about the thing (firm facts of Bijlage 3 and the text) as sentences, in data order."""
     ak, thing = index.def_prefix, iri_ref(iri)
     rows = select(state, build, f"""
-        SELECT ?st ?fact ?value ?unit ?qualifier ?certainty ?note WHERE {{ GRAPH ?g {{ ?st <{ak}about> {thing} ;
+        SELECT ?st ?fact ?value ?place ?unit ?qualifier ?certainty ?note WHERE {{ GRAPH ?g {{
+          ?st <{ak}about> {thing} ;
           <{ak}fact> ?fact ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?value .
+          OPTIONAL {{ ?st <{ak}valuePlace> ?place }}
           OPTIONAL {{ ?st <{ak}unit> ?unit }} OPTIONAL {{ ?st <{ak}qualifier> ?qualifier }}
           OPTIONAL {{ ?st <{ak}certainty> ?certainty }} }}
           OPTIONAL {{ GRAPH ?n {{ ?note <http://www.w3.org/ns/oa#hasTarget> ?st ; a <{ak}Note> }}
             FILTER(BOUND(?certainty)) }} }}""",
-                  cache_key=("facts", iri, "doubt"))
-    out: list[Fact] = []
-    seen: dict[str, Fact] = {}
-    for r in sorted(rows, key=lambda r: (index.row_order(r["st"].value), r["st"].value)):
-        st, kind = r["st"].value, r["fact"].value
-        fact = seen.get(st)
-        if fact is None:
-            quote = index.quotes.get(st)
-            sentence = fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), r["value"].value,
-                                     r["unit"].value if "unit" in r else "", lang)
-            if "certainty" in r:
-                sentence = f"{POSSIBLY.get(lang, POSSIBLY['nl'])} {sentence[:1].lower()}{sentence[1:]}"
-            fact = seen[st] = Fact(sentence=sentence, qualifier=r["qualifier"].value if "qualifier" in r else "",
-                                   quote=quote, cites=cites(index, st, lang, quote), href=index.link(st, lang))
-            out.append(fact)
-        if "note" in r:
-            fact.doubt.append((index.display(r["note"].value, lang), index.link(r["note"].value, lang)))
-    return out
+                  cache_key=("facts", iri, "doubt", "place"))
+    by_statement: dict[str, list[dict[str, Term]]] = defaultdict(list)
+    for r in rows:
+        by_statement[r["st"].value].append(r)
+    return [_fact(index, st, found, lang)
+            for st, found in sorted(by_statement.items(), key=lambda kv: (index.row_order(kv[0]), kv[0]))]
+
+
+def _fact(index: GraphIndex, st: str, rows: list[dict[str, Term]], lang: str) -> Fact:
+    """One statement as a sentence: a place it names by the place's label in the page's language (Europa,
+    Europe), its qualifier in the page's language, the notes that doubt it."""
+    r = rows[0]
+    kind, unit = r["fact"].value, r["unit"].value if "unit" in r else ""
+    value = index.display(r["place"].value, lang) if "place" in r else r["value"].value
+    sentence = fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), value, unit, lang)
+    if "certainty" in r:
+        sentence = f"{POSSIBLY.get(lang, POSSIBLY['nl'])} {sentence[:1].lower()}{sentence[1:]}"
+    foreign = "place" not in r and r["value"].lang and r["value"].lang != lang
+    before, mark, after = sentence.rpartition(value) if foreign else ("", "", "")
+    qualifier = in_language(list({x["qualifier"] for x in rows if "qualifier" in x}), lang)
+    quote = index.quotes.get(st)
+    fact = Fact(sentence=sentence, qualifier=qualifier.value if qualifier else "",
+                qualifier_lang=(qualifier.lang or "nl") if qualifier else "",
+                quote=quote, cites=cites(index, st, lang, quote), href=index.link(st, lang),
+                words=(before, value, after, r["value"].lang) if mark else None)
+    for note in sorted({x["note"].value for x in rows if "note" in x}):
+        fact.doubt.append((index.display(note, lang), index.link(note, lang)))
+    return fact
 
 
 def claims(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, lang: str) -> list[Said]:
@@ -374,18 +401,28 @@ def relations(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, 
             OPTIONAL {{ ?rel <{ak}sharePercent> ?share }} OPTIONAL {{ ?rel <https://schema.org/startDate> ?year }}
             OPTIONAL {{ ?rel <{ak}qualifier> ?qualifier }} }} }}""", cache_key=("relations", iri))
     network = index.def_prefix + "Network"
+    qualifiers: dict[str, list[Term]] = defaultdict(list)
+    for r in rows:
+        if "qualifier" in r and r["qualifier"] not in qualifiers[r["rel"].value]:
+            qualifiers[r["rel"].value].append(r["qualifier"])
     out = []
+    done: set[str] = set()
     for r in sorted(rows, key=lambda r: (index.row_order(r["rel"].value), r["rel"].value)):
         rel, kind = r["rel"].value, r["kind"].value
+        if rel in done:  # one row per qualifier language
+            continue
+        done.add(rel)
+        qualifier = in_language(qualifiers[rel], lang)
         own = r["who"].value == iri
         other = r["partner"].value if own else r["who"].value
         share = r["share"].value if "share" in r else None
         before, after = relation_parts(kind.rsplit("/", 1)[-1], index.display(kind, lang), own, share, lang)
-        details = [d for d in (_year(r.get("year")), r["qualifier"].value if "qualifier" in r else "") if d]
+        details = [d for d in (_year(r.get("year")), qualifier.value if qualifier else "") if d]
         quote = index.quotes.get(rel)
         out.append(Relation(before, index.display(other, lang), index.link(other, lang), after, details, quote,
                             cites(index, rel, lang, quote), index.link(rel, lang),
-                            network in index.types.get(other, []) or network in index.types.get(iri, [])))
+                            network in index.types.get(other, []) or network in index.types.get(iri, []),
+                            (qualifier.lang or "nl") if qualifier else ""))
     return out
 
 

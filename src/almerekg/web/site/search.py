@@ -300,7 +300,7 @@ def _claims(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[Doc]
 def _notes(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[Doc]:
     rows = select(state, build, f"""
         SELECT ?note ?comment WHERE {{ GRAPH ?g {{ ?note a <{index.def_prefix}Note> ;
-          <http://www.w3.org/2000/01/rdf-schema#comment> ?comment }} }} ORDER BY ?note""",
+          <http://www.w3.org/2000/01/rdf-schema#comment> ?comment FILTER(LANG(?comment) = "nl") }} }} ORDER BY ?note""",
                   cache_key=("search-notes",))
     out = []
     for r in rows:
