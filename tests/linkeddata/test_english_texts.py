@@ -39,7 +39,7 @@ MCFE_TEXTS = [
     ("Serves (area): Europe.", "Bedient (gebied): Europa."),
     ("Serves (area): Middle East.", "Bedient (gebied): Midden-Oosten."),
     ("Floor area: 65,000 m² (total business floor area).", "Bedrijfsoppervlakte: 65.000 m² (totale bedrijfsoppervlakte)."),
-    ("member of a group of companies: groep van MCF bedrijven (MCF company).", "(MCF-bedrijf)."),
+    ("member of groep van MCF bedrijven (MCF company).", "(MCF-bedrijf)."),
 ]
 USG_TEXTS = [
     ("Founded in 1972 (as employment agency PBM Nederland B.V.).",
