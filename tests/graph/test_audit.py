@@ -116,3 +116,12 @@ def test_an_item_not_drawn_and_a_reference_to_no_row_are_problems(tmp_path):
     assert got[0].startswith(f"{path.name}: the items are not the sample of seed 1796641706: missing [")
     assert "not drawn ['p-003']" in got[0]
     assert f"{path.name}:3: reference 'claims.csv:999-1': claims.csv has no row with that key" in got
+
+
+def test_an_audit_file_without_its_seed_in_its_name_is_refused_saying_so(tmp_path):
+    path = tmp_path / "audit.csv"
+    shutil.copy(AUDITS[0], path)
+    done = subprocess.run([sys.executable, "-m", "almerekg.coverage", "--audit", str(path)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"{path}: an audit file is named DATE-seed-SEED.csv\n"
