@@ -12,6 +12,8 @@ joined with `|` where there are several, e.g. `city-facts.csv:almere-inhabitants
     python -m almerekg.coverage            # passages per chapter and status, as README.md prints them
     python -m almerekg.coverage --check    # every problem of the ledger; exit 1 if there is one
     python -m almerekg.coverage --data DIR # another data folder (as `almerekg build --data DIR`)
+    python -m almerekg.coverage --draw SEED    # the sample of a blind audit (almerekg.audit says how)
+    python -m almerekg.coverage --audit FILE   # a recorded audit: its counts, and its problems (exit 1)
 """
 
 from __future__ import annotations
@@ -244,11 +246,12 @@ def _row_problems(p: Passage, ids: set[str], data_dir: Path, keys: dict[str, Cou
         found.append("an open passage says in column note what is missing")
     found += [f"repeats {r!r}, which is no passage of the ledger" for r in p.repeats if r not in ids or r == p.id]
     for ref in p.refs:
-        found += _ref_problems(ref, data_dir, keys)
+        found += ref_problems(ref, data_dir, keys)
     return found
 
 
-def _ref_problems(ref: str, data_dir: Path, keys: dict[str, Counter]) -> list[str]:
+def ref_problems(ref: str, data_dir: Path, keys: dict[str, Counter]) -> list[str]:
+    """What is wrong with one reference FILE:KEY: it must name exactly one row (`keys` caches each file's keys)."""
     file, sep, key = ref.partition(":")
     if not sep or not file.endswith(".csv") or not key:
         return [f"reference {ref!r} is not FILE:KEY"]
@@ -292,6 +295,20 @@ def _passages(c: Counter) -> int:
     return sum(c[status] for status in STATUSES)
 
 
+def _check_audit(path: Path, data: Path) -> int:
+    from . import audit
+
+    try:
+        found = audit.problems(path, data)
+        print(audit.summary(audit.read_audit(path)))
+    except (OSError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    for message in found:
+        print(message)
+    return 1 if found else 0
+
+
 def parser() -> argparse.ArgumentParser:
     """Its flags come from the settings table, as every command's do."""
     p = argparse.ArgumentParser(prog="python -m almerekg.coverage", description=__doc__.split("\n")[0])
@@ -307,6 +324,13 @@ def main(argv: list[str] | None = None) -> int:
         for message in found:
             print(message)
         return 1 if found else 0
+    from . import audit  # it reads the ledger through this module
+
+    if args.draw is not None:
+        print("\n".join(audit.sample_text(args.draw, data)))
+        return 0
+    if args.audit:
+        return _check_audit(Path(args.audit), data)
     print(render_table(read_ledger(data)))
     return 0
 

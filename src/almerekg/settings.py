@@ -323,6 +323,10 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
     COVERAGE: (
         Option("check", ("--check",), "list the ledger's problems; exit 1 if any", default=False,
                action="store_true"),
+        Option("draw", ("--draw",), "print the sample of a blind audit that this random seed draws", kind=int,
+               metavar="SEED"),
+        Option("audit", ("--audit",), "check a recorded audit (data/audits/DATE-seed-SEED.csv) against its seed's "
+               "sample and print its counts; exit 1 on problems", metavar="FILE"),
     ),
     "link kvk": (
         Option("apply", ("--apply",), "turn the accepted rows of a reviewed candidates file into links",

@@ -6,7 +6,9 @@ in the language of the passage that prints it, and the graph tags it so.
 
 from __future__ import annotations
 
+import csv
 import re
+import shutil
 
 import pytest
 
@@ -85,3 +87,53 @@ def test_an_english_fact_keeps_its_words_in_english(store):
           ?st ak:about <https://almerekg.example/id/firm/kerry-bio-science> ; ak:fact ?f ; rdf:value ?v .
           FILTER(STR(?v) = "hydrolysed proteins") }""")
     assert got == [{"lang": "en"}]
+
+
+# The entries of Bijlage 2 whose titles are Dutch; the other eighteen are English.
+DUTCH_TITLES = {"gemeente-almere-2010", "meijer-2009", "meeus-2003", "van-oort-2006", "van-oort-2010", "raspe-2010",
+                "rsm-2009", "van-den-toren-2010"}
+
+
+def test_every_title_of_appendix_2_is_words_of_its_entry_in_the_report(passages):
+    entries = [text.replace("*", "") for pid, kind, text in passages if kind == "list-item"
+               and pid in {p.id for p in read_ledger(DATA) if p.chapter == "bijlage-2"}]
+    assert len(entries) == len(rows("literature.csv")) == 26
+    assert [r["id"] for r in rows("literature.csv") if not any(_spaced(r["title"]) in e for e in entries)] == []
+
+
+def test_the_titles_of_appendix_2_say_their_language():
+    said = {r["id"]: r["language"] for r in rows("literature.csv")}
+    assert {k for k, v in said.items() if v == "nl"} == DUTCH_TITLES
+    assert sum(v == "en" for v in said.values()) == 18
+    # A Dutch title uses Dutch function words and no English ones, where it has any.
+    assert [k for k in DUTCH_TITLES if language_of(next(r["title"] for r in rows("literature.csv") if r["id"] == k))
+            != "nl"] == []
+
+
+def test_the_graph_tags_every_title_of_appendix_2_with_its_language(store):
+    got = {(s["work"].rsplit("/", 1)[1], s["title"], s["lang"], s["in"]) for s in solutions(store, """
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX schema: <https://schema.org/>
+        SELECT ?work ?title (LANG(?t) AS ?lang) ?in WHERE {
+          ?work a schema:CreativeWork ; dcterms:title ?t ; schema:inLanguage ?in .
+          FILTER(STRSTARTS(STR(?work), "https://almerekg.example/id/publication/")) BIND(STR(?t) AS ?title) }""")}
+    assert got == {(r["id"], r["title"], r["language"], r["language"]) for r in rows("literature.csv")}
+    assert ("wall-2008", "Netprint Almere. Almere's City Hierarchy and Urban Performance in a World City Network",
+            "en", "en") in got
+
+
+def test_a_title_that_is_not_words_of_its_citation_stops_the_build(tmp_path):
+    from almerekg.graph.pipeline import assemble
+    from almerekg.graph.rows import DataError
+    from almerekg.settings import from_values
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    table = rows("literature.csv")
+    table[0]["title"] = "Collaboration networks and innovation"
+    with open(data / "literature.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(table[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(table)
+    with pytest.raises(DataError, match="^literature.csv:2: column 'title' .* is not words of the entry's citation"):
+        assemble(from_values(data=str(data)))

@@ -24,7 +24,8 @@ GRAPH_PREFIXES = {
 }
 
 
-# The languages the report is written in: Dutch, and English where appendix 3 copies a firm's own words.
+# The languages the report is written in: Dutch, and English where appendix 3 copies a firm's own words and where
+# appendix 2 lists an English publication.
 LANGUAGES = ("nl", "en")
 
 

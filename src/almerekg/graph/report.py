@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SDO, XSD
 
 from ..vocab import slug
 from .codes import report_iri
 from .context import Context
+from .rows import Row
 
 TITLES = ("prof. dr. ", "dr. ", "Dr. ")
 SUFFIXES = (" MSc",)
@@ -74,11 +75,12 @@ def build_report(ctx: Context) -> None:
             raise row.fail(f"property {prop!r} is not one the build knows (title, subtitle, date, commissioner, "
                            "in-cooperation-with, author, contributor)")
 
-    for row in ctx.read("literature.csv", ("id", "citation", "year", "source")):
+    for row in ctx.read("literature.csv", ("id", "citation", "title", "year", "source", "language")):
         work = ctx.id("publication", row.required("id"), row)
         g.add((work, RDF.type, SDO.CreativeWork))
         g.add((work, RDFS.label, Literal(row.required("citation"))))
         g.add((work, DCTERMS.bibliographicCitation, Literal(row.required("citation"))))
+        _title(ctx, g, work, row)
         g.add((work, DCTERMS.date, Literal(str(row.integer("year")), datatype=XSD.gYear)))
         g.add((report, DCTERMS.references, work))
         ctx.register("publication", row.required("id"), work, row)
@@ -98,3 +100,15 @@ def build_report(ctx: Context) -> None:
         g.add((rec, SDO.isPartOf, ctx.source("schema-1")))
         ctx.register("row", f"recommendations.csv|{number}", rec, row)
         ctx.trace(rec, row)
+
+
+def _title(ctx: Context, g: Graph, work: URIRef, row: Row) -> None:
+    """A publication's title as Bijlage 2 prints it, in its own language: eighteen of the entries are English.
+
+    The title must be words of the entry's citation, so that it is the report's and not a typed-in variant.
+    """
+    title = row.required("title")
+    if title not in row.required("citation"):
+        raise row.fail(f"column 'title' ({title!r}) is not words of the entry's citation")
+    g.add((work, DCTERMS.title, ctx.quote(row, "title")))  # not a label: pages keep naming it by its citation
+    g.add((work, SDO.inLanguage, Literal(ctx.language(row))))
