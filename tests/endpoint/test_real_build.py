@@ -4,6 +4,7 @@ exactly as the embedded store answers them in-process."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,6 +60,23 @@ def test_every_named_graph_is_served(real_server) -> None:  # noqa: ANN001
     (dataset,) = described.subjects(RDF.type, SD.Dataset)
     default = described.value(dataset, SD.defaultGraph)
     assert described.value(default, VOID.triples).toPython() == union
+
+
+def test_the_pages_index_is_loaded_at_start_before_any_page_is_asked(built_store, tmp_path) -> None:  # noqa: ANN001
+    srv = start_server(built_store, tmp_path, "--query-workers", "2")
+    try:
+        deadline = time.monotonic() + 120
+        while "page index of build" not in srv.log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        log = srv.log_path.read_text()
+        info = EmbeddedStore(built_store).info()
+        assert f"page index of build {info.build_id} ready in " in log, log[-2000:]
+        # Nothing but the start-up probe asked the server anything: the load did not wait for a reader.
+        assert "GET /doc/" not in log and "GET /queries" not in log and "GET / " not in log
+        r = http.get(srv.base + "/queries/tabel-1.xlsx", timeout=60)
+        assert r.status_code == 200
+    finally:
+        srv.stop()
 
 
 @pytest.mark.parametrize("rq", saved_queries(), ids=lambda p: p.stem)

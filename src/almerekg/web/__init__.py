@@ -73,6 +73,7 @@ def create_app(settings: Settings) -> Flask:
 
 def app_from_environment() -> Flask:
     """The app for a web server process: settings from the environment `almerekg serve` prepared."""
+    from .core.pages import warm_up
     from .serve import configure_logging, tune_malloc
 
     configure_logging()
@@ -81,7 +82,7 @@ def app_from_environment() -> Flask:
     # that a cached answer does not wait behind a longer request or the access log's writer.
     sys.setswitchinterval(0.001)
     app = create_app(load_settings(environ=os.environ))
-    # Load the build in the background: the process takes traffic (and signals) at once, and the first
-    # requests wait for the load instead of meeting a process that is still starting.
-    threading.Thread(target=app.extensions["almerekg"].engine.warm_up, name="almerekg-warm-up", daemon=True).start()
+    # Load the build and the pages' index in the background: the process takes traffic (and signals) at once, and
+    # the first requests wait for the load instead of meeting a process that is still starting.
+    threading.Thread(target=warm_up, args=(app,), name="almerekg-warm-up", daemon=True).start()
     return app

@@ -6,15 +6,20 @@ Every blueprint takes these from here (never from another blueprint), so the blu
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import Flask, current_app
 
 from ...engine import ActiveBuild
+from ...errors import AppError
 from ..state import AppState, app_state
 from . import representations as ldhttp
 from .errors import NoSuchThing
 from .index import GraphIndex, IndexHolder, resource_path
+
+log = logging.getLogger(__name__)
 
 
 def holder() -> IndexHolder:
@@ -28,6 +33,20 @@ def context() -> tuple[AppState, ActiveBuild, GraphIndex]:
     state = app_state()
     build = state.engine.build()
     return state, build, holder().get(state, build)
+
+
+def warm_up(app: Flask) -> None:
+    """Load the build, then the pages' index of it, before the first reader asks: the index takes seconds (tens of
+    seconds on a busy machine), which the first page, table or download request would otherwise wait."""
+    app.extensions["almerekg"].engine.warm_up()
+    started = time.monotonic()
+    with app.app_context():
+        try:
+            _state, build, _index = context()
+        except AppError as exc:  # no build yet, or the data unreadable: the first request says so
+            log.warning("page index not loaded at start: %s", exc)
+            return
+    log.info("page index of build %s ready in %.1f s", build.info.build_id, time.monotonic() - started)
 
 
 def lang_suffix(lang: str) -> str:
