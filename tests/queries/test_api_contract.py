@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ import pytest
 from serverproc import Server, get, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
+# The contract's version as README states it; every answer and the document must carry the same.
+API_VERSION = re.search(r"carries `API-Version: ([0-9.]+)`", (ROOT / "README.md").read_text(encoding="utf-8"))[1]
 RULESETS = ROOT / "rulesets"
 VERBATIM = RULESETS / "third-party" / "api-design-rules" / "linter.yaml"
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"
@@ -95,12 +98,12 @@ def test_the_stored_ruleset_is_the_one_published() -> None:
 
 def test_the_document_declares_version_contact_and_problems(api: str) -> None:
     doc = get(f"{api}/openapi.json").json()
-    assert doc["info"]["version"] == "1.0.0"
+    assert doc["info"]["version"] == API_VERSION == "2.0.0"
     assert doc["info"]["contact"] == {"name": "almerekg (gelinkte-data-editie van het rapport)",
                                       "url": f"{api}/dataset", "email": CONTACT}
     for path, item in doc["paths"].items():
         responses = item["get"]["responses"]
-        assert responses["200"]["headers"]["API-Version"]["schema"] == {"type": "string", "enum": ["1.0.0"]}, path
+        assert responses["200"]["headers"]["API-Version"]["schema"] == {"type": "string", "enum": [API_VERSION]}, path
         for status in ("400", "503"):
             assert responses[status]["content"] == {
                 "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, path
@@ -116,10 +119,10 @@ def test_the_document_declares_version_contact_and_problems(api: str) -> None:
 def test_every_answer_names_the_api_version(api: str) -> None:
     for path in ("/queries/tabel-1.json", "/queries/tabel-1.csv", "/openapi.json"):
         r = get(api + path)
-        assert r.status_code == 200 and r.headers["API-Version"] == "1.0.0", path
+        assert r.status_code == 200 and r.headers["API-Version"] == API_VERSION, path
     first = get(f"{api}/queries/tabel-1.json")
     again = get(f"{api}/queries/tabel-1.json", headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304 and again.headers["API-Version"] == "1.0.0"
+    assert again.status_code == 304 and again.headers["API-Version"] == API_VERSION
     assert "API-Version" in first.headers["Access-Control-Expose-Headers"].split(", ")
 
 

@@ -19,7 +19,8 @@ MAX_PER_PAGE = 10000
 MAX_PAGE = 10**6
 # The version of this API's contract (semantic versioning), sent as API-Version with every answer: a change
 # that breaks a client raises the major number. The data build an answer comes from is X-Almerekg-Build.
-API_VERSION = "1.0.0"
+# 2.0.0: a parameter that takes several values (`categorie=b&categorie=c`) is an array in `parameters`.
+API_VERSION = "2.0.0"
 
 PROBLEM_SCHEMA = {
     "type": "object", "required": ["type", "title", "status", "detail"],
