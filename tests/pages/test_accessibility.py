@@ -1,5 +1,5 @@
 """Every kind of page (pages.PAGES), in both languages, at 1280 and 375 px, in chromium: axe-core finds no
-WCAG 2.1 A/AA violation, and nothing makes the page wider than the screen. Plus what axe cannot see: the
+WCAG 2.1 A/AA violation, nothing makes the page wider than the screen, and no script error is thrown or logged. Plus what axe cannot see: the
 /def diagram's labels overlap nothing, the focus outline has 3:1 against its background, and the header's
 tab order follows what is seen.
 """
@@ -23,6 +23,10 @@ def tab(request: pytest.FixtureRequest, browser):  # noqa: ANN001, ANN201 - play
     ctx = browser.new_context(viewport={"width": request.param, "height": 900}, bypass_csp=True)
     page = ctx.new_page()
     page.width = request.param
+    # What the page's scripts throw and what it logs as an error, read by each test that navigates this tab.
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(f"page error: {e}"))
+    page.on("console", lambda m: page.errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     yield page
     ctx.close()
 
@@ -42,6 +46,7 @@ def violations(tab, axe_source: str) -> list[str]:  # noqa: ANN001
 @pytest.mark.parametrize("page", PAGES, ids=[p.kind for p in PAGES])
 def test_page_has_no_wcag_violations_and_fits(tab, site: str, axe_source: str, shots: Path, page: Page,
                                               lang: str) -> None:  # noqa: ANN001
+    tab.errors.clear()
     resp = tab.goto(url(site, page, lang))
     assert resp.status == page.status, page.path
     if page.script:
@@ -54,6 +59,9 @@ def test_page_has_no_wcag_violations_and_fits(tab, site: str, axe_source: str, s
                    clip={"x": 0, "y": 0, "width": tab.width, "height": min(height, MAX_SHOT_HEIGHT)})
     assert width <= tab.width, f"{page.path} is {width} px wide at {tab.width} px"
     assert violations(tab, axe_source) == []
+    # No script error on any page kind; chromium itself logs the document's own status when it is not 200.
+    expected = f"console error: Failed to load resource: the server responded with a status of {page.status} "
+    assert [e for e in tab.errors if not (page.status != 200 and e.startswith(expected))] == [], page.path
 
 
 @pytest.mark.parametrize("width", WIDTHS)
