@@ -159,6 +159,9 @@ def child(step: str, args: list[str]) -> None:
         out = step_publish(path, Path(args[1]), int(args[2]))
     elif step == "rdflib":
         out = step_rdflib(path)
+    elif step == "virtuoso":
+        seconds, cpu, peak, out = publish_virtuoso(path, Path(args[1]), int(args[2]), int(args[3]))
+        out.update(seconds=seconds, server_cpu_seconds=cpu, server_peak_mib=peak / 2**20)
     else:
         out = step_compare(int(args[1]), path)
     print(json.dumps(out))
@@ -227,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
                    help="first time an rdflib graph of the same triples, as the report's families build theirs")
     p.add_argument("--pyshacl-at", default="1000",
                    help="comma-separated sizes to run pyshacl at, beside pyshacl-turbo (0: none)")
-    p.add_argument("--step", help=argparse.SUPPRESS)
+    p.add_argument("--step", choices=("assemble", "validate", "publish", "virtuoso", "rdflib", "compare"),
+                   help="run one step alone, on the arguments that follow, as this script runs each in a process "
+                        "of its own, and print its result as JSON (e.g. `--step virtuoso FILE.nq FOLDER TRIPLES "
+                        "BUFFERS`: an assembled file into a fresh Virtuoso in FOLDER)")
     args, rest = p.parse_known_args(argv)
     if args.step:
         child(args.step, rest)
