@@ -66,13 +66,15 @@ def triples(n: int, seed: int = 20110) -> Iterator[str]:
                f"{e} <{DEF}foundingYear> \"{year}\"^^<{XSD_INT}> .\n")
 
 
-def write(n: int, out: Path, seed: int = 20110) -> int:
-    """Write N-Triples to `out`; returns the number of triples."""
+def write(n: int, out: Path, seed: int = 20110, quads: bool = False) -> int:
+    """Write N-Triples to `out` (with `quads`, N-Quads in GRAPH), streaming; returns the number of triples."""
     _check_out(out)
     count = 0
+    in_graph = f" <{GRAPH}> .\n"
     with open(out, "w", encoding="ascii") as fh:
         for chunk in triples(n, seed):
-            fh.write(chunk)
+            # Every line ends " .\n" and no literal holds one: the graph goes before the final dot.
+            fh.write(chunk.replace(" .\n", in_graph) if quads else chunk)
             count += chunk.count("\n")
     return count
 

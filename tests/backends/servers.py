@@ -28,6 +28,7 @@ class Server:
     folder: Path
     log: Path
     env: dict[str, str]  # environment the almerekg commands need (credentials)
+    sql_port: int = 0  # Virtuoso's SQL port (isql-vt), for its bulk loader (bench/scale/build.py)
 
     def stop(self) -> None:
         stop_process(self.proc, grace=15)
@@ -140,4 +141,4 @@ def start_virtuoso(folder: Path, buffers: int = 20000) -> Server:
     _wait_http(url + "/sparql?query=ASK%7B%7D", proc, log, timeout=90)
     # A fresh database grants SPARQL_UPDATE to nobody; the graph-store endpoint with auth works for dba.
     return Server("virtuoso", "virtuoso+" + url, proc, folder, log,
-                  {"ALMEREKG_STORE_USER": "dba", "ALMEREKG_STORE_PASSWORD": "dba"})
+                  {"ALMEREKG_STORE_USER": "dba", "ALMEREKG_STORE_PASSWORD": "dba"}, sql_port)
