@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from almerekg import audit, coverage
+from almerekg import coverage
+from almerekg.coverage import audit
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

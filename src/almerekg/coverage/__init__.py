@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import settings as settings_table
+from .. import settings as settings_table
 
 DATA = settings_table.Settings.data  # the checkout's data/, as for every command (--data, ALMEREKG_DATA)
 LEDGER = "coverage.csv"
@@ -295,45 +294,8 @@ def _passages(c: Counter) -> int:
     return sum(c[status] for status in STATUSES)
 
 
-def _check_audit(path: Path, data: Path) -> int:
-    from . import audit
-
-    try:
-        found = audit.problems(path, data)
-        print(audit.summary(audit.read_audit(path)))
-    except (OSError, ValueError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    for message in found:
-        print(message)
-    return 1 if found else 0
-
-
 def parser() -> argparse.ArgumentParser:
     """Its flags come from the settings table, as every command's do."""
     p = argparse.ArgumentParser(prog="python -m almerekg.coverage", description=__doc__.split("\n")[0])
     settings_table.add_arguments(p, settings_table.COVERAGE)
     return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    data = settings_table.load(args).data_dir
-    if args.check:
-        found = problems(data)
-        for message in found:
-            print(message)
-        return 1 if found else 0
-    from . import audit  # it reads the ledger through this module
-
-    if args.draw is not None:
-        print("\n".join(audit.sample_text(args.draw, data)))
-        return 0
-    if args.audit:
-        return _check_audit(Path(args.audit), data)
-    print(render_table(read_ledger(data)))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import coverage
+from .. import coverage
 
 PASSAGES = 40
 SENTENCES = 30
