@@ -14,10 +14,15 @@ by format and encoding; a page at a URL without `lang` is negotiated, so it says
 Accept-Language`, and when the cookie decided it, `Cache-Control: private`, so that no shared cache ever
 hands one reader's choice to another.
 
+Links carry the language through Flask's url_for(): page_language() is the URL default that adds `lang`
+to every page endpoint (never to files and machine formats); with_lang() does the same for a local URL given
+as text (a thing's page, the switch's `next`).
+
 The site's own words (page chrome, headings, buttons, help, error pages) are gettext messages: English msgids,
-one catalogue per other language in web/translations/ (Flask-Babel, extraction config in babel.cfg at the
-root; tests/pages/test_catalogue.py fails on a msgid without its Dutch text). Words of the data (labels,
-comments, notes) come from the graph in both languages, and the report's own words stay Dutch.
+one catalogue per other language in web/translations/ (Flask-Babel; extraction config in babel.cfg at the
+root; tests/pages/test_catalogue.py fails on a msgid without its Dutch text). English has no catalogue: its
+text is the msgid itself, and a copy of every msgid as its own msgstr could only drift. Words of the data
+(labels, comments, notes) come from the graph in both languages, and the report's own words stay Dutch.
 """
 
 from __future__ import annotations
