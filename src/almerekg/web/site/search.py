@@ -165,6 +165,7 @@ class Hit:
     snippet: list[tuple[str, bool]]  # (piece, marked): the searched words marked
     lang: str
     matched: str  # a name other than the title that matched ("USG People N.V.")
+    matched_lang: str = ""  # the matched name's language when it is the other language's title
 
 
 @dataclass
@@ -505,8 +506,9 @@ class SearchIndex:
         href = doc.href.get(lang, "")
         if doc.kind == "passage" and self.report is not None:
             href = _passage_href(self.report, doc, text, lang)
+        other = next((code for code, t in doc.titles.items() if code != lang and t == matched != title), "")
         return Hit(doc.kind, tr(lang, KINDS[doc.kind]), title, href, _marked(snippet, query.raw if query else []),
-                   doc.lang, matched if matched and matched != title else "")
+                   doc.lang, matched if matched and matched != title else "", other)
 
 
 def _score(doc: Doc, query: _Query) -> tuple[int, str] | None:
