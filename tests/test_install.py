@@ -62,6 +62,7 @@ def test_the_installed_package_is_a_copy_in_the_new_environment(installed: Path,
     package = Path(where).parent
     assert (package / "web" / "templates" / "home.html").is_file()
     assert (package / "web" / "static" / "site.css").is_file()
+    assert (package / "web" / "translations" / "nl" / "LC_MESSAGES" / "messages.mo").is_file()
     assert not (installed.parent / "data").exists()
 
 
@@ -83,6 +84,9 @@ def test_the_readme_commands_build_and_serve_from_a_checkouts_folders(installed:
         assert home.status_code == 200 and "Groei door samenwerking in Almere" in home.text
         report = get(url + "/report?lang=nl")  # the report's text, read from --data
         assert report.status_code == 200 and "In 1972 richten Pieter Borgstein" in report.text
+        # The site's own words in Dutch: the package carries its compiled message catalogue.
+        assert "Naar de inhoud" in report.text and "Skip to content" not in report.text
+        assert "Skip to content" in get(url + "/report?lang=en").text
         table = get(url + "/queries/tabel-1")  # a saved query, read from --queries
         assert table.status_code == 200 and 'id="report-table"' in table.text
         css = get(url + "/static/site.css")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from almerekg.web.core.i18n import tr
 from almerekg.web.core.phrases import RELATION_PHRASES
 from almerekg.web.network import layout
 
@@ -59,8 +60,8 @@ def lines_of(svg: str) -> list[tuple[str, str, str, bool]]:
 
 
 def expected_phrase(kind: str, own_side: bool, share: str, lang: str) -> str:
-    phrase = RELATION_PHRASES[kind][lang][0 if own_side else 1].replace("{share}", share)
-    return " ".join(phrase.replace("{other}", "").split())
+    phrase = tr(lang, RELATION_PHRASES[kind][0 if own_side else 1], other="", share=share)
+    return " ".join(phrase.split())
 
 
 def test_every_relationship_is_one_arrow_read_the_right_way_and_listed(site: str) -> None:

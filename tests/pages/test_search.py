@@ -18,6 +18,7 @@ from serverproc import InProcess
 
 from almerekg.saved_queries.catalogue import load_catalogue
 from almerekg.settings import Settings
+from almerekg.web.core.i18n import tr
 from almerekg.web.site.search import KINDS, MAX_HITS, VocabularyError, load_vocabulary
 
 from .conftest import get, rows
@@ -218,7 +219,7 @@ def test_every_vocabulary_word_finds_its_target(app_site: InProcess) -> None:
     for v in vocabulary:
         found = hits(app_site.url, v.word, v.langs[0])
         if v.target.startswith("kind:"):
-            ok = KINDS[v.target[5:]][v.langs[0]] in {k for k, _h in found}
+            ok = tr(v.langs[0], KINDS[v.target[5:]]) in {k for k, _h in found}
         else:
             ok = vocabulary_href(v.target, v.langs[0]) in [h for _k, h in found]
         if not ok:

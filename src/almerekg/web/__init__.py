@@ -59,6 +59,7 @@ def create_app(settings: Settings) -> Flask:
     app.url_map.merge_slashes = False
     app.url_map.strict_slashes = False
     trusted_networks(settings.trusted_proxies)  # a bad --trusted-proxy stops the start, saying which
+    i18n.init_babel(app)
     engine = Engine(settings)
     app.extensions["almerekg"] = AppState(settings=settings, engine=engine)
     for module in (errors, page_errors, security, cors, i18n, health, endpoint, assets, linkeddata, dataset, sitemap,

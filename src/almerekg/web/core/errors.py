@@ -23,6 +23,7 @@ from ...errors import AppError
 from ..http.responses import text_error
 from ..state import app_state
 from . import representations as ldhttp
+from .i18n import N_
 from .respond import page
 
 bp = Blueprint("core_errors", __name__)
@@ -41,55 +42,40 @@ class ProblemType:
     """A kind of problem: its `title` (the same for every occurrence) and what a reader can do about it."""
 
     status: int
-    title: str
-    explanation: dict[str, str]
+    title: str  # English in the API's problem documents; pages show it from the catalogue (core/i18n.py)
+    explanation: str
 
 
 # The kinds of problem a request can end in, by slug: /problems/<slug> explains each.
 PROBLEMS: dict[str, ProblemType] = {
-    "invalid-parameter": ProblemType(400, "A request parameter has a value that is not allowed", {
-        "en": "A query parameter is unknown, given more than once, missing while required, or has a value outside "
-              "what /openapi.json declares for it (a bound, a list of values, parameters that exclude each other). "
-              "invalid-params names the parameter and the reason; fix it and ask again.",
-        "nl": "Een parameter is onbekend, staat er meer dan eens, ontbreekt terwijl hij verplicht is, of heeft een "
-              "waarde buiten wat /openapi.json ervoor vastlegt (een grens, een lijst van waarden, parameters die "
-              "elkaar uitsluiten). invalid-params noemt de parameter en de reden; pas hem aan en vraag opnieuw."}),
-    "bad-request": ProblemType(400, "The request cannot be answered as it is", {
-        "en": "The request itself is not acceptable (for instance a query text that is not allowed); detail says "
-              "what.", "nl": "Het verzoek zelf kan niet (bijvoorbeeld een niet toegestane query); detail zegt wat."}),
-    "forbidden": ProblemType(403, "This is not allowed here", {
-        "en": "The site is read-only and refuses what would reach outside it; detail says what was refused.",
-        "nl": "De site is alleen-lezen en weigert wat buiten haar zou reiken; detail zegt wat geweigerd werd."}),
-    "not-found": ProblemType(404, "No such thing", {
-        "en": "The address names nothing this site holds: no saved query, no download, no resource by that name. "
-              "/queries lists the saved queries, /dataset the downloads.",
-        "nl": "Het adres noemt niets wat deze site heeft: geen opgeslagen query, download of bron met die naam. "
-              "/queries toont de opgeslagen queries, /dataset de downloads."}),
-    "not-acceptable": ProblemType(406, "No representation in the format asked for", {
-        "en": "The Accept header or the format parameter asks for a format this resource does not have; detail "
-              "lists the ones it has.",
-        "nl": "De Accept-header of de format-parameter vraagt een formaat dat deze bron niet heeft; detail noemt "
-              "de formaten die er zijn."}),
-    "too-large": ProblemType(413, "The request is too large", {
-        "en": "The request (or the answer it asks for) is beyond this site's limits; ask for less.",
-        "nl": "Het verzoek (of het antwoord erop) is groter dan deze site toestaat; vraag minder."}),
-    "unprocessable": ProblemType(422, "The request cannot be processed", {
-        "en": "The request is well formed but cannot be carried out; detail says why.",
-        "nl": "Het verzoek is goed gevormd maar kan niet worden uitgevoerd; detail zegt waarom."}),
-    "too-many-requests": ProblemType(429, "Too many requests", {
-        "en": "This client has asked more than its share; wait for the seconds Retry-After gives and ask again.",
-        "nl": "Deze client vroeg meer dan zijn deel; wacht de seconden uit Retry-After en vraag opnieuw."}),
-    "internal-error": ProblemType(500, "Something went wrong on this site", {
-        "en": "The site could not answer; the error is logged. Asking again later may work.",
-        "nl": "De site kon niet antwoorden; de fout is gelogd. Later opnieuw vragen kan werken."}),
-    "bad-gateway": ProblemType(502, "A service this answer needs did not answer well", {
-        "en": "The answer needs a service elsewhere, and it failed; ask again later.",
-        "nl": "Het antwoord heeft een dienst elders nodig, en die faalde; vraag later opnieuw."}),
-    "unavailable": ProblemType(503, "The service is busy or not available", {
-        "en": "No data build is loaded, the store does not answer, or the site is busy; retry after the seconds "
-              "Retry-After gives.",
-        "nl": "Er is geen gegevensbouw geladen, de opslag antwoordt niet, of de site is druk; probeer het opnieuw na "
-              "de seconden uit Retry-After."}),
+    "invalid-parameter": ProblemType(400, N_("A request parameter has a value that is not allowed"), N_(
+        "A query parameter is unknown, given more than once, missing while required, or has a value outside "
+        "what /openapi.json declares for it (a bound, a list of values, parameters that exclude each other). "
+        "invalid-params names the parameter and the reason; fix it and ask again.")),
+    "bad-request": ProblemType(400, N_("The request cannot be answered as it is"), N_(
+        "The request itself is not acceptable (for instance a query text that is not allowed); detail says "
+        "what.")),
+    "forbidden": ProblemType(403, N_("This is not allowed here"), N_(
+        "The site is read-only and refuses what would reach outside it; detail says what was refused.")),
+    "not-found": ProblemType(404, N_("No such thing"), N_(
+        "The address names nothing this site holds: no saved query, no download, no resource by that name. "
+        "/queries lists the saved queries, /dataset the downloads.")),
+    "not-acceptable": ProblemType(406, N_("No representation in the format asked for"), N_(
+        "The Accept header or the format parameter asks for a format this resource does not have; detail "
+        "lists the ones it has.")),
+    "too-large": ProblemType(413, N_("The request is too large"), N_(
+        "The request (or the answer it asks for) is beyond this site's limits; ask for less.")),
+    "unprocessable": ProblemType(422, N_("The request cannot be processed"), N_(
+        "The request is well formed but cannot be carried out; detail says why.")),
+    "too-many-requests": ProblemType(429, N_("Too many requests"), N_(
+        "This client has asked more than its share; wait for the seconds Retry-After gives and ask again.")),
+    "internal-error": ProblemType(500, N_("Something went wrong on this site"), N_(
+        "The site could not answer; the error is logged. Asking again later may work.")),
+    "bad-gateway": ProblemType(502, N_("A service this answer needs did not answer well"), N_(
+        "The answer needs a service elsewhere, and it failed; ask again later.")),
+    "unavailable": ProblemType(503, N_("The service is busy or not available"), N_(
+        "No data build is loaded, the store does not answer, or the site is busy; retry after the seconds "
+        "Retry-After gives.")),
 }
 BY_STATUS = {t.status: slug for slug, t in reversed(list(PROBLEMS.items()))}
 

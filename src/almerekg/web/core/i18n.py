@@ -13,13 +13,27 @@ Caching follows from that order (see `vary_on_language`): a page whose URL names
 by format and encoding; a page at a URL without `lang` is negotiated, so it says `Vary: Cookie,
 Accept-Language`, and when the cookie decided it, `Cache-Control: private`, so that no shared cache ever
 hands one reader's choice to another.
+
+Links carry the language through Flask's url_for(): page_language() is the URL default that adds `lang`
+to every page endpoint (never to files and machine formats); with_lang() does the same for a local URL given
+as text (a thing's page, the switch's `next`).
+
+The site's own words (page chrome, headings, buttons, help, error pages) are gettext messages: English msgids,
+one catalogue per other language in web/translations/ (Flask-Babel; extraction config in babel.cfg at the
+root; tests/pages/test_catalogue.py fails on a msgid without its Dutch text). English has no catalogue: its
+text is the msgid itself, and a copy of every msgid as its own msgstr could only drift. Words of the data
+(labels, comments, notes) come from the graph in both languages, and the report's own words stay Dutch.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Blueprint, Response, g, redirect, request
+from babel import support
+from flask import Blueprint, Flask, Response, g, redirect, request
+from flask_babel import Babel
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() gives
 
 from ..http.negotiation import choose_language
@@ -30,30 +44,36 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 bp = Blueprint("i18n", __name__)
 
-# Words of the page chrome; content (labels, comments) comes from the graph in both languages.
-WORDS: dict[str, dict[str, str]] = {
-    "site": {"nl": "Groei door samenwerking in Almere — als gelinkte data",
-             "en": "Groei door samenwerking in Almere — as linked data"},
-    "home": {"nl": "Start", "en": "Home"},
-    "report": {"nl": "Rapport", "en": "Report"},
-    "network": {"nl": "Netwerk", "en": "Network"},
-    "queries": {"nl": "Tabellen en vragen", "en": "Tables and questions"},
-    "sparql": {"nl": "SPARQL", "en": "SPARQL"},
-    "dataset": {"nl": "Dataset", "en": "Dataset"},
-    "downloads": {"nl": "Downloads", "en": "Downloads"},
-    "ontology": {"nl": "Ontologie", "en": "Ontology"},
-    "skip": {"nl": "Naar de inhoud", "en": "Skip to content"},
-    "build": {"nl": "Gegevensversie", "en": "Data build"},
-    "source": {"nl": "Bron: J.P. van den Toren en I. van Bussel, Groei door samenwerking in Almere (januari 2011).",
-               "en": "Source: J.P. van den Toren and I. van Bussel, Groei door samenwerking in Almere (January 2011)."},
-    "other_lang": {"nl": "English", "en": "Nederlands"},
-    "other_lang_title": {"nl": "Read this page in English", "en": "Lees deze pagina in het Nederlands"},
-    "note": {"nl": "Noot", "en": "Note"},
-    "menu": {"nl": "Hoofdmenu", "en": "Main menu"},
-    "search": {"nl": "Zoeken", "en": "Search"},
-    "search_button": {"nl": "Zoek", "en": "Search"},
-    "search_placeholder": {"nl": "Zoek een naam", "en": "Find a name"},
-}
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"  # <lang>/LC_MESSAGES/messages.po|.mo
+
+babel = Babel()
+
+
+def init_babel(app: Flask) -> None:
+    """Flask-Babel on the app: `_()` and `{% trans %}` in templates, in the language pick_lang() chose."""
+    babel.init_app(app, locale_selector=pick_lang, default_locale="nl",
+                   default_translation_directories=str(TRANSLATIONS))
+
+
+def tr(lang: str, message: str, **values: object) -> str:
+    """The site's words in the given language: `message` is the English msgid of the catalogue, `values` fill
+    its named placeholders (%(name)s). English reads the msgid itself; every other language its catalogue.
+
+    The same compiled catalogue Flask-Babel gives the templates, read without a request: the graph index
+    writes its phrases in both languages when a build is loaded, outside any request."""
+    text = catalogue(lang).ugettext(message)
+    return text % values if values else text
+
+
+@cache
+def catalogue(lang: str) -> support.NullTranslations:
+    """The compiled catalogue of a language (web/translations/<lang>/LC_MESSAGES/messages.mo), read once."""
+    return support.Translations.load(str(TRANSLATIONS), [lang])
+
+
+def N_(message: str) -> str:
+    """A msgid marked for extraction where it is written (a table of words), translated with tr() where shown."""
+    return message
 
 
 def lang_and_source() -> tuple[str, str]:
@@ -68,14 +88,27 @@ def lang_and_source() -> tuple[str, str]:
 
 
 def pick_lang() -> str:
-    """The language of the page being made; remembers for the response what decided it."""
+    """The language of the page being made; remembers for the response what decided it, and for the links
+    url_for() writes (page_language) which language they carry."""
     lang, source = lang_and_source()
     g.almerekg_lang_source = source
+    g.almerekg_page_lang = lang
     return lang
 
 
-def words(lang: str) -> dict[str, str]:
-    return {key: texts[lang] for key, texts in WORDS.items()}
+# Endpoints that are not pages in a language: files, machine formats, the switch itself, the service's plumbing.
+NO_LANG = frozenset({"static", "assets.vendor", "dataset.download", "dataset.jsonld_context_file",
+                     "dataset.well_known_void", "health.healthz", "i18n.choose", "queries.openapi", "sitemap.robots",
+                     "sitemap.sitemap", "sitemap.sitemap_part"})
+
+
+@bp.app_url_defaults
+def page_language(endpoint: str, values: dict) -> None:
+    """Every link url_for() writes to a page carries the page's language (`?lang=`, see the module's
+    docstring), unless it names one itself or asks for a file (an `ext` such as .ttl)."""
+    lang = g.get("almerekg_page_lang")
+    if lang and endpoint not in NO_LANG and "lang" not in values and "ext" not in values:
+        values["lang"] = lang
 
 
 def with_lang(url: str, lang: str) -> str:

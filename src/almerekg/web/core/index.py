@@ -18,7 +18,9 @@ import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import date
 
+from babel import dates as babel_dates
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
@@ -29,6 +31,7 @@ from ...engine.rows import select as rows_of
 from ...vocab import link_for
 from ..state import AppState
 from .citations import cite_href
+from .i18n import LANGS, with_lang
 from .phrases import format_number, relation_phrase
 
 INTERNAL_MAX_BYTES = 1024 * 1024 * 1024
@@ -119,19 +122,12 @@ class SearchEntry:
     names: list[str]
 
 
-MONTHS = {
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-}
-
-
 def format_date(value: str, lang: str) -> str:
-    """'2011-01' -> 'januari 2011' / 'January 2011'; anything else as it is."""
+    """'2011-01' -> 'januari 2011' / 'January 2011' (the month's name from Babel's CLDR data); anything else as
+    it is."""
     m = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if m and 1 <= int(m.group(2)) <= 12:
-        return f"{MONTHS[lang if lang in MONTHS else 'nl'][int(m.group(2)) - 1]} {m.group(1)}"
+        return babel_dates.format_date(date(int(m.group(1)), int(m.group(2)), 1), "MMMM y", locale=lang or "nl")
     return value
 
 
@@ -251,8 +247,8 @@ class GraphIndex:
     def link(self, iri: str, lang: str) -> str | None:
         """href, naming the page's language on our own pages (so that a followed link keeps it)."""
         href = link_for(iri, self.base)
-        if href is not None and lang in ("nl", "en") and href.startswith("/"):
-            return href + "?lang=" + lang
+        if href is not None and lang in LANGS and href.startswith("/"):
+            return with_lang(href, lang)
         return href
 
     def is_ours(self, iri: str) -> bool:

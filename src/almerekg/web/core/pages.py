@@ -1,5 +1,5 @@
-"""What every page of the site starts from: the state, the build and its index for this request, the thing a
-path names, and the `?lang=` that links carry.
+"""What every page of the site starts from: the state, the build and its index for this request, and the thing a
+path names. (The `?lang=` that links carry comes from url_for(): core/i18n.page_language.)
 
 Every blueprint takes these from here (never from another blueprint), so the blueprints stand side by side.
 """
@@ -47,11 +47,6 @@ def warm_up(app: Flask) -> None:
             log.warning("page index not loaded at start: %s", exc)
             return
     log.info("page index of build %s ready in %.1f s", build.info.build_id, time.monotonic() - started)
-
-
-def lang_suffix(lang: str) -> str:
-    """`?lang=xx` for links to pages: every link names the language, so a followed link keeps it."""
-    return f"?lang={lang}" if lang in ("nl", "en") else ""
 
 
 @dataclass(frozen=True)

@@ -10,83 +10,65 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-# kind -> language -> (said by the organisation, said by the partner); {other} is the other side's name,
-# {share} the share in percent. Relationships point from ak:organisation to ak:partner: a subsidiary to its
-# parent, a firm to its customer, an organisation to the network it plays a role in.
-RELATION_PHRASES: dict[str, dict[str, tuple[str, str]]] = {
-    "acquisition": {"nl": ("nam {other} over", "overgenomen door {other}"),
-                    "en": ("acquired {other}", "acquired by {other}")},
-    "customer": {"nl": ("levert aan afnemer {other}", "afnemer van {other}"),
-                 "en": ("supplies its customer {other}", "customer of {other}")},
-    "former-owner": {"nl": ("was eigendom van {other}", "was eigenaar van {other}"),
-                     "en": ("was owned by {other}", "was the owner of {other}")},
-    "joint-venture-share": {"nl": ("joint venture, voor {share} procent van {other}",
-                                   "bezit {share} procent van joint venture {other}"),
-                            "en": ("joint venture, {share} percent owned by {other}",
-                                   "owns {share} percent of the joint venture {other}")},
-    "ownership-share": {"nl": ("voor {share} procent in handen van {other}", "bezit {share} procent van {other}"),
-                        "en": ("{share} percent owned by {other}", "owns {share} percent of {other}")},
-    "merger": {"nl": ("fuseerde met {other}", "fuseerde met {other}"),
-               "en": ("merged with {other}", "merged with {other}")},
-    "parent-subsidiary": {"nl": ("onderdeel (dochter) van {other}", "moederbedrijf van {other}"),
-                          "en": ("part (subsidiary) of {other}", "parent company of {other}")},
-    "programme-participation": {"nl": ("neemt deel aan het programma {other}", "programma met als deelnemer {other}"),
-                                "en": ("takes part in the programme {other}", "programme with participant {other}")},
-    "research": {"nl": ("onderzoekssamenwerking met {other}", "onderzoekssamenwerking met {other}"),
-                 "en": ("research cooperation with {other}", "research cooperation with {other}")},
-    "co-production": {"nl": ("coproductie of co-ontwikkeling met {other}",
-                             "coproductie of co-ontwikkeling met {other}"),
-                      "en": ("co-production or co-development with {other}",
-                             "co-production or co-development with {other}")},
-    "funder": {"nl": ("financier van {other}", "gefinancierd door {other}"),
-               "en": ("funds {other}", "funded by {other}")},
-    "initiator": {"nl": ("initiatiefnemer van {other}", "opgezet op initiatief van {other}"),
-                  "en": ("initiator of {other}", "set up on the initiative of {other}")},
-    "partner": {"nl": ("partner van {other}", "werkt samen met {other}"),
-                "en": ("partner of {other}", "works with {other}")},
-    "participant": {"nl": ("neemt deel aan {other}", "met als deelnemer {other}"),
-                    "en": ("takes part in {other}", "with {other} taking part")},
-    "member": {"nl": ("lid van {other}", "met als lid {other}"), "en": ("member of {other}", "with member {other}")},
-    "organiser": {"nl": ("organiseert {other}", "georganiseerd door {other}"),
-                  "en": ("organises {other}", "organised by {other}")},
-    "located-in": {"nl": ("gevestigd in {other}", "vestigingsplaats van {other}"),
-                   "en": ("located in {other}", "location of {other}")},
-    "group-member": {"nl": ("lid van {other}", "met als lid {other}"),
-                     "en": ("member of {other}", "with member {other}")},
-    "combination": {"nl": ("combinatie met {other}", "combinatie met {other}"),
-                    "en": ("combined with {other}", "combined with {other}")},
-    "commission": {"nl": ("in opdracht van {other}", "opdrachtgever van {other}"),
-                   "en": ("commissioned by {other}", "commissioned {other}")},
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from .i18n import N_, tr
+
+# kind -> (said by the organisation, said by the partner), msgids of the catalogue (core/i18n.py); %(other)s is
+# the other side's name, %(share)s the share in percent. Relationships point from ak:organisation to ak:partner:
+# a subsidiary to its parent, a firm to its customer, an organisation to the network it plays a role in.
+RELATION_PHRASES: dict[str, tuple[str, str]] = {
+    "acquisition": (N_("acquired %(other)s"), N_("acquired by %(other)s")),
+    "customer": (N_("supplies its customer %(other)s"), N_("customer of %(other)s")),
+    "former-owner": (N_("was owned by %(other)s"), N_("was the owner of %(other)s")),
+    "joint-venture-share": (N_("joint venture, %(share)s percent owned by %(other)s"),
+                            N_("owns %(share)s percent of the joint venture %(other)s")),
+    "ownership-share": (N_("%(share)s percent owned by %(other)s"), N_("owns %(share)s percent of %(other)s")),
+    "merger": (N_("merged with %(other)s"), N_("merged with %(other)s")),
+    "parent-subsidiary": (N_("part (subsidiary) of %(other)s"), N_("parent company of %(other)s")),
+    "programme-participation": (N_("takes part in the programme %(other)s"),
+                                N_("programme with participant %(other)s")),
+    "research": (N_("research cooperation with %(other)s"), N_("research cooperation with %(other)s")),
+    "co-production": (N_("co-production or co-development with %(other)s"),
+                      N_("co-production or co-development with %(other)s")),
+    "funder": (N_("funds %(other)s"), N_("funded by %(other)s")),
+    "initiator": (N_("initiator of %(other)s"), N_("set up on the initiative of %(other)s")),
+    "partner": (N_("partner of %(other)s"), N_("works with %(other)s")),
+    "participant": (N_("takes part in %(other)s"), N_("with %(other)s taking part")),
+    "member": (N_("member of %(other)s"), N_("with member %(other)s")),
+    "organiser": (N_("organises %(other)s"), N_("organised by %(other)s")),
+    "located-in": (N_("located in %(other)s"), N_("location of %(other)s")),
+    "group-member": (N_("member of %(other)s"), N_("with member %(other)s")),
+    "combination": (N_("combined with %(other)s"), N_("combined with %(other)s")),
+    "commission": (N_("commissioned by %(other)s"), N_("commissioned %(other)s")),
 }
 
-# Fact kind -> language -> sentence with {value}; kinds not listed read "label: value".
-FACT_SENTENCES: dict[str, dict[str, str]] = {
-    "founded": {"nl": "Opgericht in {value}", "en": "Founded in {value}"},
-    "founder": {"nl": "Opgericht door {value}", "en": "Founded by {value}"},
-    "former-name": {"nl": "Heette eerder {value}", "en": "Formerly called {value}"},
-    "legal-name": {"nl": "Juridische naam: {value}", "en": "Legal name: {value}"},
-    "appendix-name": {"nl": "In Bijlage 3 genoemd als {value}", "en": "Named {value} in Appendix 3"},
-    "abbreviation": {"nl": "Afgekort als {value}", "en": "Abbreviated as {value}"},
-    "moved-to-almere": {"nl": "Naar Almere verhuisd in {value}", "en": "Moved to Almere in {value}"},
-    "established-in-almere": {"nl": "In Almere gevestigd in {value}", "en": "Established in Almere in {value}"},
-    "moved-from": {"nl": "Verhuisd vanuit {value}", "en": "Moved from {value}"},
-    "headquarters": {"nl": "Hoofdkantoor in {value}", "en": "Headquarters in {value}"},
-    "locations": {"nl": "Gevestigd in {value}", "en": "Located in {value}"},
-    "employees": {"nl": "{value} medewerkers", "en": "{value} employees"},
-    "countries-active": {"nl": "Actief in {value} landen", "en": "Active in {value} countries"},
-    "establishments": {"nl": "{value} vestigingen", "en": "{value} establishments"},
-    "stock-listing": {"nl": "Beursnotering in {value}", "en": "Listed on the stock exchange in {value}"},
-    "bank-licence": {"nl": "Banklicentie in {value}", "en": "Banking licence in {value}"},
-    "independent-since": {"nl": "Zelfstandig sinds {value}", "en": "Independent since {value}"},
-    "market-introduction": {"nl": "Marktintroductie in {value}", "en": "Market introduction in {value}"},
-    "brand": {"nl": "Merknaam {value}", "en": "Brand name {value}"},
-    "division": {"nl": "Divisie {value}", "en": "Division {value}"},
-    "website": {"nl": "Website {value}", "en": "Website {value}"},
-    "activity-description": {"nl": "Activiteit: {value}", "en": "Activity: {value}"},
+# Fact kind -> sentence with %(value)s (a msgid); kinds not listed read "label: value".
+FACT_SENTENCES: dict[str, str] = {
+    "founded": N_("Founded in %(value)s"),
+    "founder": N_("Founded by %(value)s"),
+    "former-name": N_("Formerly called %(value)s"),
+    "legal-name": N_("Legal name: %(value)s"),
+    "appendix-name": N_("Named %(value)s in Appendix 3"),
+    "abbreviation": N_("Abbreviated as %(value)s"),
+    "moved-to-almere": N_("Moved to Almere in %(value)s"),
+    "established-in-almere": N_("Established in Almere in %(value)s"),
+    "moved-from": N_("Moved from %(value)s"),
+    "headquarters": N_("Headquarters in %(value)s"),
+    "locations": N_("Located in %(value)s"),
+    "employees": N_("%(value)s employees"),
+    "countries-active": N_("Active in %(value)s countries"),
+    "establishments": N_("%(value)s establishments"),
+    "stock-listing": N_("Listed on the stock exchange in %(value)s"),
+    "bank-licence": N_("Banking licence in %(value)s"),
+    "independent-since": N_("Independent since %(value)s"),
+    "market-introduction": N_("Market introduction in %(value)s"),
+    "brand": N_("Brand name %(value)s"),
+    "division": N_("Division %(value)s"),
+    "website": N_("Website %(value)s"),
+    "activity-description": N_("Activity: %(value)s"),
 }
-
-UNIT_WORDS = {"percent": {"nl": "procent", "en": "percent"}, "m2": {"nl": "m²", "en": "m²"},
-              "cars": {"nl": "auto's", "en": "cars"}}
+UNIT_WORDS = {"percent": N_("percent"), "m2": "m²", "cars": N_("cars")}
 
 
 def format_number(value: object, lang: str) -> str:
@@ -101,17 +83,17 @@ def format_number(value: object, lang: str) -> str:
         text = f"{int(number):,}"
     else:
         text = f"{number:,f}"
-    if lang == "nl":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    # Written with Python's separators (',' groups, '.' decimals), then the language's own (Babel's CLDR data).
+    return text.replace(",", "\x00").replace(".", get_decimal_symbol(lang or "nl")) \
+        .replace("\x00", get_group_symbol(lang or "nl"))
 
 
 def relation_phrase(kind: str, kind_label: str, own_side: bool, other: str, share: str | None, lang: str) -> str:
     """'onderzoekssamenwerking met Turing Institute Almere': the relationship said by one of its two sides."""
-    phrases = RELATION_PHRASES.get(kind, {}).get(lang)
-    if phrases is None or ("{share}" in phrases[0] and not share):
+    phrases = RELATION_PHRASES.get(kind)
+    if phrases is None or ("%(share)s" in phrases[0] and not share):
         return f"{kind_label}: {other}"
-    return phrases[0 if own_side else 1].format(other=other, share=format_number(share, lang) if share else "")
+    return tr(lang, phrases[0 if own_side else 1], other=other, share=format_number(share, lang) if share else "")
 
 
 def relation_parts(kind: str, kind_label: str, own_side: bool, share: str | None, lang: str) -> tuple[str, str]:
@@ -125,8 +107,8 @@ def fact_sentence(kind: str, kind_label: str, value: str, unit: str, lang: str) 
     shown = value if unit == "year" or not value.lstrip("-").replace(".", "", 1).isdigit() \
         else format_number(value, lang)
     if unit and unit != "year":
-        shown += " " + UNIT_WORDS.get(unit, {}).get(lang, unit)
-    template = FACT_SENTENCES.get(kind, {}).get(lang)
+        shown += " " + tr(lang, UNIT_WORDS.get(unit, unit))
+    template = FACT_SENTENCES.get(kind)
     if template is None:
         return f"{kind_label[:1].upper()}{kind_label[1:]}: {shown}"
-    return template.format(value=shown)
+    return tr(lang, template, value=shown)

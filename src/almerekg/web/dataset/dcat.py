@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS
 
+from ..core.i18n import LANGS, N_, tr
+
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
@@ -59,17 +61,11 @@ RANGES: dict[URIRef, URIRef] = {
     SPDX.algorithm: SPDX.ChecksumAlgorithm,
 }
 
-CATALOG_TITLE = {"nl": "Catalogus van almerekg: het rapport 'Groei door samenwerking in Almere' als gelinkte data",
-                 "en": "Catalogue of almerekg: the report 'Groei door samenwerking in Almere' as linked data"}
-CATALOG_DESCRIPTION = {
-    "nl": "De dataset, haar downloads, het SPARQL-endpoint en de opgeslagen vragen van deze site.",
-    "en": "The dataset, its downloads, the SPARQL endpoint and the saved queries of this site.",
-}
-SPARQL_DESCRIPTION = {
-    "nl": "Het SPARQL 1.1-protocol over de hele graaf (standaardgraaf: de vereniging van alle benoemde grafen); "
-          "alleen lezen.",
-    "en": "The SPARQL 1.1 protocol over the whole graph (default graph: the union of all named graphs); read only.",
-}
+CATALOG_TITLE = N_("Catalogue of almerekg: the report 'Groei door samenwerking in Almere' as linked data")
+CATALOG_DESCRIPTION = N_("The dataset, its downloads, the SPARQL endpoint and the saved queries of this site.")
+SPARQL_DESCRIPTION = N_(
+    "The SPARQL 1.1 protocol over the whole graph (default graph: the union of all named "
+    "graphs); read only.")
 
 
 def contact_point(g: Graph, iri: URIRef, name: str, email: str, phone: str, url: str) -> None:
@@ -89,9 +85,9 @@ def catalog(g: Graph, iri: URIRef, dataset: URIRef, services: Iterable[URIRef], 
             contact: URIRef, license: URIRef, homepage: URIRef, modified: Literal) -> None:
     """The site's catalogue: what DCAT-AP requires of a `dcat:Catalog` and what DCAT-AP-NL adds (contact point)."""
     g.add((iri, RDF.type, DCAT.Catalog))
-    for lang in ("nl", "en"):
-        g.add((iri, DCTERMS.title, Literal(CATALOG_TITLE[lang], lang=lang)))
-        g.add((iri, DCTERMS.description, Literal(CATALOG_DESCRIPTION[lang], lang=lang)))
+    for lang in LANGS:
+        g.add((iri, DCTERMS.title, Literal(tr(lang, CATALOG_TITLE), lang=lang)))
+        g.add((iri, DCTERMS.description, Literal(tr(lang, CATALOG_DESCRIPTION), lang=lang)))
     g.add((iri, DCTERMS.publisher, publisher))
     g.add((iri, DCAT.contactPoint, contact))
     g.add((iri, DCTERMS.license, license))
@@ -106,7 +102,7 @@ def catalog(g: Graph, iri: URIRef, dataset: URIRef, services: Iterable[URIRef], 
 
 
 def data_service(g: Graph, svc: URIRef, *, publisher: URIRef, contact: URIRef, license: URIRef,
-                 description: dict[str, str] | None = None) -> None:
+                 description: str | None = None) -> None:
     """What DCAT-AP-NL 3.0 makes mandatory on a data service, beside its title and endpoint."""
     g.add((svc, DCTERMS.identifier, Literal(str(svc))))
     g.add((svc, DCTERMS.license, license))
@@ -114,8 +110,8 @@ def data_service(g: Graph, svc: URIRef, *, publisher: URIRef, contact: URIRef, l
     g.add((svc, DCAT.contactPoint, contact))
     g.add((svc, DCTERMS.publisher, publisher))
     g.add((svc, DCAT.theme, URIRef(THEME_ECONOMY)))
-    for lang, text in (description or {}).items():
-        g.add((svc, DCTERMS.description, Literal(text, lang=lang)))
+    for lang in LANGS if description else ():
+        g.add((svc, DCTERMS.description, Literal(tr(lang, description or ""), lang=lang)))
 
 
 def type_values(g: Graph) -> None:

@@ -28,9 +28,9 @@ from ...errors import AppError
 from ...saved_queries import SavedQuery, listing_order
 from ..core import representations as ldhttp
 from ..core import schema_org
-from ..core.i18n import pick_lang
+from ..core.i18n import N_, pick_lang, tr
 from ..core.index import SCHEMA, GraphIndex, Term, format_date, select
-from ..core.pages import context, lang_suffix
+from ..core.pages import context
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState, app_state
@@ -49,18 +49,12 @@ EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 EU_ACCESS = profile.ACCESS_PUBLIC
 IANA = "https://www.iana.org/assignments/media-types/"
 
-TITLE = {"nl": "Groei door samenwerking in Almere (2011) — als gelinkte data",
-         "en": "Groei door samenwerking in Almere (2011) — as linked data"}
-DESCRIPTION = {
-    "nl": "Het rapport 'Groei door samenwerking in Almere' (januari 2011, voor het ministerie van Economische "
-          "Zaken, Landbouw en Innovatie) als kennisgraaf: de bedrijven, netwerken, sectoren, clusters en "
-          "samenwerkingsrelaties die het noemt en alle tabellen, elke bewering met het tabel- of "
-          "paragraafnummer en de pagina waar die in het rapport staat.",
-    "en": "The report 'Groei door samenwerking in Almere' (January 2011, for the Dutch Ministry of Economic "
-          "Affairs, Agriculture and Innovation) as a knowledge graph: the firms, networks, sectors, clusters "
-          "and partnerships it names and all of its tables, each statement with the table or section and "
-          "page of the report it comes from.",
-}
+TITLE = N_("Groei door samenwerking in Almere (2011) — as linked data")
+DESCRIPTION = N_(
+    "The report 'Groei door samenwerking in Almere' (January 2011, for the Dutch Ministry of "
+    "Economic Affairs, Agriculture and Innovation) as a knowledge graph: the firms, networks, "
+    "sectors, clusters and partnerships it names and all of its tables, each statement with the "
+    "table or section and page of the report it comes from.")
 KEYWORDS = ("Almere", "samenwerking", "bedrijven", "netwerken", "clusters", "Noordvleugel", "economie")
 
 
@@ -183,8 +177,8 @@ def dataset_graph(d: Description) -> Graph:
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
     for lang in ("nl", "en"):
-        g.add((ds, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
-        g.add((ds, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
+        g.add((ds, DCTERMS.title, Literal(tr(lang, TITLE), lang=lang)))
+        g.add((ds, DCTERMS.description, Literal(tr(lang, DESCRIPTION), lang=lang)))
     g.add((ds, DCTERMS.identifier, Literal(d.dataset_iri)))
     g.add((ds, DCAT.landingPage, URIRef(base + "/")))
     g.add((ds, DCTERMS.license, URIRef(d.license)))
@@ -401,11 +395,10 @@ def _description_response(forced: str | None, offer: tuple[str, ...] = ldhttp.OF
         if media != ldhttp.HTML:
             return serialise(dataset_graph(d), media, index.base)
         structured = schema_org.script_tag(schema_org.dataset_jsonld(dataset_graph(d), URIRef(d.dataset_iri), lang))
-        return render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=TITLE[lang],
+        return render_page("dataset.html", lang=lang, d=d, index=index, info=build.info, title=tr(lang, TITLE),
                            structured=structured,
                            format_date=format_date,
-                           description=DESCRIPTION[lang],
-                           lang_suffix=lang_suffix(lang), validation=build.info.validation,
+                           description=tr(lang, DESCRIPTION), validation=build.info.validation,
                            graphs=sorted(index.stats.values(), key=lambda s: s.iri),
                            classes=sorted(index.class_counts.items(), key=lambda kv: (-kv[1], kv[0])),
                            properties=sorted(index.property_counts.items(), key=lambda kv: (-kv[1], kv[0])))
@@ -473,8 +466,7 @@ def validation(ext: str = "") -> Response:
         report = Graph()
         report.parse(data=raw.decode("utf-8"), format="turtle")
         conforms, rows = validation_rows(report, index)
-        return render_page("validation.html", lang=lang, conforms=conforms, rows=rows, info=build.info,
-                           lang_suffix=lang_suffix(lang))
+        return render_page("validation.html", lang=lang, conforms=conforms, rows=rows, info=build.info)
 
     return representation(build, ("validation", media, lang), media, make, lang=lang)
 

@@ -14,6 +14,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 
 from ...engine import ActiveBuild
+from ..core.i18n import N_, tr
 from ..core.index import GraphIndex, Observation, ReportPart, Term, iri_ref, select
 from ..core.phrases import fact_sentence, relation_parts
 from ..state import AppState
@@ -101,7 +102,7 @@ def in_language(terms: list[Term], lang: str) -> Term | None:
 
 
 # A statement the data mark uncertain (ak:certainty) reads as a possibility, never as a plain fact.
-POSSIBLY = {"nl": "Mogelijk", "en": "Possibly"}
+POSSIBLY = N_("Possibly")
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _cell(index: GraphIndex, obs: Observation, lang: str) -> Cell:
     note = ""
     if obs.printed is not None and obs.value is not None and obs.printed not in ("-", obs.value.value) and \
             obs.printed.replace(".", "") != obs.value.value:
-        note = f"{'gedrukt' if lang == 'nl' else 'printed'}: {obs.printed or ('niets' if lang == 'nl' else 'nothing')}"
+        note = tr(lang, "printed: %(printed)s", printed=obs.printed or tr(lang, "nothing"))
     return Cell(index.obs_value(obs.iri, lang), index.link(obs.iri, lang), note)
 
 
@@ -204,8 +205,8 @@ def figure_tables(index: GraphIndex, iri: str, lang: str, queries: dict[str, str
                                  [_cell(index, cells[c], lang) if c in cells else Cell("") for c in columns],
                                  cites(index, d, lang))
                        for d, cells in rows]
-        what = (" en " if lang == "nl" else " and ").join(f"{r.measure} ({r.label})" if r.measure else r.label
-                                                          for r in figure_rows)
+        what = (" " + tr(lang, "and") + " ").join(f"{r.measure} ({r.label})" if r.measure else r.label
+                                           for r in figure_rows)
         tables.append(FigureTable(datasets={d for d, _c in rows}, caption=f"{name}: {what}",
                                   corner=index.display(dim, lang), columns=[index.display(c, lang) for c in columns],
                                   rows=figure_rows))
@@ -354,7 +355,7 @@ def _fact(index: GraphIndex, st: str, rows: list[dict[str, Term]], lang: str) ->
     value = index.display(r["place"].value, lang) if "place" in r else r["value"].value
     sentence = fact_sentence(kind.rsplit("/", 1)[-1], index.display(kind, lang), value, unit, lang)
     if "certainty" in r:
-        sentence = f"{POSSIBLY.get(lang, POSSIBLY['nl'])} {sentence[:1].lower()}{sentence[1:]}"
+        sentence = f"{tr(lang, POSSIBLY)} {sentence[:1].lower()}{sentence[1:]}"
     foreign = "place" not in r and r["value"].lang and r["value"].lang != lang
     before, mark, after = sentence.rpartition(value) if foreign else ("", "", "")
     qualifier = in_language(list({x["qualifier"] for x in rows if "qualifier" in x}), lang)
@@ -438,14 +439,12 @@ def establishment(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
           GRAPH ?g {{ {thing} <http://www.w3.org/ns/org#hasSite> ?site }}
           GRAPH ?h {{ ?site <{ak}establishmentCategory> ?category ; <{ak}activity> ?activity .
             OPTIONAL {{ ?site <{ak}printedRankMarker> ?marker }} }} }}""", cache_key=("establishment", iri))
-    nl = lang == "nl"
     out = []
     for r in rows:
         site = r["site"].value
         marker = r["marker"].value if "marker" in r else ""
-        sentence = (f"{'Soort vestiging in Almere' if nl else 'Kind of establishment in Almere'}: "
-                    f"{index.display(r['category'].value, lang)}; {'doet' if nl else 'does'}: "
-                    f"{index.display(r['activity'].value, lang)}")
-        qualifier = f"{'rang in Tabel 3' if nl else 'rank in Table 3'}: {marker}" if marker else ""
+        sentence = tr(lang, "Kind of establishment in Almere: %(kind)s; does: %(activity)s",
+                      kind=index.display(r["category"].value, lang), activity=index.display(r["activity"].value, lang))
+        qualifier = tr(lang, "rank in Table 3: %(marker)s", marker=marker) if marker else ""
         out.append(Fact(sentence, qualifier, None, cites(index, site, lang), index.link(site, lang)))
     return out

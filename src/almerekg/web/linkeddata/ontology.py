@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from ...dumps import prefixes
 from ...vocab import sorted_terms
+from ..core.i18n import tr
 from ..core.index import GraphIndex
 
 QB = "http://purl.org/linked-data/cube#"
@@ -254,8 +255,7 @@ def diagram_svg(index: GraphIndex, edges: list[tuple[str, str, str, int]], lang:
     if not shown:
         return ""
     height = max(y for c, (_x, y) in pos.items() if c in shown) + 50
-    title = ("Klassen en hoe de gegevens ze met elkaar verbinden" if lang == "nl"
-             else "Classes and how the data link them")
+    title = tr(lang, "Classes and how the data link them")
     # A group, not an image: its boxes are links (an image's content would be hidden from assistive
     # technology, and links inside it are nested interactive content).
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1100 {height:.0f}" role="group" '

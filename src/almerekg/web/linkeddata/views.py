@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() gives
 
 from ...engine import ActiveBuild
 from ..core import representations as ldhttp
 from ..core.errors import NoSuchThing
-from ..core.i18n import pick_lang
+from ..core.i18n import N_, pick_lang, tr
 from ..core.index import (
     ORG_ORGANIZATION,
     RDF_TYPE,
@@ -32,7 +32,7 @@ from ..core.index import (
     select,
     term_name,
 )
-from ..core.pages import context, lang_suffix, resolve
+from ..core.pages import context, resolve
 from ..core.render import render_page
 from ..core.respond import choose, representation
 from ..state import AppState
@@ -78,7 +78,7 @@ PLAIN_DATATYPES = {"", XSD + "string", *(XSD + t for t in ("integer", "decimal",
                                                             "nonNegativeInteger", "positiveInteger", "gYear",
                                                             "gYearMonth", "date"))}
 # Names that say what a property means to a reader who does not know RDF; the IRI's short form stays beside.
-PLAIN_PROPERTY_NAMES = {RDF_TYPE: {"nl": "is een", "en": "is a"}}
+PLAIN_PROPERTY_NAMES = {RDF_TYPE: N_("is a")}
 
 
 @dataclass
@@ -120,7 +120,7 @@ def describe_value(index: GraphIndex, term: Term, lang: str) -> Value:
         return Value(text="_:" + term.value)
     if term.datatype == XSD + "boolean":  # yes/no, not "true xsd:boolean"
         yes = term.value.strip().lower() in ("true", "1")
-        return Value(text=("ja" if yes else "nee") if lang == "nl" else ("yes" if yes else "no"))
+        return Value(text=tr(lang, "yes") if yes else tr(lang, "no"))
     # Numbers, years and dates read as what they are; other datatypes are named (small, after the value).
     dt = "" if term.lang or term.datatype in PLAIN_DATATYPES else index.curie(term.datatype)
     return Value(text=term.value, lang=term.lang, datatype=dt)
@@ -137,7 +137,7 @@ def group_statements(index: GraphIndex, rows: list[tuple[str, str, Term, str]], 
     for subject, prop, value, graph in rows:
         g = groups.get(prop)
         if g is None:
-            label = PLAIN_PROPERTY_NAMES.get(prop, {}).get(lang) or index.display(prop, lang)
+            label = tr(lang, PLAIN_PROPERTY_NAMES[prop]) if prop in PLAIN_PROPERTY_NAMES else index.display(prop, lang)
             g = groups[prop] = PropertyGroup(iri=prop, href=index.link(prop, lang), label=label,
                                              curie=index.curie(prop))
         g.statements.append(Statement(
@@ -224,20 +224,20 @@ def doc_page(state: AppState, build: ActiveBuild, index: GraphIndex, iri: str, r
         incoming=incoming_groups, incoming_truncated=len(in_rows) > MAX_INCOMING,
         max_incoming=MAX_INCOMING, parts=parts, rows=index.rows.get(iri, []), formats=formats,
         sparql_link=sparql_link, graph_stats=graph_stats, graph_part=graph_part,
-        lang_suffix=lang_suffix(lang), answer=thing_answers(state, build, index, iri, lang, show_all),
+        answer=thing_answers(state, build, index, iri, lang, show_all),
         show_all=show_all, all_href=_all_href(ref, lang), cap=about.CAP,
     )
 
 
 def _all_href(ref: str, lang: str) -> str:
-    return "/doc/" + ref + "?" + urlencode([("all", "1"), ("lang", lang)])
+    return url_for("linkeddata.document", path=ref, all="1", lang=lang)
 
 
 def query_pages(state: AppState, index: GraphIndex, lang: str) -> dict[str, str]:
     """Data set or report part -> the saved query page that shows it as the report prints it."""
     out: dict[str, str] = {}
     for q in state.catalogue().queries:
-        href = f"/queries/{q.name}" + lang_suffix(lang)
+        href = url_for("queries.saved", name=q.name, lang=lang)
         if q.dataset:
             out.setdefault(index.id_prefix + "dataset/" + q.dataset, href)
         for part in q.source.parts:
@@ -267,7 +267,7 @@ def thing_answers(state: AppState, build: ActiveBuild, index: GraphIndex, iri: s
         "value": index.obs_value(iri, lang) if obs else "",
         "table": queries.get(obs.dataset) if obs else None,
         "part_text": index.cite(index.parts[iri], lang) if iri in index.parts else None,
-        "network_href": f"/network/{iri[len(index.id_prefix):]}" + lang_suffix(lang) if relations else None,
+        "network_href": url_for("network.around", path=iri[len(index.id_prefix):], lang=lang) if relations else None,
         "quote": index.quotes.get(iri),
         # A sector's page says plainly when no CBS figures are linked to set beside the report's.
         "cbs_missing": index.def_prefix + "Sector" in types
@@ -327,13 +327,11 @@ def _def(name: str | None, forced: str | None) -> Response:
                 properties=properties, vocabularies=ontology.reused_vocabularies(index),
                 code_lists=ontology.code_lists(index, lang),
                 diagram=ontology.diagram_svg(index, diagram_edges(state, build, index), lang),
-                lang_suffix=lang_suffix(lang),
             )
         members = sorted(((index.display(i, lang), index.link(i, lang))
                           for i, types in index.types.items() if iri in types), key=lambda m: m[0].casefold())
         return render_page("def_term.html", lang=lang, index=index, term=ontology.term_doc(index, iri, lang),
-                           members=members[:MAX_MEMBERS], more_members=len(members) > MAX_MEMBERS,
-                           lang_suffix=lang_suffix(lang))
+                           members=members[:MAX_MEMBERS], more_members=len(members) > MAX_MEMBERS)
 
     return representation(build, ("def", path, media, lang), media, make, lang=lang, location=location,
                           headers={"Link": ldhttp.links(path, describedby="/dataset",

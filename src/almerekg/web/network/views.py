@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from ..core import representations as ldhttp
 from ..core.errors import NoSuchThing
-from ..core.i18n import pick_lang
+from ..core.i18n import pick_lang, tr
 from ..core.index import ORG_ORGANIZATION, GraphIndex
-from ..core.pages import context, lang_suffix, resolve
+from ..core.pages import context, resolve
 from ..core.phrases import relation_parts
 from ..core.render import render_page
 from ..core.respond import representation
@@ -101,30 +101,25 @@ def drawing(index: GraphIndex, lang: str, focus: str | None = None) -> tuple[lis
 
 
 def _picture(index: GraphIndex, top: layout.Box, group: Group, number: int, lang: str) -> Markup:
-    nl = lang == "nl"
     boxes = layout.flat(top)
-    title = f"De groep rond {group.root}" if nl else f"The group around {group.root}"
-    desc = (f"{len(group.lines)} relaties tussen {len(boxes)} vakjes; elk vakje is een link naar de pagina van de "
-            "organisatie, de lijst onder de tekening noemt dezelfde relaties." if nl else
-            f"{len(group.lines)} relationships between {len(boxes)} boxes; each box links to the organisation's "
-            "page, the list under the drawing names the same relationships.")
+    title = tr(lang, "The group around %(root)s", root=group.root)
+    desc = tr(lang, "%(count)s relationships between %(boxes)s boxes; each box links to the organisation's page, the "
+              "list under the drawing names the same relationships.", count=len(group.lines), boxes=len(boxes))
     href = {b.node: index.link(b.node, lang) for b in boxes}
     return layout.svg(top, title, desc, f"net-{number}", href)
 
 
 def _page(index: GraphIndex, lang: str, focus: str | None) -> str:
-    nl = lang == "nl"
     trees, groups = drawing(index, lang, focus)
     for number, (top, group) in enumerate(zip(trees, groups, strict=True), 1):
         group.picture = _picture(index, top, group, number, lang)
     count = sum(len(g.lines) for g in groups)
     if focus is None:
-        title = "Het netwerk van samenwerkingsrelaties" if nl else "The network of partnerships"
+        title = tr(lang, "The network of partnerships")
     else:
-        title = (f"{index.display(focus, lang)}: " + ("relaties en netwerk" if nl else "relationships and network"))
+        title = tr(lang, "%(name)s: relationships and network", name=index.display(focus, lang))
     return render_page("network.html", lang=lang, index=index, title=title, groups=groups,
-                       count=count, focus=focus, focus_href=index.link(focus, lang) if focus else None,
-                       lang_suffix=lang_suffix(lang))
+                       count=count, focus=focus, focus_href=index.link(focus, lang) if focus else None)
 
 
 @bp.route("/network", methods=["GET", "HEAD"])

@@ -21,7 +21,7 @@ from ..core import representations as ldhttp
 from ..core.citations import MAX_MARK
 from ..core.i18n import pick_lang
 from ..core.index import GraphIndex
-from ..core.pages import context, lang_suffix
+from ..core.pages import context
 from ..core.render import render_page
 from ..core.respond import representation
 from ..state import AppState
@@ -101,6 +101,5 @@ def _report_page(state: AppState, index: GraphIndex, lang: str, part: str, words
         anchor_at={b.line: b.anchor for b in doc.blocks}, target=target, cited=cited, where=where,
         heading=heading, tables=tables,
         part_href=lambda pid: index.link(index.id_prefix + "report-part/" + pid, lang),
-        lang_suffix=lang_suffix(lang),
         switch_fragment="#mark" if target else f"#{cited.id}" if cited and cited.line else "",
     )

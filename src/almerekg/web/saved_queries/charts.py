@@ -10,6 +10,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ...saved_queries.tables import Table
+from ..core.i18n import tr
+from ..core.phrases import format_number
 
 # Okabe-Ito: distinguishable for the common kinds of colour blindness, and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999", "#000000")
@@ -33,8 +35,7 @@ def _nice_step(top: float) -> float:
 
 
 def _fmt(n: float, lang: str) -> str:
-    text = f"{int(round(n)):,}"
-    return text.replace(",", ".") if lang == "nl" else text
+    return format_number(int(round(n)), lang)
 
 
 def _short(text: str) -> str:
@@ -141,12 +142,7 @@ def bars(items: list[tuple[str, float]], title: str, lang: str, chart_id: str = 
 
 
 def _desc(lang: str, n: int, series: list[str]) -> str:
-    if lang == "nl":
-        text = f"Staafdiagram met {n} staven"
-        if series:
-            text += ", elk verdeeld over: " + ", ".join(series)
-        return text + ". De tabel op deze pagina bevat dezelfde cijfers."
-    text = f"Bar chart with {n} bars"
     if series:
-        text += ", each divided into: " + ", ".join(series)
-    return text + ". The table on this page holds the same figures."
+        return tr(lang, "Bar chart with %(n)s bars, each divided into: %(series)s. The table on this page holds the "
+                  "same figures.", n=n, series=", ".join(series))
+    return tr(lang, "Bar chart with %(n)s bars. The table on this page holds the same figures.", n=n)

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...saved_queries import RESERVED, ParamError, SavedQuery
 from ...saved_queries.binding import given
+from ..core.i18n import tr
 
 
 @dataclass
@@ -21,23 +22,25 @@ class Problem:
 
 
 def _explain(param: Any, raw: str, lang: str) -> str:
-    nl = lang == "nl"
     label = param.label[lang]
     if param.type == "integer":
         text = raw.strip()
         if not text.lstrip("-").isdigit():
-            return f"{label}: {'vul een geheel getal in' if nl else 'enter a whole number'}" + (
-                f" ({'niet' if nl else 'not'} “{raw}”)" if raw else "")
+            if raw:
+                return tr(lang, "%(label)s: enter a whole number (not “%(typed)s”)", label=label, typed=raw)
+            return tr(lang, "%(label)s: enter a whole number", label=label)
         number = int(text)
         if param.minimum is not None and number < param.minimum:
-            return f"{label}: {'minstens' if nl else 'at least'} {param.minimum} ({'niet' if nl else 'not'} {number})"
+            return tr(lang, "%(label)s: at least %(bound)s (not %(number)s)", label=label, bound=param.minimum,
+                      number=number)
         if param.maximum is not None and number > param.maximum:
-            return f"{label}: {'hoogstens' if nl else 'at most'} {param.maximum} ({'niet' if nl else 'not'} {number})"
-    typed = f" ({'niet' if nl else 'not'} “{raw[:60]}”)" if raw else ""
+            return tr(lang, "%(label)s: at most %(bound)s (not %(number)s)", label=label, bound=param.maximum,
+                      number=number)
+    typed = " " + tr(lang, "(not “%(typed)s”)", typed=raw[:60]) if raw else ""
     if param.values:
         allowed = ", ".join(param.value_label(v, lang) for v in param.values)
-        return f"{label}: {'kies een van' if nl else 'choose one of'} {allowed}{typed}"
-    return f"{label}: {'deze waarde kan niet' if nl else 'this value is not possible'}{typed}"
+        return tr(lang, "%(label)s: choose one of %(allowed)s", label=label, allowed=allowed) + typed
+    return tr(lang, "%(label)s: this value is not possible", label=label) + typed
 
 
 def problems(query: SavedQuery, args: Any, lang: str) -> tuple[list[Problem], dict[str, list[str]], dict[str, str]]:
@@ -52,8 +55,7 @@ def problems(query: SavedQuery, args: Any, lang: str) -> tuple[list[Problem], di
         values = given(args.getlist(key))
         param = params.get(key)
         if param is None:
-            found.append(Problem(None, (f"Deze tabel kent geen keuze “{key}”." if lang == "nl"
-                                        else f"This table has no option “{key}”.")))
+            found.append(Problem(None, tr(lang, "This table has no option “%(key)s”.", key=key)))
             continue
         if not values:
             continue  # `x=` is not given
@@ -67,14 +69,13 @@ def problems(query: SavedQuery, args: Any, lang: str) -> tuple[list[Problem], di
                 continue
             fine.append(raw)
         if len(values) > 1 and not param.multiple:
-            found.append(Problem(key, (f"{param.label[lang]}: één waarde, niet {len(values)}" if lang == "nl"
-                                       else f"{param.label[lang]}: one value, not {len(values)}")))
+            found.append(Problem(key, tr(lang, "%(label)s: one value, not %(count)s", label=param.label[lang],
+                                         count=len(values))))
         if fine:
             good[key] = fine
     for p in query.params:
         if p.required and p.name not in args:
-            missing = "vul een waarde in" if lang == "nl" else "enter a value"
-            found.append(Problem(p.name, f"{p.label[lang]}: {missing}"))
+            found.append(Problem(p.name, tr(lang, "%(label)s: enter a value", label=p.label[lang])))
     return found, good, refused
 
 

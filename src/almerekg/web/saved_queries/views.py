@@ -72,7 +72,7 @@ from ...vocab import link_for
 from ..core import schema_org
 from ..core.citations import cite_href
 from ..core.errors import NoSuchThing
-from ..core.i18n import pick_lang
+from ..core.i18n import pick_lang, tr, with_lang
 from ..core.pages import holder
 from ..core.phrases import format_number
 from ..core.render import render_page
@@ -207,8 +207,8 @@ def _param_query(binding: Binding, turn: bool = False, **extra: Any) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
-@bp.route("/queries", methods=["GET", "HEAD"])
 @bp.route("/queries/", methods=["GET", "HEAD"])
+@bp.route("/queries", methods=["GET", "HEAD"])  # registered first: the one url_for() writes
 def index() -> Response:
     lang = pick_lang()
     cat = _catalogue()
@@ -217,8 +217,7 @@ def index() -> Response:
     except AppError:
         graphs = {}  # without a build nothing is linked either
     chapters = [(key, titles, listing_order(members, graphs)) for key, titles, members in cat.by_chapter()]
-    resp = page("queries_index.html", lang=lang, cache_control=None, chapters=chapters,
-                lang_suffix=_lang_suffix(lang))
+    resp = page("queries_index.html", lang=lang, cache_control=None, chapters=chapters)
     try:
         resp.headers["X-Almerekg-Build"] = app_state().engine.build().info.build_id
     except AppError:
@@ -532,14 +531,10 @@ def _workbook_source(state: AppState, build: ActiveBuild, query: SavedQuery, bin
 # ---------------------------------------------------------------------------------------------------
 
 
-def _lang_suffix(lang: str) -> str:
-    return f"?lang={lang}" if lang in ("nl", "en") else ""
-
-
 def doc_link(iri: str | None, base: str, lang: str) -> str | None:
     """Where a link to a thing goes (vocab.link_for), keeping an English reader in English on our pages."""
     href = link_for(iri, base)
-    return href + _lang_suffix(lang) if href is not None and href.startswith("/") else href
+    return with_lang(href, lang) if href is not None and href.startswith("/") else href
 
 
 def display(cell: Cell, lang: str) -> str:
@@ -664,7 +659,7 @@ def _page(state: AppState, build: ActiveBuild, query: SavedQuery, binding: Bindi
             downloads=downloads, structured=_structured(state, build, query, binding, lang, downloads, turn),
             doc=lambda iri: doc_link(iri, base, lang), show=lambda c: display(c, lang),
             source_href=cite_href(query.source.part, None, lang),
-            lang_suffix=_lang_suffix(lang), param_qs=qs,
+            param_qs=qs,
             facets=facets,
             sort_links=_sort_links(query, binding, lang, sort) if table.kind == "table" else None,
             cbs=_cbs_state(state, build, query),
@@ -774,7 +769,7 @@ def _form(query: SavedQuery, binding: Binding, lang: str, labels: dict[str, dict
                     "selected": v in picked}
                    for v in p.values if shown is None or v in shown or v in picked]
         if p.type in ("code", "string") and p.default is None and not p.multiple:
-            options.insert(0, {"value": "", "label": "(alle)" if lang == "nl" else "(all)",
+            options.insert(0, {"value": "", "label": tr(lang, "(all)"),
                                "selected": not picked})
         out.append({"name": p.name, "label": p.label[lang], "type": p.type, "options": options,
                     "multiple": p.multiple, "value": picked[0] if picked else "",
@@ -822,8 +817,6 @@ def _downloads(query: SavedQuery, binding: Binding, lang: str, turn: bool = Fals
     """Every download of the table, each CSV variant with its CSV on the Web description beside it; the table as
     printed and the workbook turned around as the page shows it (`turn`)."""
     n = query.name
-    nl = lang == "nl"
-
     def href(suffix: str, **extra: Any) -> str:
         printed = extra.get("layout") == "report" or suffix == ".xlsx"
         return f"/queries/{n}{suffix}" + _param_query(binding, turn and printed, **extra)
@@ -833,22 +826,20 @@ def _downloads(query: SavedQuery, binding: Binding, lang: str, turn: bool = Fals
                 "meta": href(".csv-metadata.json", **extra)}
 
     return [
-        csv("De tabel zoals gedrukt (CSV)" if nl else "The table as printed (CSV)", layout="report"),
-        csv("De tabel zoals gedrukt, voor Nederlandse Excel (puntkomma's, decimale komma)" if nl
-            else "The table as printed, for Dutch Excel (semicolons, decimal comma)", layout="report",
+        csv(tr(lang, "The table as printed (CSV)"), layout="report"),
+        csv(tr(lang, "The table as printed, for Dutch Excel (semicolons, decimal comma)"), layout="report",
             dialect="excel-nl"),
-        csv("Alle resultaatregels (CSV)" if nl else "All result rows (CSV)"),
-        csv("Alle resultaatregels, voor Nederlandse Excel" if nl else "All result rows, for Dutch Excel",
+        csv(tr(lang, "All result rows (CSV)")),
+        csv(tr(lang, "All result rows, for Dutch Excel"),
             dialect="excel-nl"),
         {"href": href(".json"), "type": "application/json",
-         "label": "Alle resultaatregels (JSON)" if nl else "All result rows (JSON)"},
+         "label": tr(lang, "All result rows (JSON)")},
         {"href": href(".json", layout="report"), "type": "application/json",
-         "label": "De tabel zoals gedrukt (JSON)" if nl else "The table as printed (JSON)"},
+         "label": tr(lang, "The table as printed (JSON)")},
         {"href": href(".xlsx"), "type": XLSX,
-         "label": "Excel-werkmap: de tabel, alle regels, bron en noten" if nl
-         else "Excel workbook: the table, every row, source and notes"},
+         "label": tr(lang, "Excel workbook: the table, every row, source and notes")},
         {"href": href(".ttl"), "type": "text/turtle",
-         "label": "De onderliggende gegevens als RDF (Turtle)" if nl else "The underlying data as RDF (Turtle)"},
+         "label": tr(lang, "The underlying data as RDF (Turtle)")},
     ]
 
 
@@ -861,4 +852,4 @@ def _bad_params(query: SavedQuery, exc: ParamError) -> Response:
         binding = query.bind({})
     params = param_errors.mark_form(_form(query, binding, lang), found, refused)
     return page("query_error.html", status=400, lang=lang, q=query, message=str(exc),
-                problems=found, params=params, lang_suffix=_lang_suffix(lang))
+                problems=found, params=params)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, request, url_for
 
 from ...engine import ActiveBuild
 from ..core import representations as ldhttp
-from ..core.i18n import pick_lang
+from ..core.i18n import N_, pick_lang
 from ..core.index import ORG_ORGANIZATION, QB_OBSERVATION, SCHEMA, GraphIndex, format_date
-from ..core.pages import context, lang_suffix
+from ..core.pages import context
 from ..core.render import render_page
 from ..core.respond import page, representation
 from ..state import AppState
@@ -28,9 +28,8 @@ MAX_QUERY_CHARS = 200
 @dataclass
 class Count:
     number: int
-    nl: str
-    en: str
-    href: str
+    label: str  # a msgid: the template shows it in the page's language
+    href: str  # url_for(): in the page's language
 
 
 def counts(index: GraphIndex) -> list[Count]:
@@ -41,20 +40,20 @@ def counts(index: GraphIndex) -> list[Count]:
     others = {i for i, t in index.types.items() if ORG_ORGANIZATION in t} - firms - networks
     c = index.class_counts
     return [
-        Count(len(firms), "bedrijven", "firms", "/def/Firm"),
-        Count(len(networks), "netwerken", "networks", "/def/Network"),
-        Count(len(others), "andere organisaties (moeders, partners, overheden)",
-              "other organisations (parents, partners, government)", "/search?kind=organisation"),
-        Count(c.get(ak + "Relationship", 0), "relaties tussen organisaties", "relationships between organisations",
-              "/network"),
-        Count(c.get(ak + "Sector", 0), "sectoren", "sectors", "/def/Sector"),
-        Count(c.get(ak + "Cluster", 0), "clusters", "clusters", "/def/Cluster"),
-        Count(c.get(SCHEMA + "Place", 0), "plaatsen en regio's", "places and regions", "/search?kind=place"),
-        Count(c.get(QB_OBSERVATION, 0), "tabelcellen (waarnemingen)", "table cells (observations)", "/queries"),
-        Count(c.get(ak + "Statement", 0), "beweringen uit de tekst, met citaat", "statements from the text, quoted",
-              "/def/Statement"),
-        Count(c.get(ak + "Note", 0), "noten over aannames en inconsistenties",
-              "notes on assumptions and inconsistencies", "/def/Note"),
+        Count(len(firms), N_("firms"), url_for("linkeddata.term_page", name="Firm")),
+        Count(len(networks), N_("networks"), url_for("linkeddata.term_page", name="Network")),
+        Count(len(others), N_("other organisations (parents, partners, government)"),
+              url_for("pages.search", kind="organisation")),
+        Count(c.get(ak + "Relationship", 0), N_("relationships between organisations"),
+              url_for("network.whole")),
+        Count(c.get(ak + "Sector", 0), N_("sectors"), url_for("linkeddata.term_page", name="Sector")),
+        Count(c.get(ak + "Cluster", 0), N_("clusters"), url_for("linkeddata.term_page", name="Cluster")),
+        Count(c.get(SCHEMA + "Place", 0), N_("places and regions"), url_for("pages.search", kind="place")),
+        Count(c.get(QB_OBSERVATION, 0), N_("table cells (observations)"), url_for("queries.index")),
+        Count(c.get(ak + "Statement", 0), N_("statements from the text, quoted"),
+              url_for("linkeddata.term_page", name="Statement")),
+        Count(c.get(ak + "Note", 0), N_("notes on assumptions and inconsistencies"),
+              url_for("linkeddata.term_page", name="Note")),
     ]
 
 
@@ -86,7 +85,6 @@ def _home_page(state: AppState, build: ActiveBuild, index: GraphIndex, lang: str
     return render_page(
         "home.html", lang=lang, index=index, report=report, counts=counts(index), info=build.info,
         queries=search_index.ordered_queries(state.catalogue(), index),
-        lang_suffix=lang_suffix(lang),
         graphs=len(index.stats),
     )
 
@@ -107,7 +105,7 @@ def search() -> Response:
         hits, counts = found.browse(kind, lang), {}
     else:
         hits, counts = [], {}
-    suggestions = [] if hits else [(q.title[lang], f"/queries/{q.name}{lang_suffix(lang)}")
+    suggestions = [] if hits else [(q.title[lang], url_for("queries.saved", name=q.name, lang=lang))
                                    for q in search_index.ordered_queries(state.catalogue(), index)]
     # Cheap to compute and personal to the query: no shared caching.
     return page(
@@ -117,5 +115,4 @@ def search() -> Response:
         corrected_href="/search?" + urlencode([("q", corrected), *([("kind", kind)] if kind else []), ("lang", lang)]),
         plurals=search_index.KIND_PLURALS, suggestions=suggestions, max_hits=search_index.MAX_HITS,
         kind_href=lambda k: "/search?" + urlencode([("q", text), ("kind", k), ("lang", lang)]),
-        lang_suffix=lang_suffix(lang),
     )

@@ -36,39 +36,40 @@ from ...engine import ActiveBuild
 from ...saved_queries import Catalogue, listing_order
 from ..core import report_text
 from ..core.citations import cite_href
+from ..core.i18n import LANGS, N_, tr, with_lang
 from ..core.index import SKOS, GraphIndex, fold, select
 from ..state import AppState
 
-# What a hit is, in the order kinds rank among equally good matches, with the reader's words for them.
-KINDS: dict[str, dict[str, str]] = {
-    "table": {"nl": "Tabel of vraag", "en": "Table or question"},
-    "page": {"nl": "Pagina", "en": "Page"},
-    "part": {"nl": "Deel van het rapport", "en": "Part of the report"},
-    "firm": {"nl": "Bedrijf", "en": "Firm"},
-    "network": {"nl": "Netwerk", "en": "Network"},
-    "organisation": {"nl": "Organisatie", "en": "Organisation"},
-    "sector": {"nl": "Sector", "en": "Sector"},
-    "place": {"nl": "Plaats of regio", "en": "Place or region"},
-    "cluster": {"nl": "Cluster", "en": "Cluster"},
-    "relation": {"nl": "Relatie", "en": "Relationship"},
-    "claim": {"nl": "Bewering", "en": "Claim"},
-    "note": {"nl": "Noot", "en": "Note"},
-    "passage": {"nl": "Passage uit het rapport", "en": "Passage of the report"},
+# What a hit is, in the order kinds rank among equally good matches, with the reader's words for them (msgids).
+KINDS: dict[str, str] = {
+    "table": N_("Table or question"),
+    "page": N_("Page"),
+    "part": N_("Part of the report"),
+    "firm": N_("Firm"),
+    "network": N_("Network"),
+    "organisation": N_("Organisation"),
+    "sector": N_("Sector"),
+    "place": N_("Place or region"),
+    "cluster": N_("Cluster"),
+    "relation": N_("Relationship"),
+    "claim": N_("Claim"),
+    "note": N_("Note"),
+    "passage": N_("Passage of the report"),
 }
-KIND_PLURALS: dict[str, dict[str, str]] = {
-    "table": {"nl": "Tabellen en vragen", "en": "Tables and questions"},
-    "page": {"nl": "Pagina's", "en": "Pages"},
-    "part": {"nl": "Delen van het rapport", "en": "Parts of the report"},
-    "firm": {"nl": "Bedrijven", "en": "Firms"},
-    "network": {"nl": "Netwerken", "en": "Networks"},
-    "organisation": {"nl": "Organisaties", "en": "Organisations"},
-    "sector": {"nl": "Sectoren", "en": "Sectors"},
-    "place": {"nl": "Plaatsen en regio's", "en": "Places and regions"},
-    "cluster": {"nl": "Clusters", "en": "Clusters"},
-    "relation": {"nl": "Relaties", "en": "Relationships"},
-    "claim": {"nl": "Beweringen", "en": "Claims"},
-    "note": {"nl": "Noten", "en": "Notes"},
-    "passage": {"nl": "Passages uit het rapport", "en": "Passages of the report"},
+KIND_PLURALS: dict[str, str] = {
+    "table": N_("Tables and questions"),
+    "page": N_("Pages"),
+    "part": N_("Parts of the report"),
+    "firm": N_("Firms"),
+    "network": N_("Networks"),
+    "organisation": N_("Organisations"),
+    "sector": N_("Sectors"),
+    "place": N_("Places and regions"),
+    "cluster": N_("Clusters"),
+    "relation": N_("Relationships"),
+    "claim": N_("Claims"),
+    "note": N_("Notes"),
+    "passage": N_("Passages of the report"),
 }
 KIND_ORDER = {k: n for n, k in enumerate(KINDS)}
 log = logging.getLogger("almerekg.web")
@@ -164,6 +165,7 @@ class Hit:
     snippet: list[tuple[str, bool]]  # (piece, marked): the searched words marked
     lang: str
     matched: str  # a name other than the title that matched ("USG People N.V.")
+    matched_lang: str = ""  # the matched name's language when it is the other language's title
 
 
 @dataclass
@@ -190,17 +192,13 @@ def _doc(kind: str, key: str, titles: dict[str, str], href: dict[str, str], name
     return doc
 
 
-def _suffix(lang: str) -> str:
-    return f"?lang={lang}"
-
-
 def _tables(cat: Catalogue, index: GraphIndex) -> list[Doc]:
     out = []
     for n, q in enumerate(ordered_queries(cat, index)):
         body = [q.description["nl"], q.description["en"], q.source.label["nl"], q.source.label["en"], q.summary,
                 " ".join(q.tags)]
         body += [label for p in q.params for labels in p.value_labels.values() for label in labels.values()]
-        out.append(_doc("table", q.name, dict(q.title), {lang: f"/queries/{q.name}{_suffix(lang)}" for lang in
+        out.append(_doc("table", q.name, dict(q.title), {lang: with_lang(f"/queries/{q.name}", lang) for lang in
                         ("nl", "en")}, [q.source.label["nl"], q.source.label["en"]], body, (n,),
                         ref=f"queries/{q.name}"))
     return out
@@ -218,22 +216,23 @@ def _table_choice(cat: Catalogue, index: GraphIndex, ref: str) -> Doc | None:
     value = m.group(3)
     labels = param.value_labels.get(value, {"nl": value, "en": value})
     titles = {lang: f"{q.title[lang]} — {param.label[lang]}: {labels[lang]}" for lang in ("nl", "en")}
-    href = {lang: f"/queries/{q.name}?" + urlencode([(param.name, value), ("lang", lang)]) for lang in ("nl", "en")}
+    href = {lang: with_lang(f"/queries/{q.name}?" + urlencode([(param.name, value)]), lang) for lang in LANGS}
     return _doc("table", ref, titles, href, [labels["nl"], labels["en"]], [q.description["nl"], q.description["en"]],
                 (queries.index(q), param.name, param.values.index(value)), ref=ref)
 
 
 def _pages() -> list[Doc]:
     pages = [
-        ("/network", {"nl": "Het netwerk van samenwerkingsrelaties", "en": "The network of partnerships"},
+        ("/network", N_("The network of partnerships"),
          ["netwerk samenwerking relaties partners moeders dochters afnemers", "network partnerships relationships"]),
-        ("/report", {"nl": "Het rapport: de volledige tekst", "en": "The report: the full text"},
+        ("/report", N_("The report: the full text"),
          ["rapport tekst hoofdstukken paragrafen bronnen citaten", "report text chapters sections sources quotes"]),
-        ("/queries", {"nl": "Tabellen en vragen", "en": "Tables and questions"},
+        ("/queries", N_("Tables and questions"),
          ["alle tabellen van het rapport", "all tables of the report"]),
     ]
-    return [_doc("page", path, titles, {"nl": path, "en": path + "?lang=en"}, [], body, (n,))
-            for n, (path, titles, body) in enumerate(pages)]
+    return [_doc("page", path, {lang: tr(lang, title) for lang in LANGS},
+                 {lang: with_lang(path, lang) for lang in LANGS}, [], body, (n,))
+            for n, (path, title, body) in enumerate(pages)]
 
 
 def _parts(report: report_text.ReportText, index: GraphIndex) -> list[Doc]:
@@ -270,7 +269,8 @@ def _things(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[Doc]
         titles = {lang: index.display(entry.iri, lang) for lang in ("nl", "en")}
         # The kind's own words ("netwerk", "network") let a topic find every thing of that kind.
         out.append(_doc(entry.kind, entry.iri, titles, {lang: index.link(entry.iri, lang) or "" for lang in
-                        ("nl", "en")}, [*entry.names, *codes.get(entry.iri, [])], list(KINDS[entry.kind].values()),
+                        ("nl", "en")}, [*entry.names, *codes.get(entry.iri, [])],
+                        [tr(lang, KINDS[entry.kind]) for lang in LANGS],
                         (index.row_order(entry.iri), entry.names[0]), ref=_ref(index, entry.iri)))
     for rel, titles in index.titles.items():
         out.append(_doc("relation", rel, titles, {lang: index.link(rel, lang) or "" for lang in ("nl", "en")}, [],
@@ -306,7 +306,7 @@ def _notes(state: AppState, build: ActiveBuild, index: GraphIndex) -> list[Doc]:
     for r in rows:
         iri = r["note"].value
         ref = iri.rsplit("/", 1)[-1]
-        titles = {"nl": f"Noot {ref}", "en": f"Note {ref}"}
+        titles = {lang: tr(lang, "Note %(ref)s", ref=ref) for lang in LANGS}
         out.append(_doc("note", iri, titles, {lang: index.link(iri, lang) or "" for lang in ("nl", "en")}, [],
                         [r["comment"].value], (ref,), "nl"))
     return out
@@ -318,8 +318,8 @@ def _passages(doc: report_text.ReportText) -> list[Doc]:
         if b.kind in ("toc", "front", "heading"):
             continue  # a heading is found as a part of the report (_parts)
         heading = doc.heading_at(b.line)
-        where = f"{heading.title}, blz. {heading.page}" if heading else "Het rapport"
-        titles = {"nl": where, "en": where.replace(", blz. ", ", p. ")}
+        titles = {lang: tr(lang, "%(title)s, p. %(page)s", title=heading.title, page=heading.page) if heading
+                  else tr("nl", "The report") for lang in LANGS}  # the report's Dutch name in both languages
         # A table's lines are passages of their own, and so is a paragraph's continuation after a page end: a hit
         # leads to the line that holds the words.
         texts = [(b.line, b.text), *b.more] if b.kind != "table" else \
@@ -502,12 +502,13 @@ class SearchIndex:
         words = query.words if query else []
         snippet = _snippet(body, words) if doc.kind in ("passage", "note", "table", "relation") else ""
         if doc.kind == "table":
-            snippet = _snippet(doc.body[0 if lang == "nl" else 1], words)
+            snippet = _snippet(doc.body[LANGS.index(lang)], words)  # the description in the page's language
         href = doc.href.get(lang, "")
         if doc.kind == "passage" and self.report is not None:
             href = _passage_href(self.report, doc, text, lang)
-        return Hit(doc.kind, KINDS[doc.kind][lang], title, href, _marked(snippet, query.raw if query else []),
-                   doc.lang, matched if matched and matched != title else "")
+        other = next((code for code, t in doc.titles.items() if code != lang and t == matched != title), "")
+        return Hit(doc.kind, tr(lang, KINDS[doc.kind]), title, href, _marked(snippet, query.raw if query else []),
+                   doc.lang, matched if matched and matched != title else "", other)
 
 
 def _score(doc: Doc, query: _Query) -> tuple[int, str] | None:

@@ -24,7 +24,7 @@ from ...engine import Answer, QueryRequest, formats
 from ...engine.rows import Term, decode
 from ...errors import AppError
 from ...vocab import link_for
-from ..core.i18n import pick_lang
+from ..core.i18n import pick_lang, with_lang
 from ..core.pages import context
 from ..core.respond import page as send_page
 from ..http import negotiation
@@ -154,7 +154,7 @@ def _cell(term: Term | None, base: str) -> dict:
     if term.is_iri:
         href = link_for(term.value, base)
         if href is not None and href.startswith("/"):
-            href += "?lang=" + pick_lang()  # our own pages, in the page's language
+            href = with_lang(href, pick_lang())  # our own pages, in the page's language
         return {"text": term.value, "href": href}
     return {"text": term.value, "extra": f"@{term.lang}" if term.lang else ""}
 
