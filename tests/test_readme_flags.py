@@ -19,7 +19,7 @@ OUTSIDE = {
     "--timeout-s": "Oxigraph server's own query timeout flag, which README says to leave off",
     "--checks": "schemathesis run --checks all (tests/queries/test_api_contract.py runs it so)",
     "--max-examples": "schemathesis run --max-examples 40 (tests/queries/test_api_contract.py runs it so)",
-    "--no-location": "pybabel extract|update --no-location: the message catalogue's commands (README, Languages)",
+    "--no-location": "pybabel extract --no-location: the message catalogue's commands (README, Languages; tests/pages/test_catalogue.py runs them)",
     "--sort-output": "pybabel extract --sort-output (README, Languages)",
     "--ignore-obsolete": "pybabel update --ignore-obsolete (README, Languages)",
 }

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -278,3 +281,25 @@ def test_the_check_sees_a_dutch_word_on_an_english_page(other_words: dict) -> No
     text = spoken.text()
     hits = [w.pattern for w in other_words["en"] if w.search(text)]
     assert hits and all("verwijst" in h for h in hits)
+
+
+def test_readmes_catalogue_commands_run_and_leave_the_catalogue_as_it_is(tmp_path: Path) -> None:
+    """The three pybabel commands README gives (Languages), run as written on a copy of the catalogue: each exits 0,
+    and on a catalogue that is current they change nothing but the template's date."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [line.strip() for line in readme.splitlines() if line.strip().startswith(".venv/bin/pybabel ")]
+    assert [c.split()[1] for c in commands] == ["extract", "update", "compile"], commands
+    translations = tmp_path / "translations"
+    shutil.copytree(WEB / "translations", translations)
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
+    for command in commands:
+        args = command.replace("/tmp/messages.pot", str(tmp_path / "messages.pot"))  # noqa: S108 - README's text
+        args = args.replace("src/almerekg/web/translations", str(translations)).split()
+        done = subprocess.run([pybabel, *args[1:]], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, (command, done.stderr[-2000:])
+
+    def without_date(text: str) -> str:
+        return re.sub(r'"POT-Creation-Date: [^"]*"\n', "", text)
+
+    after = (translations / "nl" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert without_date(after) == without_date(PO.read_text(encoding="utf-8"))
