@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from endpoint.conftest import http, start_server
+from endpoint.conftest import http, start_server, wait_until
 
 from .conftest import assert_clean
 
@@ -49,8 +49,11 @@ def _ordinary(i: int) -> str:
 
 def test_runaways_time_out_while_ordinary_queries_are_answered(runaway_server) -> None:  # noqa: ANN001
     sparql = runaway_server.sparql
-    workers = http.get(runaway_server.base + "/healthz").json()["workers"]
-    assert workers["idle"] == WORKERS, (workers, runaway_server.log_path.read_text()[-3000:])
+    # A fresh server loads the pages' index through the query processes at start: wait until that is done.
+    def idle() -> int:
+        return http.get(runaway_server.base + "/healthz").json()["workers"]["idle"]
+
+    assert wait_until(lambda: idle() == WORKERS, timeout=120), (idle(), runaway_server.log_path.read_text()[-3000:])
     results: list[tuple[int, str, float, requests.structures.CaseInsensitiveDict]] = []
 
     def runaway(q: str) -> None:
