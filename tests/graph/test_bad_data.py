@@ -199,3 +199,10 @@ def test_a_translation_of_a_note_that_is_not_there(tmp_path):
     proc = validate_cli(data)
     assert proc.returncode == 2
     assert "notes-en.csv:77: note 'n-999' is not a note of notes.csv with a Dutch text to translate" in proc.stderr
+
+
+def test_a_note_translated_twice(tmp_path):
+    data = broken_copy(tmp_path, "notes-en.csv", set_cell({"id": "n-135"}, "id", "n-134"))
+    proc = validate_cli(data)
+    assert proc.returncode == 2
+    assert "notes-en.csv:77: note 'n-134' is translated twice" in proc.stderr

@@ -11,10 +11,13 @@ words. Names that read the same in English (municipalities, firms, networks) get
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from .context import Context
+from .rows import Row
 
 FILE = "labels-en.csv"
 DEFINITIONS_FILE = "definitions-en.csv"
@@ -22,17 +25,24 @@ NOTES_FILE = "notes-en.csv"
 QUALIFIERS_FILE = "qualifiers-en.csv"
 
 
+def _once(ctx: Context, file: str, columns: tuple[str, ...], what: str = "") -> Iterator[tuple[str, Row]]:
+    """(key, row) for each row of a translation file, keyed by its first column; a key given twice is refused with
+    its row."""
+    done: set[str] = set()
+    for row in ctx.read(file, columns):
+        key = row.required(columns[0])
+        if key in done:
+            raise row.fail(f"{what}{key!r} is translated twice")
+        done.add(key)
+        yield key, row
+
+
 def _mark(ctx: Context, g, subject: URIRef, prop: URIRef) -> None:
     g.add((subject, ctx.term("translatedProperty"), prop))
 
 
 def build_english_labels(ctx: Context) -> None:
-    done: set[str] = set()
-    for row in ctx.read(FILE, ("thing", "label_en")):
-        thing = row.required("thing")
-        if thing in done:
-            raise row.fail(f"{thing!r} is translated twice")
-        done.add(thing)
+    for thing, row in _once(ctx, FILE, ("thing", "label_en")):
         kind, sep, ref = thing.partition("/")
         if not sep or not ref:
             raise row.fail(f"column 'thing' must be TYPE/REF as in the IRI {{base}}/id/TYPE/REF, found {thing!r}")
@@ -62,12 +72,7 @@ def _beside_dutch(ctx: Context, iri: URIRef, props: tuple[URIRef, ...], english:
 def build_english_definitions(ctx: Context) -> None:
     """The English definition (skos:definition @en) of a concept of the project's own code lists, whose Dutch
     definition data/code-labels.csv gives. Definitions that are the report's own text stay Dutch only."""
-    done: set[str] = set()
-    for row in ctx.read(DEFINITIONS_FILE, ("thing", "definition_en")):
-        thing = row.required("thing")
-        if thing in done:
-            raise row.fail(f"{thing!r} is translated twice")
-        done.add(thing)
+    for thing, row in _once(ctx, DEFINITIONS_FILE, ("thing", "definition_en")):
         iri = ctx.described(row, "thing")
         if any(getattr(o, "language", None) == "en" for g in ctx.graphs.values()
                for o in g.objects(iri, SKOS.definition)):
@@ -80,12 +85,7 @@ def build_english_definitions(ctx: Context) -> None:
 def build_note_translations(ctx: Context) -> None:
     """The English text of each note (rdfs:comment @en beside the Dutch one), in the graph of the notes."""
     g = ctx.graph("notes")
-    done: set[str] = set()
-    for row in ctx.read(NOTES_FILE, ("id", "text_en")):
-        key = row.required("id")
-        if key in done:
-            raise row.fail(f"note {key!r} is translated twice")
-        done.add(key)
+    for key, row in _once(ctx, NOTES_FILE, ("id", "text_en"), "note "):
         note = ctx.id("note", key, row)
         if not any(getattr(o, "language", None) == "nl" for o in g.objects(note, RDFS.comment)):
             raise row.fail(f"note {key!r} is not a note of notes.csv with a Dutch text to translate")
@@ -99,10 +99,7 @@ def build_qualifier_translations(ctx: Context) -> None:
     in Dutch and in English: the file gives both for each text as the data write it (Dutch, or the English of
     a firm's own words). A qualifier the file does not list stays as the data write it."""
     both: dict[str, tuple[str, str]] = {}
-    for row in ctx.read(QUALIFIERS_FILE, ("qualifier", "nl", "en")):
-        text = row.required("qualifier")
-        if text in both:
-            raise row.fail(f"qualifier {text!r} is translated twice")
+    for text, row in _once(ctx, QUALIFIERS_FILE, ("qualifier", "nl", "en"), "qualifier "):
         both[text] = (row.required("nl"), row.required("en"))
     prop = ctx.term("qualifier")
     for g in ctx.graphs.values():
