@@ -61,11 +61,11 @@ def test_every_quote_is_in_the_language_of_the_passage_that_prints_it(name, pass
     assert wrong == []
 
 
-def test_the_english_quotes_are_the_sixty_rows_of_appendix_3():
+def test_the_english_quotes_are_the_rows_of_appendix_3():
     """Genzyme's name is quoted from its (Dutch) heading, not from the English paragraph that repeats it."""
     english = {name: sum(r.get("language") == "en" for r in rows(name)) for name in QUOTED_FILES}
     assert {k: v for k, v in english.items() if v and k != "claims.csv"} == {
-        "firm-facts.csv": 54, "organisations.csv": 2, "place-parts.csv": 2, "relations.csv": 2}
+        "firm-facts.csv": 55, "organisations.csv": 2, "place-parts.csv": 2, "relations.csv": 2}
 
 
 def test_the_graph_tags_every_quote_with_its_language(store):
