@@ -35,11 +35,18 @@ def shot_name(page: Page, lang: str, width: int) -> str:
     return f"{re.sub(r'[^a-z0-9]+', '-', page.kind.lower()).strip('-')}-{lang}-{width}.png"
 
 
+# axe-core's whole result (every rule that passed, with its nodes) is megabytes on a big page: asking for the
+# violations only (resultTypes) and sending back only what a failure message shows keeps a run of /def under
+# 4 s instead of 12 s; the rules run and judge exactly as before.
+AXE_VIOLATIONS = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, targets: v.nodes.slice(0, 5).map(n => n.target),
+                                     summary: v.nodes[0].failureSummary})))"""
+
+
 def violations(tab, axe_source: str) -> list[str]:  # noqa: ANN001
     tab.add_script_tag(content=axe_source)
-    found = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG21_AA)
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:5]]} {v['nodes'][0]['failureSummary']}"
-            for v in found["violations"]]
+    found = tab.evaluate(AXE_VIOLATIONS, WCAG21_AA)
+    return [f"{v['id']} ({v['impact']}): {v['targets']} {v['summary']}" for v in found]
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -148,3 +155,15 @@ def test_header_tab_order_follows_what_is_seen(tab, site: str) -> None:  # noqa:
     # ... and on the screen the search box sits above the menu, the brand left of it.
     top = tab.evaluate("""() => ['#q-header', 'header nav a'].map(s => document.querySelector(s).getBoundingClientRect().top)""")
     assert top[0] < top[1]
+
+
+def test_the_axe_check_can_fail(browser, axe_source: str) -> None:  # noqa: ANN001
+    """The walk's check reports what axe-core finds: an image without a text and a link without a name."""
+    ctx = browser.new_context(bypass_csp=True)
+    tab = ctx.new_page()
+    tab.set_content('<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+                    '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><a href="/x"></a></main></body></html>')
+    found = violations(tab, axe_source)
+    ctx.close()
+    assert [v.split(" ", 1)[0] for v in found] == ["image-alt", "link-name"]
+    assert "(critical)" in found[0] and "['img']" in found[0] and "Fix any of the following" in found[0]
