@@ -93,9 +93,17 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def is_query_process(pid: int) -> bool:
+def _cmdline(pid: int) -> bytes:
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
-        return False
-    return any(mark in cmdline for mark in QUERY_PROCESS_MARKS)
+        return b""
+
+
+def is_query_process(pid: int) -> bool:
+    return any(mark in _cmdline(pid) for mark in QUERY_PROCESS_MARKS)
+
+
+def is_federation_process(pid: int) -> bool:
+    """The query process that runs federated queries (SERVICE to allowed hosts), started beside the pool."""
+    return b"--sandbox\0supervised" in _cmdline(pid)

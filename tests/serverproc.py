@@ -10,21 +10,23 @@ headers, the sandbox, crashes, rebuilds, federation, browsers. A test that reads
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlencode
 
 import pytest
 import requests
 
+ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 30
 CHROMIUM = os.environ.get("ALMEREKG_CHROMIUM", "/usr/bin/chromium")
 
@@ -122,10 +124,20 @@ class InProcess:
 _IN_PROCESS: dict[str, InProcess] = {}
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def bench_module(name: str) -> ModuleType:
+    """bench/NAME.py, loaded by path (bench/ is scripts, not a package): what the benchmarks and the tests
+    share lives there once."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The process tree and a free port, as the benchmarks read them (bench/processes.py).
+processes = bench_module("processes")
+free_port = processes.free_port
+descendants = processes.descendants
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -137,14 +149,7 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 def stop_process(proc: subprocess.Popen, grace: float = 10.0) -> None:
     """SIGTERM, as an operator stops a server; SIGKILL if it has not exited within `grace` seconds."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+    processes.stop(proc, grace)
 
 
 def chromium(*args: str) -> str:
@@ -165,45 +170,101 @@ def chromium(*args: str) -> str:
     return done.stdout.decode("utf-8")
 
 
+def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool:  # noqa: ANN001 - a callable
+    """True as soon as `predicate()` is; False after `timeout` seconds. It is asked every `interval` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def wait_for(url: str, timeout: float = 30.0, ok=(200,)) -> requests.Response:  # noqa: ANN001
+    """GET `url` until it answers with a status in `ok`; RuntimeError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            r = requests.get(url, timeout=2)
+            if r.status_code in ok:
+                return r
+        except requests.RequestException as exc:
+            last = exc
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up within {timeout} s ({last})")
+
+
+def query_processes(server_pid: int) -> set[int]:
+    """The query processes under a server (the web processes are in between), without the federation one."""
+    return {pid for pid in descendants(server_pid)
+            if processes.is_query_process(pid) and not processes.is_federation_process(pid)}
+
+
 @dataclass
 class Server:
+    """A running `almerekg serve` process."""
+
     proc: subprocess.Popen
     port: int
-    log: Path
+    store: Path | str
+    log_path: Path
+    args: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> None:
-        stop_process(self.proc)
+    @property
+    def sparql(self) -> str:
+        return self.url + "/sparql"
+
+    def log_lines(self) -> list[str]:
+        return self.log_path.read_text(encoding="utf-8").splitlines()
+
+    def log_lines_once(self, predicate, timeout: float = 5.0) -> list[str]:  # noqa: ANN001
+        """The log once `predicate(lines)` holds: a request's line is written when its answer is closed,
+        which may be a moment after the client has the answer."""
+        wait_until(lambda: predicate(self.log_lines()), timeout)
+        return self.log_lines()
+
+    def children(self) -> set[int]:
+        """PIDs of the query processes: descendants of the server running almerekg.engine.worker."""
+        return query_processes(self.proc.pid)
+
+    def stop(self, grace: float = 10.0) -> None:
+        stop_process(self.proc, grace)
 
 
-def start_server(store: Path, log_dir: Path, args: tuple[str, ...] = ()) -> Server:
-    """`almerekg serve` on a free loopback port, as in production (`args`: more flags of serve)."""
+def start_server(store: Path | str, log_dir: Path, *extra: str, expect_ready: bool = True,
+                 preexec_fn=None,  # noqa: ANN001
+                 command: tuple[str, ...] = (sys.executable, "-m", "almerekg.cli"), cwd: Path | None = None,
+                 env: dict[str, str] | None = None, timeout: float = 60) -> Server:
+    """`almerekg serve` on a free loopback port, as in production, with two query processes (whatever the
+    machine's cores) unless `extra` (more flags of serve; a flag given again wins) says otherwise. `store` is a
+    folder or a SPARQL server's URL.
+
+    Waits for /healthz to answer 200 (or 503 too, for a server without a build, when not `expect_ready`);
+    raises with the server's log when it exits or does not come up in `timeout` seconds. `command` runs another
+    installation's `almerekg`, `preexec_fn` runs in the server process before it starts (the robustness tests
+    cap its resources with it), `env` replaces the environment without the developer's ALMEREKG_* settings.
+    """
     port = free_port()
-    log = log_dir / f"server-{port}.log"
-    env = clean_env()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), "--query-workers", "2", *args],
-        stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115 - closed with the process
-    )
-    server = Server(proc, port, log)
-    wait_until_up(server.url, proc, log)
+    log_path = log_dir / f"server-{port}.log"
+    args = [*command, "serve", "--store", str(store), "--port", str(port), "--query-workers", "2", *extra]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"),  # noqa: SIM115
+                            env=env or clean_env(), cwd=cwd, preexec_fn=preexec_fn, stdin=subprocess.DEVNULL)  # noqa: PLW1509
+    server = Server(proc=proc, port=port, store=store, log_path=log_path, args=args)
+    ok = (200,) if expect_ready else (200, 503)
+    if not wait_until(lambda: proc.poll() is not None or _answers(server.url + "/healthz", ok), timeout) \
+            or proc.poll() is not None:
+        server.stop()
+        raise RuntimeError(f"server failed to start:\n{log_path.read_text()}")
     return server
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    """Wait for /healthz to answer 200; stop the process and raise with its log when it does not come up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.1)
-    stop_process(proc)
-    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+def _answers(url: str, ok: tuple[int, ...]) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code in ok
+    except requests.RequestException:
+        return False

@@ -17,7 +17,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from serverproc import clean_env, free_port, get, stop_process, wait_until_up
+from serverproc import clean_env, get, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,15 +71,11 @@ def test_the_readme_commands_build_and_serve_from_a_checkouts_folders(installed:
     folders = ["--data", str(ROOT / "data"), "--ontology", str(ROOT / "ontology"), "--shapes", str(ROOT / "shapes")]
     built = _run([str(installed / "almerekg"), "build", "--store", str(store), *folders], cwd=tmp_path, timeout=600)
     assert built.stdout.startswith("build "), built.stdout
-    port = free_port()
-    log = tmp_path / "serve.log"
-    proc = subprocess.Popen(
-        [str(installed / "almerekg"), "serve", "--store", str(store), "--port", str(port), "--query-workers", "1",
-         "--data", str(ROOT / "data"), "--queries", str(ROOT / "queries")],
-        cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115
+    srv = start_server(store, tmp_path, "--query-workers", "1", "--data", str(ROOT / "data"),
+                       "--queries", str(ROOT / "queries"), command=(str(installed / "almerekg"),), cwd=tmp_path,
+                       env=_env())
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(url, proc, log)
+        url = srv.url
         home = get(url + "/")
         assert home.status_code == 200 and "Groei door samenwerking in Almere" in home.text
         report = get(url + "/report?lang=nl")  # the report's text, read from --data
@@ -93,4 +89,4 @@ def test_the_readme_commands_build_and_serve_from_a_checkouts_folders(installed:
         assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
         assert css.content == (ROOT / "src" / "almerekg" / "web" / "static" / "site.css").read_bytes()
     finally:
-        stop_process(proc)
+        srv.stop()

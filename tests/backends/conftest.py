@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
-from serverproc import clean_env, free_port, stop_process
+from serverproc import Server, clean_env, start_server, stop_process
 
 from . import servers
 
@@ -50,24 +49,12 @@ def build_into(store: str, env: dict[str, str]) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
-def serve(backend: str, store: str, env: dict[str, str], log: Path, *args: str) -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.cli", "serve", "--store", store, "--port", str(port), "--query-workers", "2", *args],
-        env=clean_env(env), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the {backend} web server exited: {log.read_text()[-3000:]}")
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return url, proc
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    pytest.fail(f"the {backend} web server did not become healthy: {log.read_text()[-3000:]}")
+def serve(backend: str, store: str, env: dict[str, str], log_dir: Path, *args: str) -> Server:
+    """Our web server on `store` (a folder, or the URL of the backend's SPARQL server)."""
+    try:
+        return start_server(store, log_dir, *args, env=clean_env(env), timeout=90)
+    except RuntimeError as exc:
+        pytest.fail(f"the {backend} web server did not start: {str(exc)[-3000:]}")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -85,8 +72,8 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         except BaseException:
             server.stop()
             raise
-    url, proc = serve(backend, store, env, folder / "serve.log")
-    s = Served(backend, store, url, proc, server)
+    web = serve(backend, store, env, folder)
+    s = Served(backend, store, web.url, web.proc, server)
     yield s
     s.stop()
     if server is not None:
@@ -96,9 +83,8 @@ def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="session")
 def embedded_tabel_1(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     """Tabel 1 as the embedded store answers it: what every other backend must answer too."""
-    log = tmp_path_factory.mktemp("embedded-reference") / "serve.log"
-    url, proc = serve("embedded", str(built_store), {}, log)
+    web = serve("embedded", str(built_store), {}, tmp_path_factory.mktemp("embedded-reference"))
     try:
-        return requests.get(url + "/queries/tabel-1.json", timeout=60).json()["rows"]
+        return requests.get(web.url + "/queries/tabel-1.json", timeout=60).json()["rows"]
     finally:
-        stop_process(proc, grace=15)
+        web.stop(grace=15)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 import requests
-from serverproc import clean_env, free_port, stop_process
+from serverproc import clean_env, free_port
 
 from almerekg.store import BuildInfo
 from almerekg.store.remote import RemoteStore
@@ -92,7 +92,8 @@ def test_a_dead_or_slow_store_is_a_503(backend: str, tmp_path, monkeypatch):
         info = BuildInfo(build_id="dead-store-test", created="2026-01-01T00:00:00Z",
                          base="https://almerekg.example", graphs={"urn:test:g": 400})
         RemoteStore(server.url, info.base).publish([("urn:test:g", body)], info)
-        url, proc = serve(backend, server.url, server.env, tmp_path / "serve.log", "--query-timeout", "2")
+        web = serve(backend, server.url, server.env, tmp_path, "--query-timeout", "2")
+        url = web.url
         try:
             started = time.monotonic()
             timed_out = requests.post(url + "/sparql", data={"query": SLOW}, timeout=60)
@@ -117,7 +118,7 @@ def test_a_dead_or_slow_store_is_a_503(backend: str, tmp_path, monkeypatch):
             after = requests.post(url + "/sparql", data={"query": "ASK {}"}, timeout=30)
             assert after.status_code == 503 and after.text.strip()
         finally:
-            stop_process(proc, grace=15)
+            web.stop(grace=15)
     finally:
         server.stop()
 

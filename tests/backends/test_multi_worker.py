@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
-from serverproc import clean_env, free_port, stop_process
+from serverproc import start_server
 
 from .test_backends import FIRMS
 
@@ -27,29 +25,10 @@ def _web_children(pid: int) -> list[int]:
             .decode(errors="replace").replace("\0", " ")]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the server exited"
-        try:
-            if requests.get(url + "/healthz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("not healthy in time")
-
-
 def test_two_web_processes_share_the_store_and_replace_a_dead_one(built_store: Path, tmp_path: Path):
-    port = free_port()
-    log = tmp_path / "serve.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(built_store), "--port", str(port),
-         "--processes", "2", "--query-workers", "1"],
-        env=clean_env({}), stdout=subprocess.DEVNULL, stderr=log.open("wb"), stdin=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    srv = start_server(built_store, tmp_path, "--processes", "2", "--query-workers", "1", timeout=90)
+    url, proc, log = srv.url, srv.proc, srv.log_path
     try:
-        _wait_healthy(url, proc)
         web = _web_children(proc.pid)
         assert len(web) == 2, log.read_text()[-2000:]
 
@@ -77,6 +56,6 @@ def test_two_web_processes_share_the_store_and_replace_a_dead_one(built_store: P
         with ThreadPoolExecutor(4) as pool:
             assert set(pool.map(ask, range(100, 112))) == {"49"}
     finally:
-        stop_process(proc, grace=60)
+        srv.stop(grace=60)
     assert proc.returncode == 0
     assert '"msg": "stopped"' in log.read_text()

@@ -6,17 +6,14 @@ ports, exactly as in production, and driven over HTTP.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import requests
-from serverproc import clean_env, free_port, stop_process
+from serverproc import Server, free_port, start_server, stop_process, wait_for  # noqa: F401 - Server: tests annotate with it
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
@@ -99,116 +96,6 @@ class _Http:
 
 
 http = _Http()
-
-
-def wait_until(predicate, timeout: float = 10.0) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def wait_for(url: str, timeout: float = 30.0, ok=(200,)) -> requests.Response:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            r = requests.get(url, timeout=2)
-            if r.status_code in ok:
-                return r
-        except requests.RequestException as exc:
-            last = exc
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up within {timeout} s ({last})")
-
-
-def _parents() -> dict[int, int]:
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            found[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return found
-
-
-def descendants(pid: int) -> set[int]:
-    parents = _parents()
-    out: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - out
-        out |= frontier
-    return out
-
-
-def query_processes(server_pid: int) -> set[int]:
-    """The query processes under a server (the web processes are in between), without the federation one."""
-    out = set()
-    for pid in descendants(server_pid):
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"almerekg.engine.worker" in cmdline and b"--sandbox\0supervised" not in cmdline:
-            out.add(pid)
-    return out
-
-
-@dataclass
-class Server:
-    """A running endpoint process."""
-
-    proc: subprocess.Popen
-    port: int
-    store: Path
-    log_path: Path
-    args: list[str] = field(default_factory=list)
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def sparql(self) -> str:
-        return self.base + "/sparql"
-
-    def log_lines(self) -> list[str]:
-        return self.log_path.read_text(encoding="utf-8").splitlines()
-
-    def log_lines_once(self, predicate, timeout: float = 5.0) -> list[str]:  # noqa: ANN001
-        """The log once `predicate(lines)` holds: a request's line is written when its answer is closed,
-        which may be a moment after the client has the answer."""
-        wait_until(lambda: predicate(self.log_lines()), timeout)
-        return self.log_lines()
-
-    def children(self) -> set[int]:
-        """PIDs of the query processes: descendants of the server running almerekg.engine.worker."""
-        return query_processes(self.proc.pid)
-
-    def stop(self) -> None:
-        stop_process(self.proc)
-
-
-def start_server(store: Path, log_dir: Path, *extra: str, expect_ready: bool = True,
-                 preexec_fn=None) -> Server:  # noqa: ANN001 - run in the server process before it starts
-    port = free_port()
-    log_path = log_dir / f"server-{port}.log"
-    args = [sys.executable, "-m", "almerekg.cli", "serve", "--store", str(store), "--port", str(port), *extra]
-    env = clean_env()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"), env=env,  # noqa: SIM115
-                            preexec_fn=preexec_fn)  # noqa: PLW1509 - only the robustness tests pass one
-    server = Server(proc=proc, port=port, store=store, log_path=log_path, args=args)
-    try:
-        wait_for(server.base + "/healthz", ok=(200,) if expect_ready else (200, 503))
-    except RuntimeError:
-        server.stop()
-        raise RuntimeError(f"server failed to start:\n{log_path.read_text()}") from None
-    return server
 
 
 @pytest.fixture(scope="session")

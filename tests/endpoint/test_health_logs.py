@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from serverproc import clean_env, free_port
+from serverproc import clean_env, free_port, start_server, wait_for
 
-from .conftest import TOTAL, http, start_server, wait_for
+from .conftest import TOTAL, http
 
 
 def test_healthz(server) -> None:  # noqa: ANN001
-    r = http.get(server.base + "/healthz")
+    r = http.get(server.url + "/healthz")
     assert r.status_code == 200
     body = r.json()
     assert (body["status"], body["build_id"], body["triples"]) == ("ok", "build-one", TOTAL)
@@ -45,7 +45,7 @@ def empty_server(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 def test_no_build_healthz_503(empty_server) -> None:  # noqa: ANN001
-    r = http.get(empty_server.base + "/healthz")
+    r = http.get(empty_server.url + "/healthz")
     assert r.status_code == 503
     assert r.json()["status"] == "unavailable"
 

@@ -7,7 +7,9 @@ import time
 import uuid
 from pathlib import Path
 
-from .conftest import http, wait_until
+from serverproc import wait_until
+
+from .conftest import http
 
 CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

@@ -367,7 +367,7 @@ def test_other_methods_405(sparql: str, method: str) -> None:
 
 
 def test_unknown_path_404_plain(server) -> None:  # noqa: ANN001
-    r = http.get(server.base + "/nope")
+    r = http.get(server.url + "/nope")
     assert r.status_code == 404
     assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from rdflib import RDF, Graph, Namespace
+from serverproc import start_server
 
 from almerekg.saved_queries.catalogue import ParamError, load_query
 from almerekg.store import EmbeddedStore
 
-from .conftest import http, start_server
+from .conftest import http
 
 ROOT = Path(__file__).resolve().parents[2]
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -73,7 +74,7 @@ def test_the_pages_index_is_loaded_at_start_before_any_page_is_asked(built_store
         assert f"page index of build {info.build_id} ready in " in log, log[-2000:]
         # Nothing but the start-up probe asked the server anything: the load did not wait for a reader.
         assert "GET /doc/" not in log and "GET /queries" not in log and "GET / " not in log
-        r = http.get(srv.base + "/queries/tabel-1.xlsx", timeout=60)
+        r = http.get(srv.url + "/queries/tabel-1.xlsx", timeout=60)
         assert r.status_code == 200
     finally:
         srv.stop()

@@ -7,8 +7,9 @@ import time
 
 import pytest
 import requests
+from serverproc import start_server
 
-from .conftest import PREFIXES, http, publish, start_server
+from .conftest import PREFIXES, http, publish
 
 SUM = PREFIXES + "SELECT (SUM(?v) AS ?total) WHERE { ?o ex:value ?v }"
 
@@ -46,7 +47,7 @@ def test_rebuild_invalidates_cache_and_restarts_workers(rebuild_server) -> None:
     # The old validator no longer matches.
     r = http.get(url, params={"query": SUM}, headers={"If-None-Match": first.headers["ETag"]})
     assert r.status_code == 200 and total(r) == 1045
-    health = http.get(rebuild_server.base + "/healthz").json()
+    health = http.get(rebuild_server.url + "/healthz").json()
     assert health["build_id"] == "build-two"
     # The old pool's processes are gone; new ones serve the new build.
     deadline = time.monotonic() + 10

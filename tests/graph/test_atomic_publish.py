@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from serverproc import wait_until
 
 from almerekg.graph.pipeline import run_build
 from almerekg.settings import from_values
@@ -34,13 +35,9 @@ def start_build(store: Path) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def wait_for(predicate, timeout: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.005)
-    return False
+def wait_for(predicate) -> bool:  # noqa: ANN001 - a callable
+    """Asked every 5 ms: a build's steps can be short."""
+    return wait_until(predicate, timeout=120.0, interval=0.005)
 
 
 @pytest.mark.parametrize("moment", ["validating", "loading"])

@@ -106,8 +106,8 @@ def editor_text(tab) -> str:  # noqa: ANN001
 @pytest.fixture(scope="module")
 def strict_site(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second server with small limits, so that each error status of the endpoint can be met for real."""
-    srv: Server = start_server(built_store, tmp_path_factory.mktemp("strict-server"), (
-        "--query-timeout", "1", "--client-deaths", "1", "--max-query-bytes", "4096", "--max-result-bytes", "4000"))
+    srv: Server = start_server(built_store, tmp_path_factory.mktemp("strict-server"),
+        "--query-timeout", "1", "--client-deaths", "1", "--max-query-bytes", "4096", "--max-result-bytes", "4000")
     yield srv.url
     srv.stop()
 

@@ -33,7 +33,7 @@ CONTACT = "data@almerekg.example"
 @pytest.fixture(scope="module")
 def api(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     srv: Server = start_server(built_store, tmp_path_factory.mktemp("api-server"),
-                               ("--contact-email", CONTACT))
+                               "--contact-email", CONTACT)
     yield srv.url
     srv.stop()
 

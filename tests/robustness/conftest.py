@@ -7,7 +7,6 @@ each limit can be hit quickly: a 2 s query timeout, a 64 KiB request body, two q
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import shutil
 import threading
@@ -17,27 +16,15 @@ from pathlib import Path
 import pytest
 import requests
 from endpoint.conftest import (
-    Server,
     http,
     oxigraph_server,  # noqa: F401 - a fixture for the tests of this folder
-    start_server,
 )
+from serverproc import Server, bench_module, start_server
 
 from almerekg.graph.pipeline import run_build
 from almerekg.settings import from_values
 
-
-def _load_hostile():  # noqa: ANN202
-    """bench/hostile.py, the hostile queries the abuse benchmark sends: one copy for the bench and the tests."""
-    path = Path(__file__).resolve().parents[2] / "bench" / "hostile.py"
-    spec = importlib.util.spec_from_file_location("hostile", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-hostile = _load_hostile()
+hostile = bench_module("hostile")  # the hostile queries bench/abuse.py sends: one copy
 TIMEOUT_S = 2
 MAX_REQUEST_BYTES = 64 * 1024
 SERVER_ARGS = ("--query-timeout", str(TIMEOUT_S), "--max-request-bytes", str(MAX_REQUEST_BYTES),
@@ -59,7 +46,7 @@ def assert_clean(resp: requests.Response, *, allow: tuple[int, ...] = ()) -> Non
 
 
 def assert_healthy(server: Server) -> None:
-    r = http.get(server.base + "/healthz", timeout=10)
+    r = http.get(server.url + "/healthz", timeout=10)
     assert r.status_code == 200, r.text
     assert server.proc.poll() is None, "the server process died"
 

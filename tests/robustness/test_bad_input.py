@@ -168,7 +168,7 @@ def test_invalid_utf8_and_wrong_content_types(robust_server) -> None:  # noqa: A
     # Invalid UTF-8 in the URL: the query string, a path, a parameter.
     for path in ("/sparql?query=%FF%FE", "/search?q=%C3%28", "/doc/firm/%FF", "/queries/tabel-3?x=%FF",
                  "/queries/%FF%FE", "/def/%C0%AF", "/downloads/%FF", "/id/%ED%A0%80"):
-        r = http.get(robust_server.base + path)
+        r = http.get(robust_server.url + path)
         assert_clean(r)
         assert r.status_code in (200, 400, 404), (path, r.status_code, r.text[:300])
     # Methods and Accept headers the endpoint does not offer.
@@ -260,7 +260,7 @@ def test_path_traversal_on_every_route(robust_server) -> None:  # noqa: ANN001
                 assert status in (301, 302, 303, 308, 400, 404), (path, status, body[:200])
                 assert b"Traceback" not in body and b"site-packages" not in body
                 if status in (301, 302, 303, 308):
-                    assert headers["location"].startswith(("/", robust_server.base)), headers["location"]
+                    assert headers["location"].startswith(("/", robust_server.url)), headers["location"]
                 for secret in SECRETS:
                     assert secret not in body, (path, secret)
     assert n >= 600
@@ -283,13 +283,13 @@ def test_injection_on_every_saved_query_parameter(robust_server) -> None:  # noq
     base_counts: dict[str, int] = {}
     tried = 0
     for q in with_params:
-        ok = http.get(f"{robust_server.base}/queries/{q.name}.json")
+        ok = http.get(f"{robust_server.url}/queries/{q.name}.json")
         assert ok.status_code == 200, (q.name, ok.text[:300])
         base_counts[q.name] = len(ok.json().get("rows", ok.json().get("results", [])))
         for p in q.params:
             for value in _INJECTIONS:
                 for suffix in (".json", ".csv", ""):
-                    r = http.get(f"{robust_server.base}/queries/{q.name}{suffix}", params={p.name: value})
+                    r = http.get(f"{robust_server.url}/queries/{q.name}{suffix}", params={p.name: value})
                     tried += 1
                     assert_clean(r)
                     if p.type in ("code", "integer", "boolean") or p.values:
@@ -302,17 +302,17 @@ def test_injection_on_every_saved_query_parameter(robust_server) -> None:  # noq
                         assert "<script>alert(1)</script>" not in r.text
             # The same parameter twice (refused unless it takes several values, each of them allowed), and an
             # unknown parameter.
-            r = http.get(f"{robust_server.base}/queries/{q.name}.json", params=[(p.name, "a"), (p.name, "b")])
+            r = http.get(f"{robust_server.url}/queries/{q.name}.json", params=[(p.name, "a"), (p.name, "b")])
             assert_clean(r)
             assert r.status_code == (200 if p.multiple and {"a", "b"} <= set(p.values) else 400), (q.name, p.name)
-    r = http.get(f"{robust_server.base}/queries/{with_params[0].name}.json", params={"no_such_param": "x"})
+    r = http.get(f"{robust_server.url}/queries/{with_params[0].name}.json", params={"no_such_param": "x"})
     assert_clean(r)
     assert tried >= 3 * len(_INJECTIONS)
     print(f"\ninjection: {tried} requests on {sum(len(q.params) for q in with_params)} parameters "
           f"of {len(with_params)} saved queries")
     # Nothing was changed by any of it.
     for q in with_params:
-        again = http.get(f"{robust_server.base}/queries/{q.name}.json").json()
+        again = http.get(f"{robust_server.url}/queries/{q.name}.json").json()
         assert len(again.get("rows", again.get("results", []))) == base_counts[q.name]
     assert_healthy(robust_server)
 
@@ -320,14 +320,14 @@ def test_injection_on_every_saved_query_parameter(robust_server) -> None:  # noq
 def test_search_and_page_parameters(robust_server) -> None:  # noqa: ANN001
     for q in ["", "a" * 10_000, "*", "%", "\\", "(", "[", "?s ?p ?o", "\" } DROP ALL #", "'", "\x00", "\u0000x",
               "<script>alert(1)</script>", ".*" * 500]:
-        r = http.get(robust_server.base + "/search", params={"q": q})
+        r = http.get(robust_server.url + "/search", params={"q": q})
         assert_clean(r)
         assert r.status_code in (200, 400), (q[:40], r.status_code)
         assert "<script>alert(1)</script>" not in r.text
     for args in ({"page": "-1"}, {"page": "abc"}, {"page": "9" * 40}, {"per_page": "0"}, {"per_page": "10000000"},
                  {"lang": "<x>"}, {"layout": "../../x"}, {"format": "../../etc/passwd"}):
         for path in ("/queries/tabel-3", "/queries/tabel-3.json", "/queries/tabel-3.csv", "/", "/dataset"):
-            r = http.get(robust_server.base + path, params=args)
+            r = http.get(robust_server.url + path, params=args)
             assert_clean(r)
             assert r.status_code in (200, 400, 404), (path, args, r.status_code)
     assert_healthy(robust_server)

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, start_server, wait_until
+from endpoint.conftest import http
+from serverproc import start_server, wait_until
 
 from robustness.conftest import hostile
 
@@ -32,7 +33,7 @@ def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa
 
 
 def killed(server) -> int:  # noqa: ANN001
-    return http.get(server.base + "/healthz").json()["workers"]["killed"]
+    return http.get(server.url + "/healthz").json()["workers"]["killed"]
 
 
 def post(server, query: str):  # noqa: ANN001, ANN201

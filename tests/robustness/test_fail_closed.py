@@ -15,7 +15,8 @@ import errno
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, start_server
+from endpoint.conftest import http
+from serverproc import start_server
 
 from almerekg.engine import sandbox
 

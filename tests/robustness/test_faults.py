@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import Server, http, start_server, wait_for
+from endpoint.conftest import http
+from serverproc import Server, start_server, wait_for
 
 from almerekg.graph.pipeline import run_build
 from almerekg.settings import from_values
@@ -37,18 +38,18 @@ def _count(server: Server) -> int:
 
 def _serving(server: Server, build_id: str, triples: int) -> None:
     """Every kind of page answers 200 from the given build."""
-    health = http.get(server.base + "/healthz").json()
+    health = http.get(server.url + "/healthz").json()
     assert health["status"] == "ok" and health["build_id"] == build_id, health
     assert _count(server) == triples
     for p in PROBES:
-        r = http.get(server.base + p)
+        r = http.get(server.url + p)
         assert r.status_code == 200, (p, r.status_code, r.text[:200])
 
 
 def _unavailable(server: Server) -> None:
     """Every kind of page says clearly that the data is unavailable: 503 with a message, no trace."""
     for p in ["/sparql?query=ASK%7B%7D", *PROBES]:
-        r = http.get(server.base + p)
+        r = http.get(server.url + p)
         assert_clean(r, allow=(503,))
         assert r.status_code in (503, 404) if p.startswith("/downloads/") else r.status_code == 503, \
             (p, r.status_code, r.text[:300])
@@ -215,7 +216,7 @@ def test_damaged_store(store_copy: Path, tmp_path: Path) -> None:
             bad = _publish_damaged_copy(_relink(store_copy, good), damage)
         srv = start_server(store_copy, tmp_path, *SERVER_ARGS, expect_ready=False)
         try:
-            r = http.get(srv.base + "/healthz")
+            r = http.get(srv.url + "/healthz")
             assert r.status_code == 503, (name, r.text[:300])
             assert r.json()["status"] == "unavailable" and r.json()["reason"], r.text
             _unavailable(srv)
@@ -252,7 +253,7 @@ def test_server_started_before_any_build_comes_up_when_one_is_published(tmp_path
         _unavailable(srv)
         shutil.copytree(built_store / "builds", store / "builds", symlinks=True)
         os.symlink(os.readlink(built_store / "current"), store / "current")
-        wait_for(srv.base + "/healthz", timeout=30)
+        wait_for(srv.url + "/healthz", timeout=30)
         _serving(srv, EmbeddedStore(store).info().build_id, _count(srv))
     finally:
         srv.stop()

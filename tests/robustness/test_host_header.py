@@ -12,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, start_server
+from endpoint.conftest import http
+from serverproc import start_server
 
 FOREIGN = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https",
            "Forwarded": "host=evil.example;proto=https"}
@@ -27,9 +28,9 @@ def public_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory): 
 
 
 def test_the_double_slash_cleanup_redirect_is_relative(robust_server) -> None:  # noqa: ANN001
-    r = http.get(robust_server.base + "/id//firm/abnamro", headers=FOREIGN, allow_redirects=False)
+    r = http.get(robust_server.url + "/id//firm/abnamro", headers=FOREIGN, allow_redirects=False)
     assert (r.status_code, r.headers["Location"]) == (308, "/id/firm/abnamro")
-    r = http.get(robust_server.base + "/id/firm/abnamro", headers=FOREIGN, allow_redirects=False)
+    r = http.get(robust_server.url + "/id/firm/abnamro", headers=FOREIGN, allow_redirects=False)
     assert (r.status_code, r.headers["Location"]) == (303, "/doc/firm/abnamro")
 
 
@@ -44,7 +45,7 @@ def test_the_public_url_builds_every_absolute_url(public_server) -> None:  # noq
     r = http.get(public_server.sparql, headers={**FOREIGN, "Accept": "text/turtle"})
     assert "<https://data.example.nl/sparql> a sd:Service" in r.text
     assert "evil.example" not in r.text
-    api = http.get(public_server.base + "/openapi.json", headers=FOREIGN).json()
+    api = http.get(public_server.url + "/openapi.json", headers=FOREIGN).json()
     assert api["servers"] == [{"url": "https://data.example.nl"}]
     # Relative IRIs in a query resolve against the public /sparql IRI.
     r = http.get(public_server.sparql, params={"query": "SELECT ?x WHERE { BIND(<a> AS ?x) }"},
@@ -66,8 +67,8 @@ def test_the_public_url_builds_every_absolute_url(public_server) -> None:  # noq
     ("/queries/tabel-1.json", {}, "application/json"),
 ])
 def test_an_answer_is_the_same_whatever_host_says(robust_server, path: str, params: dict, accept: str) -> None:  # noqa: ANN001
-    plain = http.get(robust_server.base + path, params=params, headers={"Accept": accept})
-    foreign = http.get(robust_server.base + path, params=params, headers={**FOREIGN, "Accept": accept})
+    plain = http.get(robust_server.url + path, params=params, headers={"Accept": accept})
+    foreign = http.get(robust_server.url + path, params=params, headers={**FOREIGN, "Accept": accept})
     assert plain.status_code == foreign.status_code == 200
     assert plain.content == foreign.content
     assert plain.headers.get("ETag") == foreign.headers.get("ETag")

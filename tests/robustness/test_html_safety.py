@@ -44,7 +44,7 @@ def test_link_for_maps_our_iris_to_pages_and_keeps_web_iris() -> None:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_kind_forbids_framing_and_links_only_the_web(robust_server, path: str) -> None:  # noqa: ANN001
-    r = http.get(robust_server.base + path, headers={"Accept": "text/html"})
+    r = http.get(robust_server.url + path, headers={"Accept": "text/html"})
     assert r.status_code in (200, 404), (path, r.status_code)
     assert r.headers["Content-Type"].startswith("text/html")
     csp = {d.split()[0]: d.split()[1:] for d in r.headers["Content-Security-Policy"].split(";") if d.strip()}
@@ -76,13 +76,13 @@ def _cells(body: bytes, delimiter: str) -> list[str]:
 
 
 def test_excel_downloads_make_a_formula_text_and_the_standard_ones_keep_it(xss_server) -> None:  # noqa: ANN001
-    excel = http.get(xss_server.base + "/queries/tabel-3.csv", params={"dialect": "excel-nl"})
+    excel = http.get(xss_server.url + "/queries/tabel-3.csv", params={"dialect": "excel-nl"})
     assert excel.status_code == 200 and excel.content.startswith(b"\xef\xbb\xbf")
     cells = _cells(excel.content, ";")
     # The firm's entry is its name and rank as printed: '=HYPERLINK(…) (#4)'.
     assert [c for c in cells if c.startswith("'" + FORMULA)], cells[:40]
     assert [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not re.match(r"^-[0-9]", c))] == []
-    plain = http.get(xss_server.base + "/queries/tabel-3.csv")
+    plain = http.get(xss_server.url + "/queries/tabel-3.csv")
     assert [c for c in _cells(plain.content, ",") if c.startswith(FORMULA)]
     # /sparql answers SPARQL 1.1 CSV, which has no dialects: the value exactly as it is.
     query = 'SELECT ?name WHERE { ?f <http://www.w3.org/2000/01/rdf-schema#label> ?name FILTER(STRSTARTS(?name, "=")) }'

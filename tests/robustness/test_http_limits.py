@@ -29,7 +29,7 @@ import h2.config
 import h2.connection
 import pytest
 import requests
-from endpoint.conftest import Server, descendants, start_server
+from serverproc import Server, descendants, start_server
 
 from almerekg.web.http.flow import BodyTimeout, SendBudget, _read_body
 from robustness.test_resources import rss, web_processes
@@ -56,7 +56,7 @@ def health_seconds(srv: Server) -> float:
     """How long /healthz took to answer 200 (the bound plus one when it did not)."""
     t0 = time.monotonic()
     try:
-        ok = requests.get(srv.base + "/healthz", timeout=HEALTH_BOUND + 1).status_code == 200
+        ok = requests.get(srv.url + "/healthz", timeout=HEALTH_BOUND + 1).status_code == 200
     except requests.RequestException:
         ok = False
     return time.monotonic() - t0 if ok else HEALTH_BOUND + 1

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, start_server
+from endpoint.conftest import http
+from serverproc import start_server
 
 from almerekg.engine import guard
 from almerekg.engine.worker import network_words
@@ -102,4 +103,4 @@ def test_the_query_size_limit_comes_before_the_lexer(roomy_server) -> None:  # n
                   headers={"Content-Type": "application/sparql-query"}, timeout=60)
     assert r.status_code == 400, r.text[:200]
     assert time.monotonic() - started < 5
-    assert http.get(roomy_server.base + "/healthz", timeout=5).status_code == 200
+    assert http.get(roomy_server.url + "/healthz", timeout=5).status_code == 200

@@ -48,7 +48,7 @@ def _client(base: str, idx: int, stop: float, latencies: list[float], errors: li
 
 
 def test_concurrent_mixed_load(robust_server) -> None:  # noqa: ANN001
-    base = robust_server.base
+    base = robust_server.url
     for p in PATHS:  # every path answers at all (and the caches are warm, as in production)
         r = requests.get(base + p, timeout=30, allow_redirects=False)
         assert r.status_code in (200, 303), (p, r.status_code, r.text[:200])

@@ -27,8 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, start_server
-from serverproc import free_port
+from endpoint.conftest import http
+from serverproc import free_port, start_server
 
 from almerekg.engine import sandbox
 
@@ -210,7 +210,7 @@ def test_saved_query_parameters_carry_no_service(guarded_server, listener: Liste
                     f"{listener.port}/> {{ \"", f"<http://127.0.0.1:{listener.port}/>"):
         for path in ("/queries/pbl-specialisatie", "/queries/pbl-specialisatie.json", "/queries/joint-ventures.csv"):
             for name in ("basis", "soort", "min_aandeel"):
-                r = http.get(guarded_server.base + path, params={name: payload})
+                r = http.get(guarded_server.url + path, params={name: payload})
                 assert r.status_code == 400, (path, name, r.status_code, r.text[:200])
                 assert MARKER not in r.text
     assert listener.contacts == before
@@ -240,7 +240,7 @@ def test_a_hidden_service_at_this_endpoint_itself_is_refused(guarded_server) -> 
     lines = guarded_server.log_lines_once(lambda ls: True)
     assert not [line for line in lines if '"/sparql"' in line and "python-requests" not in line
                 and '"path"' in line], "a query process called this endpoint"
-    assert http.get(guarded_server.base + "/healthz", timeout=5).status_code == 200
+    assert http.get(guarded_server.url + "/healthz", timeout=5).status_code == 200
 
 
 @pytest.mark.parametrize("target, never_say", [
@@ -248,7 +248,7 @@ def test_a_hidden_service_at_this_endpoint_itself_is_refused(guarded_server) -> 
     (f"http://127.0.0.1:{CLOSED_PORT}/sparql", (str(CLOSED_PORT), "refused", "connect", "os error")),
     # TLS to a plain-HTTP server (the redirector answers the handshake with an HTTP 400 and closes).
     ("https://{plain}/query", ("{port}", "tls", "ssl", "certificate", "handshake")),
-])
+], ids=["no such host", "closed port", "tls to plain http"])  # ids without the port, drawn at collection time
 def test_a_failed_call_to_an_allowed_host_says_nothing_of_where_it_went(  # noqa: ANN001
         guarded_server, redirector: str, target: str, never_say: tuple[str, ...]) -> None:
     target = target.format(plain=redirector)

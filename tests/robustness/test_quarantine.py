@@ -19,7 +19,8 @@ import time
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import http, start_server
+from endpoint.conftest import http
+from serverproc import start_server
 
 from almerekg.engine.quarantine import CANONICAL_MAX_CHARS, canonical
 from almerekg.web.http.client import client_address
@@ -51,7 +52,7 @@ def ask(server, query: str, client: str, timeout: float = 60):  # noqa: ANN001, 
 
 
 def killed(server) -> int:  # noqa: ANN001
-    return http.get(server.base + "/healthz").json()["workers"]["killed"]
+    return http.get(server.url + "/healthz").json()["workers"]["killed"]
 
 
 def test_300_variants_of_a_panicking_query_end_a_handful_of_processes_then_429(server) -> None:  # noqa: ANN001

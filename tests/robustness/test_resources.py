@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from endpoint.conftest import descendants, http, start_server
+from endpoint.conftest import http
+from serverproc import descendants, start_server
 
 from almerekg.web.http import negotiation
 
@@ -61,7 +62,7 @@ def rss(server) -> int:  # noqa: ANN001
 
 
 def health(server) -> dict:  # noqa: ANN001
-    return http.get(server.base + "/healthz").json()
+    return http.get(server.url + "/healthz").json()
 
 
 def test_big_queries_leave_health_answering(server) -> None:  # noqa: ANN001
@@ -74,7 +75,7 @@ def test_big_queries_leave_health_answering(server) -> None:  # noqa: ANN001
     def probe() -> None:
         while not stop.is_set():
             t0 = time.monotonic()
-            r = http.get(server.base + "/healthz", timeout=30)
+            r = http.get(server.url + "/healthz", timeout=30)
             assert r.status_code == 200
             worst[0] = max(worst[0], time.monotonic() - t0)
             time.sleep(0.05)
@@ -161,7 +162,7 @@ def test_clients_that_do_not_read_hold_no_temporary_files(server) -> None:  # no
         grown = rss(server) - before
         print(f"\nslow readers: 20 unread answers grew the web process by {grown / 2**20:.0f} MiB")
         assert grown < 250 * 2**20  # answers are handed over in pieces, at most --send-bytes (128 MiB) at once
-        r = http.get(server.base + "/healthz", timeout=5)
+        r = http.get(server.url + "/healthz", timeout=5)
         assert r.status_code == 200
     finally:
         for s in readers:
@@ -177,7 +178,7 @@ def test_idle_connections_do_not_block_anyone(server) -> None:  # noqa: ANN001
         half.append(s)
     try:
         started = time.monotonic()
-        r = http.get(server.base + "/healthz", timeout=5)
+        r = http.get(server.url + "/healthz", timeout=5)
         assert r.status_code == 200
         assert time.monotonic() - started < 1.0
     finally:

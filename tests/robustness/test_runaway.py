@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from endpoint.conftest import http, start_server, wait_until
+from endpoint.conftest import http
+from serverproc import start_server, wait_until
 
 from .conftest import assert_clean
 
@@ -51,7 +52,7 @@ def test_runaways_time_out_while_ordinary_queries_are_answered(runaway_server) -
     sparql = runaway_server.sparql
     # A fresh server loads the pages' index through the query processes at start: wait until that is done.
     def idle() -> int:
-        return http.get(runaway_server.base + "/healthz").json()["workers"]["idle"]
+        return http.get(runaway_server.url + "/healthz").json()["workers"]["idle"]
 
     assert wait_until(lambda: idle() == WORKERS, timeout=120), (idle(), runaway_server.log_path.read_text()[-3000:])
     results: list[tuple[int, str, float, requests.structures.CaseInsensitiveDict]] = []
@@ -118,5 +119,5 @@ def test_more_runaways_than_workers_get_clear_answers_and_the_pool_recovers(runa
             break
         assert r.status_code == 503 and time.monotonic() < deadline, r.text[:200]
         time.sleep(0.2)
-    health = http.get(runaway_server.base + "/healthz").json()
+    health = http.get(runaway_server.url + "/healthz").json()
     assert health["workers"]["killed"] >= WORKERS - 1

@@ -23,7 +23,7 @@ def _ids(xss_store: Path) -> tuple[str, str]:
 
 
 def _html(server, path: str) -> str:  # noqa: ANN001
-    r = http.get(server.base + path, headers={"Accept": "text/html"})
+    r = http.get(server.url + path, headers={"Accept": "text/html"})
     assert_clean(r)
     assert r.status_code == 200, (path, r.status_code, r.text[:300])
     assert r.headers["Content-Type"].startswith("text/html"), (path, r.headers["Content-Type"])
@@ -52,7 +52,7 @@ def test_every_html_view_escapes_payloads(xss_server, xss_store) -> None:  # noq
     assert sum(shown.values()) >= 4
     print(f"\nxss: {len(pages)} HTML pages checked, {sum(shown.values())} show the payload escaped")
     # The RDF views carry the literal unchanged (escaping belongs to HTML, not to data).
-    r = http.get(xss_server.base + f"/doc/firm/{firm}.ttl")
+    r = http.get(xss_server.url + f"/doc/firm/{firm}.ttl")
     assert r.status_code == 200 and "alert(1)" in r.text
     assert_healthy(xss_server)
 
@@ -61,7 +61,7 @@ def test_error_pages_do_not_reflect_markup(xss_server) -> None:  # noqa: ANN001
     for path in ("/doc/firm/" + XSS_SCRIPT, "/queries/" + XSS_SCRIPT, "/def/" + XSS_ATTR,
                  "/queries/tabel-3?lang=" + XSS_SCRIPT, "/queries/joint-ventures?soort=" + XSS_SCRIPT,
                  "/sparql?query=" + XSS_SCRIPT):
-        r = http.get(xss_server.base + path, headers={"Accept": "text/html"})
+        r = http.get(xss_server.url + path, headers={"Accept": "text/html"})
         assert_clean(r)
         if r.headers.get("Content-Type", "").startswith("text/html"):
             for raw in RAW:
