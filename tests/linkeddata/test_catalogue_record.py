@@ -14,9 +14,9 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
+from serverproc import InProcess, get
 
 from almerekg.settings import from_values, missing_for_harvest
-from almerekg.web import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 THIRD_PARTY = ROOT / "shapes" / "third-party"
@@ -46,10 +46,13 @@ DEPLOYMENT = {"publisher_iri": "https://organisaties.example/id/gemeente-almere"
 
 
 def _description(built_store: Path, **settings: str) -> rdflib.Graph:
-    app = create_app(from_values(store=str(built_store), **settings))
-    resp = app.test_client().get("/dataset", headers={"Accept": "text/turtle"})
+    app = InProcess(built_store, **settings)
+    try:
+        resp = get(app.url + "/dataset", headers={"Accept": "text/turtle"})
+    finally:
+        app.close()
     assert resp.status_code == 200
-    return rdflib.Graph().parse(data=resp.data, format="turtle")
+    return rdflib.Graph().parse(data=resp.content, format="turtle")
 
 
 @pytest.fixture(scope="module")
@@ -155,20 +158,18 @@ def test_a_public_deployment_is_told_what_the_portal_still_needs() -> None:
                                                ("publisher_iri", "contact_email", "contact_phone")})) == []
 
 
-def test_void_triples_are_the_distinct_triples_of_the_union(built_store: Path, configured: rdflib.Graph) -> None:
-    distinct = _count(built_store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
+def test_void_triples_are_the_distinct_triples_of_the_union(site: str, configured: rdflib.Graph) -> None:
+    distinct = _count(site, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }")
     ds = rdflib.URIRef(BASE + "/dataset#dataset")
     assert int(configured.value(ds, VOID.triples)) == distinct
 
 
-def _count(built_store: Path, query: str) -> int:
-    app = create_app(from_values(store=str(built_store)))
-    resp = app.test_client().get("/sparql", query_string={"query": query},
-                                 headers={"Accept": "application/sparql-results+json"})
-    return int(resp.get_json()["results"]["bindings"][0]["n"]["value"])
+def _count(site: str, query: str) -> int:
+    resp = get(site + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    return int(resp.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_every_kind_of_outgoing_link_is_a_counted_linkset(built_store: Path, configured: rdflib.Graph) -> None:
+def test_every_kind_of_outgoing_link_is_a_counted_linkset(site: str, configured: rdflib.Graph) -> None:
     linksets = {(str(configured.value(ls, VOID.linkPredicate)), str(configured.value(ls, VOID.objectsTarget))):
                 int(configured.value(ls, VOID.triples)) for ls in configured.subjects(RDF.type, VOID.Linkset)}
     ak = BASE + "/def/"
@@ -186,28 +187,26 @@ def test_every_kind_of_outgoing_link_is_a_counted_linkset(built_store: Path, con
             space = str(configured.value(rdflib.URIRef(target), VOID.uriSpace))
             query = f"""SELECT (COUNT(*) AS ?n) {{ SELECT DISTINCT ?s ?o {{ ?s <{predicate}> ?o
                         FILTER(STRSTARTS(STR(?o), "{space}") && STRSTARTS(STR(?s), "{BASE}/id/")) }} }}"""
-        assert n == _count(built_store, query), (predicate, target)
+        assert n == _count(site, query), (predicate, target)
 
 
-def test_entities_have_one_definition_at_every_level(built_store: Path, configured: rdflib.Graph) -> None:
+def test_entities_have_one_definition_at_every_level(site: str, configured: rdflib.Graph) -> None:
     """Typed IRIs under /id/: the dataset's void:entities, each graph's, and each class partition's."""
     typed = 'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "' + BASE + '/id/"))'
     ds = rdflib.URIRef(BASE + "/dataset#dataset")
     assert int(configured.value(ds, VOID.entities)) == _count(
-        built_store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?c {typed} }}")
+        site, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a ?c {typed} }}")
     tabel3 = rdflib.URIRef(BASE + "/id/graph/tabel-3")
     assert int(configured.value(tabel3, VOID.entities)) == _count(
-        built_store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ GRAPH <{tabel3}> {{ ?s a ?c }} {typed} }}")
+        site, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ GRAPH <{tabel3}> {{ ?s a ?c }} {typed} }}")
     firm = next(p for p in configured.objects(ds, VOID.classPartition)
                 if configured.value(p, VOID["class"]) == rdflib.URIRef(BASE + "/def/Firm"))
     assert int(configured.value(firm, VOID.entities)) == _count(
-        built_store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{BASE}/def/Firm> {typed} }}")
+        site, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{BASE}/def/Firm> {typed} }}")
 
 
-def test_the_service_description_and_void_point_at_each_other(built_store: Path, configured: rdflib.Graph) -> None:
-    app = create_app(from_values(store=str(built_store)))
-    sd = rdflib.Graph().parse(data=app.test_client().get("/sparql", headers={"Accept": "text/turtle"}).data,
-                              format="turtle")
+def test_the_service_description_and_void_point_at_each_other(site: str, configured: rdflib.Graph) -> None:
+    sd = rdflib.Graph().parse(data=get(site + "/sparql", headers={"Accept": "text/turtle"}).content, format="turtle")
     sd_ns = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     (service,) = sd.subjects(RDF.type, sd_ns.Service)  # the configured public address (here the default one)
     assert (service, rdflib.RDFS.seeAlso, rdflib.URIRef(BASE + "/.well-known/void")) in sd
@@ -258,17 +257,16 @@ def _misuses(vocab: rdflib.Graph, node: dict) -> list[str]:
     return found
 
 
-def _page_jsonld(built_store: Path, path: str) -> dict:
-    app = create_app(from_values(store=str(built_store)))
-    html = app.test_client().get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+def _page_jsonld(site: str, path: str) -> dict:
+    html = get(site + path, headers={"Accept": "text/html"}).text
     blocks = re.findall(r'<script type="application/ld\+json">\n(.*?)\n</script>', html, re.S)
     assert len(blocks) == 1
     return json.loads(blocks[0])
 
 
-def test_the_dataset_page_carries_schema_org_dataset_markup(built_store: Path, configured: rdflib.Graph,
+def test_the_dataset_page_carries_schema_org_dataset_markup(site: str, configured: rdflib.Graph,
                                                             schema_vocabulary: rdflib.Graph) -> None:
-    doc = _page_jsonld(built_store, "/dataset?lang=en")
+    doc = _page_jsonld(site, "/dataset?lang=en")
     assert doc["@context"] == "https://schema.org/" and doc["@type"] == "Dataset"
     assert doc["name"] == "Groei door samenwerking in Almere (2011) — as linked data"
     assert doc["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -287,11 +285,11 @@ def test_the_schema_org_check_can_fail(schema_vocabulary: rdflib.Graph) -> None:
         "isAccessibleForFree does not take the text 'yes'"]
 
 
-def test_every_saved_query_page_carries_schema_org_dataset_markup(built_store: Path,
+def test_every_saved_query_page_carries_schema_org_dataset_markup(site: str,
                                                                   schema_vocabulary: rdflib.Graph) -> None:
     names = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
     for name in names:
-        doc = _page_jsonld(built_store, f"/queries/{name}?lang=en")
+        doc = _page_jsonld(site, f"/queries/{name}?lang=en")
         assert doc["@type"] == "Dataset" and doc["isPartOf"]["@id"] == BASE + "/dataset#dataset", name
         assert doc["license"] == "https://creativecommons.org/publicdomain/zero/1.0/", name
         assert any(d["contentUrl"].endswith(f"/queries/{name}.xlsx") for d in doc["distribution"]), name
