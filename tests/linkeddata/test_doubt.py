@@ -10,16 +10,16 @@ import re
 from pathlib import Path
 
 import pytest
-
-from almerekg.settings import from_values
-from almerekg.web import create_app
+from serverproc import InProcess
 
 MCFE = "/doc/firm/mitsubishi-caterpillar-forklift-europe"
 
 
 @pytest.fixture(scope="module")
 def client(built_store: Path):  # noqa: ANN201 - Flask's test client
-    return create_app(from_values(store=str(built_store))).test_client()
+    app = InProcess(built_store)
+    yield app.client
+    app.close()
 
 
 def _text(html: str) -> str:

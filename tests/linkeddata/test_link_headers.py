@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from requests.utils import parse_header_links
-
-from almerekg.settings import from_values
-from almerekg.web import create_app
+from serverproc import InProcess
 
 BASE = "https://almerekg.example"
 CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -23,7 +21,9 @@ FORMATS = {".html": "text/html", ".ttl": "text/turtle", ".jsonld": "application/
 
 @pytest.fixture(scope="module")
 def client(built_store: Path):  # noqa: ANN201 - Flask's test client
-    return create_app(from_values(store=str(built_store))).test_client()
+    app = InProcess(built_store)
+    yield app.client
+    app.close()
 
 
 def _links(resp) -> set[tuple[str, str, str]]:  # noqa: ANN001
@@ -60,10 +60,13 @@ def test_the_ontology_the_dataset_and_the_endpoint_have_links(client) -> None:  
 
 
 def test_a_licence_given_by_the_deployment_is_the_one_linked(built_store: Path) -> None:
-    client = create_app(from_values(store=str(built_store), license="https://example.org/licence")).test_client()
-    assert ("https://example.org/licence", "license", "") in _links(client.get("/doc/firm/accenture"))
-    assert ("https://example.org/licence", "license", "") in _links(client.get("/sparql",
-                                                                            headers={"Accept": "text/turtle"}))
+    app = InProcess(built_store, license="https://example.org/licence")
+    try:
+        assert ("https://example.org/licence", "license", "") in _links(app.client.get("/doc/firm/accenture"))
+        assert ("https://example.org/licence", "license", "") in _links(app.client.get(
+            "/sparql", headers={"Accept": "text/turtle"}))
+    finally:
+        app.close()
 
 
 @pytest.mark.parametrize("ext,fmt", [(".ttl", "turtle"), (".jsonld", "json-ld"), (".nt", "nt"), (".rdf", "xml")])

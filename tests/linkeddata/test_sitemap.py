@@ -9,9 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from serverproc import InProcess
 
-from almerekg.settings import from_values
-from almerekg.web import create_app
 from almerekg.web.dataset import sitemap as sitemap_module
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -21,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def client(built_store: Path):  # noqa: ANN201 - Flask's test client
-    return create_app(from_values(store=str(built_store), public_url=SITE)).test_client()
+    app = InProcess(built_store, public_url=SITE)
+    yield app.client
+    app.close()
 
 
 def _locs(client, path: str) -> list[str]:  # noqa: ANN001

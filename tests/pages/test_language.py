@@ -150,19 +150,21 @@ def test_dutch_browser_choosing_english_gets_an_english_editor(browser, site: st
 def test_url_for_gives_a_page_link_the_pages_language_and_a_file_none(built_store: Path) -> None:
     """core/i18n.page_language: the one place a link gets its `lang` (url_for's URL defaults)."""
     from flask import url_for
+    from serverproc import InProcess
 
-    from almerekg.settings import from_values
-    from almerekg.web import create_app
     from almerekg.web.core.i18n import pick_lang
 
-    app = create_app(from_values(store=str(built_store)))
-    with app.test_request_context("/?lang=en"):
-        assert pick_lang() == "en"
-        assert url_for("queries.saved", name="tabel-2") == "/queries/tabel-2?lang=en"
-        assert url_for("queries.index") == "/queries?lang=en"
-        assert url_for("pages.search", kind="place") == "/search?kind=place&lang=en"
-        assert url_for("dataset.dataset", _anchor="downloads") == "/dataset?lang=en#downloads"
-        assert url_for("queries.saved", name="tabel-2", lang="nl") == "/queries/tabel-2?lang=nl"  # named: kept
-        assert url_for("static", filename="site.css") == "/static/site.css"  # files carry no language
-        assert url_for("linkeddata.ontology_page", ext=".ttl") == "/def.ttl"
-        assert url_for("dataset.download", name="almerekg.nq.gz") == "/downloads/almerekg.nq.gz"
+    site = InProcess(built_store)
+    try:
+        with site.app.test_request_context("/?lang=en"):
+            assert pick_lang() == "en"
+            assert url_for("queries.saved", name="tabel-2") == "/queries/tabel-2?lang=en"
+            assert url_for("queries.index") == "/queries?lang=en"
+            assert url_for("pages.search", kind="place") == "/search?kind=place&lang=en"
+            assert url_for("dataset.dataset", _anchor="downloads") == "/dataset?lang=en#downloads"
+            assert url_for("queries.saved", name="tabel-2", lang="nl") == "/queries/tabel-2?lang=nl"  # named: kept
+            assert url_for("static", filename="site.css") == "/static/site.css"  # files carry no language
+            assert url_for("linkeddata.ontology_page", ext=".ttl") == "/def.ttl"
+            assert url_for("dataset.download", name="almerekg.nq.gz") == "/downloads/almerekg.nq.gz"
+    finally:
+        site.close()
