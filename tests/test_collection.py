@@ -32,3 +32,16 @@ def test_no_folder_name_is_skipped_by_default():
 
     skipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]["norecursedirs"]
     assert not {"build", "dist", "*.egg", "_darcs", "CVS", "{arch}"} & set(skipped)
+
+
+def test_the_test_command_runs_what_readme_says() -> None:
+    """README: two pytest processes, a test file whole in one; arguments after the command go to pytest."""
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (pytest_line,) = [line for line in script.splitlines() if "-m pytest" in line]
+    assert "-n 2 --dist loadfile" in pytest_line and pytest_line.rstrip().endswith('"$@"')
+    assert "`-n 2 --dist loadfile`" in readme and "`./scripts/test.sh tests/graph -x`" in readme
+    import tomllib
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+    assert any(dep.startswith("pytest-xdist") for dep in extra)
