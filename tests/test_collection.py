@@ -45,3 +45,12 @@ def test_the_test_command_runs_what_readme_says() -> None:
 
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
     assert any(dep.startswith("pytest-xdist") for dep in extra)
+
+
+def test_one_helper_starts_our_server() -> None:
+    """README: every test that needs `almerekg serve` as a process gets it from tests/serverproc.py start_server."""
+    launch = '"serve", ' + '"--store"'  # written in two parts, so that this file does not hold it
+    starts = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").rglob("*.py")
+                    if launch in p.read_text(encoding="utf-8"))
+    assert starts == ["tests/serverproc.py"]
+    assert "each started by the one helper tests/serverproc.py start_server" in (ROOT / "README.md").read_text()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from serverproc import clean_env, free_port, start_server, wait_for
+from serverproc import start_server
 
 from .conftest import TOTAL, http
 
@@ -63,19 +62,13 @@ def test_almerekg_serve_command(endpoint_store, tmp_path) -> None:  # noqa: ANN0
     exe = Path(sys.executable).with_name("almerekg")
     if not exe.exists():
         pytest.skip("the almerekg command is not installed")
-    port = free_port()
-    log = tmp_path / "cli.log"
-    env = clean_env()
-    proc = subprocess.Popen(
-        [str(exe), "serve", "--store", str(endpoint_store), "--port", str(port), "--query-timeout", "5"],
-        stdout=subprocess.DEVNULL, stderr=open(log, "wb"), env=env,  # noqa: SIM115
-    )
+    srv = start_server(endpoint_store, tmp_path, "--query-timeout", "5", command=(str(exe),))
     try:
-        health = wait_for(f"http://127.0.0.1:{port}/healthz").json()
+        health = http.get(srv.url + "/healthz").json()
         assert health["build_id"] == "build-one"
-        r = http.get(f"http://127.0.0.1:{port}/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+        r = http.get(srv.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
         assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == TOTAL
         assert r.headers["Server"] == "granian"  # the production server; not Werkzeug's dev server
     finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=15) == 0
+        srv.proc.send_signal(signal.SIGTERM)
+        assert srv.proc.wait(timeout=15) == 0
