@@ -22,6 +22,7 @@ OUTSIDE = {
     "--no-location": "pybabel extract --no-location: the message catalogue's commands (README, Languages; tests/pages/test_catalogue.py runs them)",
     "--sort-output": "pybabel extract --sort-output (README, Languages)",
     "--ignore-obsolete": "pybabel update --ignore-obsolete (README, Languages)",
+    "--dist": "pytest-xdist's -n 2 --dist loadfile, which scripts/test.sh passes (tests/test_collection.py reads it)",
 }
 
 

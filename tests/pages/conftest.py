@@ -89,6 +89,13 @@ def browser():  # noqa: ANN201 - a Playwright Browser
         b.close()
 
 
+def follow(tab, selector: str) -> None:  # noqa: ANN001 - a Playwright Page
+    """Click a link or button that loads a page, and wait for that page: a look right after a click can
+    otherwise land on the page that is unloading (no document element, under load)."""
+    with tab.expect_navigation():
+        tab.click(selector)
+
+
 def screenshot_path(name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS / f"{name}.png"

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from serverproc import get
 
+from .conftest import follow
 from .pages import PAGES, Page, url
 
 # Links to files and machine formats, not pages: the language does not apply to them.
@@ -114,16 +115,15 @@ def test_language_kept_over_three_clicks(browser, site: str, shots: Path) -> Non
     tab = ctx.new_page()
     tab.goto(site + "/")
     assert html_lang(tab) == "en"
-    tab.click("header a.lang")
-    tab.wait_for_load_state()
+    follow(tab, "header a.lang")
     assert html_lang(tab) == "nl" and tab.url == site + "/?lang=nl"
     assert [c["value"] for c in ctx.cookies() if c["name"] == "lang"] == ["nl"]
-    tab.click("header nav >> text=Tabellen en vragen")
+    follow(tab, "header nav >> text=Tabellen en vragen")
     assert html_lang(tab) == "nl"
-    tab.click("main a[href^='/queries/tabel-2?']")
+    follow(tab, "main a[href^='/queries/tabel-2?']")
     assert html_lang(tab) == "nl"
     assert tab.inner_text("h1").startswith("Tabel 2: ")
-    tab.click("p.source a")  # the part of the report the table comes from
+    follow(tab, "p.source a")  # the part of the report the table comes from
     assert html_lang(tab) == "nl" and "/report?part=tabel-2&lang=nl#tabel-2" in tab.url
     assert "Tabel 2" in tab.inner_text("main")
     tab.screenshot(path=str(shots / "journey-language-third-click-nl.png"))
@@ -138,11 +138,11 @@ def test_dutch_browser_choosing_english_gets_an_english_editor(browser, site: st
     tab = ctx.new_page()
     tab.goto(site + "/queries")
     assert html_lang(tab) == "nl"
-    tab.click("header a.lang")
-    tab.click("header nav >> text=SPARQL")
+    follow(tab, "header a.lang")
+    follow(tab, "header nav >> text=SPARQL")
     assert html_lang(tab) == "en" and tab.inner_text("h1") == "Ask your own questions (SPARQL)"
     # Running a query from the form keeps it English too.
-    tab.click("#plain-editor button[type=submit]")
+    follow(tab, "#plain-editor button[type=submit]")
     assert html_lang(tab) == "en" and "rows" in tab.inner_text("#server-answer")
     ctx.close()
 

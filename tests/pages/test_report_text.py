@@ -12,7 +12,7 @@ import pytest
 
 from almerekg.web.core import report_text
 
-from .conftest import DATA, get, read, rows
+from .conftest import DATA, follow, get, read, rows
 
 
 @pytest.fixture(scope="module")
@@ -189,8 +189,7 @@ def test_the_language_switch_keeps_part_mark_and_the_place(browser, site: str, s
     try:
         query = urlencode({"part": "bijlage-3", "mark": "In 1972 richten Pieter Borgstein", "lang": "nl"})
         tab.goto(f"{site}/report?{query}#mark")
-        tab.click("header a.lang")
-        tab.wait_for_load_state()
+        follow(tab, "header a.lang")
         assert tab.url == site + "/report?" + query.replace("lang=nl", "lang=en") + "#mark"
         assert tab.evaluate("document.documentElement.lang") == "en"
         top, bottom, height = tab.evaluate("""() => { const r = document.getElementById('mark')
