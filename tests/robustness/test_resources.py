@@ -180,7 +180,8 @@ def test_idle_connections_do_not_block_anyone(server) -> None:  # noqa: ANN001
         started = time.monotonic()
         r = http.get(server.url + "/healthz", timeout=5)
         assert r.status_code == 200
-        assert time.monotonic() - started < 1.0
+        # Held connections would make it wait for the 10 s --header-timeout; the bound is wide for a loaded machine.
+        assert time.monotonic() - started < 5.0
     finally:
         for s in idle + half:
             s.close()
@@ -194,7 +195,7 @@ def test_a_request_head_over_the_limit_gets_431(server) -> None:  # noqa: ANN001
     head = s.recv(200)
     s.close()
     assert head.startswith(b"HTTP/1.1 431")
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # a hang guard: the refusal needs no reading beyond the limit
 
 
 def test_a_long_accept_header_costs_microseconds() -> None:
