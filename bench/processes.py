@@ -24,14 +24,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_ok(url: str, timeout: float = 120.0, proc: subprocess.Popen | None = None) -> None:
-    """Return once `url` answers 200; RuntimeError after `timeout` seconds, or at once when `proc` has exited."""
+def wait_ok(url: str, timeout: float = 120.0, proc: subprocess.Popen | None = None,
+            ok: tuple[int, ...] = (200,)) -> None:
+    """Return once `url` answers with a status in `ok`; RuntimeError after `timeout` seconds, or at once when
+    `proc` has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"the server exited ({proc.returncode}) before {url} answered")
         try:
-            if requests.get(url, timeout=5).status_code == 200:
+            if requests.get(url, timeout=5).status_code in ok:
                 return
         except requests.RequestException:
             pass

@@ -138,6 +138,7 @@ def bench_module(name: str) -> ModuleType:
 processes = bench_module("processes")
 free_port = processes.free_port
 descendants = processes.descendants
+wait_ok = processes.wait_ok  # GET a URL until it answers (a status in `ok`), or its server process exits
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -178,21 +179,6 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool
             return True
         time.sleep(interval)
     return False
-
-
-def wait_for(url: str, timeout: float = 30.0, ok=(200,)) -> requests.Response:  # noqa: ANN001
-    """GET `url` until it answers with a status in `ok`; RuntimeError after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            r = requests.get(url, timeout=2)
-            if r.status_code in ok:
-                return r
-        except requests.RequestException as exc:
-            last = exc
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up within {timeout} s ({last})")
 
 
 def query_processes(server_pid: int) -> set[int]:
@@ -255,16 +241,9 @@ def start_server(store: Path | str, log_dir: Path, *extra: str, expect_ready: bo
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"),  # noqa: SIM115
                             env=env or clean_env(), cwd=cwd, preexec_fn=preexec_fn, stdin=subprocess.DEVNULL)  # noqa: PLW1509
     server = Server(proc=proc, port=port, store=store, log_path=log_path, args=args)
-    ok = (200,) if expect_ready else (200, 503)
-    if not wait_until(lambda: proc.poll() is not None or _answers(server.url + "/healthz", ok), timeout) \
-            or proc.poll() is not None:
-        server.stop()
-        raise RuntimeError(f"server failed to start:\n{log_path.read_text()}")
-    return server
-
-
-def _answers(url: str, ok: tuple[int, ...]) -> bool:
     try:
-        return requests.get(url, timeout=2).status_code in ok
-    except requests.RequestException:
-        return False
+        wait_ok(server.url + "/healthz", timeout, proc, ok=(200,) if expect_ready else (200, 503))
+    except RuntimeError:
+        server.stop()
+        raise RuntimeError(f"server failed to start:\n{log_path.read_text()}") from None
+    return server

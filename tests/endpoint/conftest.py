@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from serverproc import Server, free_port, start_server, stop_process, wait_for  # noqa: F401 - Server: tests annotate with it
+from serverproc import Server, free_port, start_server, stop_process, wait_ok  # noqa: F401 - Server: tests annotate with it
 
 from almerekg.store import BuildInfo, EmbeddedStore
 
@@ -120,7 +120,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
                             stdout=subprocess.DEVNULL, stderr=open(log, "wb"))  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(base + "/query?query=ASK%7B%7D")
+        wait_ok(base + "/query?query=ASK%7B%7D", timeout=30)
         data = "".join(
             f'<http://remote.example/r{i}> <http://remote.example/p> "remote {i}" .\n' for i in range(3)
         )

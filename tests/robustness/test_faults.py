@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from endpoint.conftest import http
-from serverproc import Server, start_server, wait_for
+from serverproc import Server, start_server, wait_ok
 
 from almerekg.graph.pipeline import run_build
 from almerekg.settings import from_values
@@ -253,7 +253,7 @@ def test_server_started_before_any_build_comes_up_when_one_is_published(tmp_path
         _unavailable(srv)
         shutil.copytree(built_store / "builds", store / "builds", symlinks=True)
         os.symlink(os.readlink(built_store / "current"), store / "current")
-        wait_for(srv.url + "/healthz", timeout=30)
+        wait_ok(srv.url + "/healthz", timeout=30)
         _serving(srv, EmbeddedStore(store).info().build_id, _count(srv))
     finally:
         srv.stop()
