@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from almerekg.cli import main
 from almerekg.graph.pipeline import BuildFailed, DataError, run_build
 from almerekg.settings import from_values
 from almerekg.store import EmbeddedStore
@@ -64,11 +66,15 @@ DOUBT_WITHOUT_NOTE_EN = ("notes-en.csv", lambda rows: [r for r in rows if r["id"
 SHACL_BREAKS = (SHARE_140, RANK_25, FOUR_TYPES, FINDING_ELSEWHERE, DOUBT_WITHOUT_NOTE, DOUBT_WITHOUT_NOTE_EN)
 
 
-def validate_cli(data: Path) -> subprocess.CompletedProcess:
-    # A guard against a hang, not a speed test: a whole build and SHACL run (with CBS's linksets, about 40 s of CPU)
-    # can take several minutes of wall time on a loaded 2-core machine.
-    return subprocess.run([sys.executable, "-m", "almerekg.cli", "validate", "--data", str(data)],
-                          capture_output=True, text=True, timeout=600)
+def validate_cli(data: Path | None = None) -> subprocess.CompletedProcess:
+    """`almerekg validate --data DATA` through the CLI's own entry point, in this process: its exit code and
+    exactly what it prints. (A process of its own would add two seconds of imports to each of these tests;
+    tests/graph/test_cli.py and test_install.py run the installed command.)"""
+    argv = ["validate"] + (["--data", str(data)] if data else [])
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return subprocess.CompletedProcess(["almerekg", *argv], code, out.getvalue(), err.getvalue())
 
 
 def test_wrong_datatype_in_a_table_cell(tmp_path):
@@ -122,8 +128,7 @@ def test_note_pointing_at_an_unknown_row(tmp_path):
 
 
 def test_the_real_data_validate_with_two_warnings():
-    proc = subprocess.run([sys.executable, "-m", "almerekg.cli", "validate"], capture_output=True, text=True,
-                          timeout=300)
+    proc = validate_cli()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     warnings = [ln for ln in proc.stdout.splitlines() if ln.startswith("warning:")]
     assert len(warnings) == 2

@@ -1,7 +1,7 @@
 """The build's SHACL engine (pyshacl-turbo) reports exactly what the reference (pyshacl) reports.
 
-On the real data, on one copy of data/ carrying every broken row of test_bad_data.py that reaches the
-shapes, and on a small broken graph per constraint component used in shapes/. A finding is compared
+On one copy of data/ carrying every broken row of test_bad_data.py that reaches the shapes (the real data
+and every break at once), and on a small broken graph per constraint component used in shapes/. A finding is compared
 whole, as `almerekg build` prints it: severity, focus node, path, value, message (the shape's sh:message;
 the texts engines make up themselves differ and are not used), source shape, component and data rows.
 Both engines get the same rdflib graphs, so a blank-node shape or path is the same node in both reports.
@@ -44,8 +44,12 @@ def both(data: Graph, shape_graph: Graph, rows: dict | None = None) -> list[tupl
 
 
 def test_the_real_data():
+    """The build's engine finds the report's two sums that do not add up. The reference's check runs on the
+    next test's copy, which is this data with every break added: pyshacl takes 40 s of CPU on either, and the
+    two warnings are among what both engines report there (bench/build.py compares the three engines on this
+    data as it is)."""
     graphs = assemble(from_values())
-    found = both(graphs.union(), shapes(), graphs.rows)
+    found = findings(graphs.union(), shapes(), graphs.rows, BUILD_ENGINE)
     assert [(f[0], f[7]) for f in found] == [("Warning", "SPARQLConstraintComponent")] * 2
 
 
@@ -58,6 +62,8 @@ def test_every_broken_data_set_of_test_bad_data(tmp_path):
     found = both(graphs.union(), shapes(), graphs.rows)
     for _name, _edit, expected in SHACL_BREAKS:
         assert ("Violation", expected) in {(f[0], f[4]) for f in found}
+    # The real data's two warnings (previous test) are found by both engines here too.
+    assert [(f[0], f[7]) for f in found if f[0] == "Warning"] == [("Warning", "SPARQLConstraintComponent")] * 2
 
 
 PREFIXES = """

@@ -3,8 +3,10 @@ values are computed from, and Debian's chromium driven by Playwright (clicks, ty
 injected into the page) for the journeys a reader takes.
 
 Playwright comes from the `test` extra and drives /usr/bin/chromium (its own browser download is never used);
-axe-core comes from npm (scripts/setup.sh --test). Screenshots go to var/screenshots/ (ALMEREKG_SCREENSHOTS moves
-them), named at the end of the test run.
+axe-core comes from npm (scripts/setup.sh --test). The journeys' screenshots go to var/screenshots/
+(ALMEREKG_SCREENSHOTS moves them), named at the end of the test run. The accessibility walk's 164 full pages
+are taken only when ALMEREKG_SCREENSHOTS names a folder: they are for a person to look through, and took a
+quarter of the walk's time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ DATA = ROOT / "data"
 BASE = "https://almerekg.example"
 SCREENSHOTS = Path(os.environ.get("ALMEREKG_SCREENSHOTS", ROOT / "var" / "screenshots"))
 SHOTS = SCREENSHOTS
+WALK_SHOTS = "ALMEREKG_SCREENSHOTS" in os.environ
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 375)
 # WCAG 2.1 A and AA, as axe-core tags them.

@@ -382,7 +382,8 @@
     });
   }
   new MutationObserver(function () { buttonsAbove(); localLinks(host); label(); translate(host); offerDownloads(); })
-    .observe(host, { childList: true, subtree: true, characterData: true });  // YASR rewrites some texts in place
+    // YASR rewrites some texts in place, and greys out a view by its class alone (label() then disables it).
+    .observe(host, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ["class"] });
 
   var current = tab();
   if (cfg.ran || !current.getQuery().trim() || current.getQuery().indexOf("SELECT * WHERE") >= 0) {
