@@ -68,8 +68,8 @@ SHACL_BREAKS = (SHARE_140, RANK_25, FOUR_TYPES, FINDING_ELSEWHERE, DOUBT_WITHOUT
 
 def validate_cli(data: Path | None = None) -> subprocess.CompletedProcess:
     """`almerekg validate --data DATA` through the CLI's own entry point, in this process: its exit code and
-    exactly what it prints. (A process of its own would add two seconds of imports to each of these tests;
-    tests/graph/test_cli.py and test_install.py run the installed command.)"""
+    exactly what it prints. (tests/graph/test_cli.py runs the command in a process of its own, and
+    tests/test_install.py the installed one.)"""
     argv = ["validate"] + (["--data", str(data)] if data else [])
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
