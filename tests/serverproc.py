@@ -120,6 +120,12 @@ class InProcess:
         _IN_PROCESS.pop(self.url, None)
         self.app.extensions["almerekg"].engine.close()
 
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
 
 _IN_PROCESS: dict[str, InProcess] = {}
 

@@ -34,11 +34,21 @@ def live_site(ld_server: Server) -> str:
 
 
 @pytest.fixture(scope="session")
-def site(built_store: Path) -> Iterator[str]:
+def ld_app(built_store: Path) -> Iterator[InProcess]:
     """The same build, served by the app in this process: what a route answers (serverproc.InProcess)."""
-    app = InProcess(built_store, query_workers=2)
-    yield app.url
-    app.close()
+    with InProcess(built_store, query_workers=2) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def site(ld_app: InProcess) -> str:
+    return ld_app.url
+
+
+@pytest.fixture(scope="session")
+def client(ld_app: InProcess):  # noqa: ANN201 - Flask's test client
+    """Flask's test client of that app, for tests that read a response as Flask gives it."""
+    return ld_app.client
 
 
 @pytest.fixture(scope="session")

@@ -46,11 +46,8 @@ DEPLOYMENT = {"publisher_iri": "https://organisaties.example/id/gemeente-almere"
 
 
 def _description(built_store: Path, **settings: str) -> rdflib.Graph:
-    app = InProcess(built_store, **settings)
-    try:
+    with InProcess(built_store, **settings) as app:
         resp = get(app.url + "/dataset", headers={"Accept": "text/turtle"})
-    finally:
-        app.close()
     assert resp.status_code == 200
     return rdflib.Graph().parse(data=resp.content, format="turtle")
 

@@ -7,19 +7,10 @@ In-process (Flask's test client): what is tested is the page's words.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from serverproc import InProcess
 
 MCFE = "/doc/firm/mitsubishi-caterpillar-forklift-europe"
-
-
-@pytest.fixture(scope="module")
-def client(built_store: Path):  # noqa: ANN201 - Flask's test client
-    app = InProcess(built_store)
-    yield app.client
-    app.close()
 
 
 def _text(html: str) -> str:

@@ -19,13 +19,6 @@ FORMATS = {".html": "text/html", ".ttl": "text/turtle", ".jsonld": "application/
            ".nt": "application/n-triples", ".rdf": "application/rdf+xml"}
 
 
-@pytest.fixture(scope="module")
-def client(built_store: Path):  # noqa: ANN201 - Flask's test client
-    app = InProcess(built_store)
-    yield app.client
-    app.close()
-
-
 def _links(resp) -> set[tuple[str, str, str]]:  # noqa: ANN001
     return {(link["url"], link["rel"], link.get("type", "")) for link in parse_header_links(resp.headers["Link"])}
 
@@ -60,13 +53,10 @@ def test_the_ontology_the_dataset_and_the_endpoint_have_links(client) -> None:  
 
 
 def test_a_licence_given_by_the_deployment_is_the_one_linked(built_store: Path) -> None:
-    app = InProcess(built_store, license="https://example.org/licence")
-    try:
+    with InProcess(built_store, license="https://example.org/licence") as app:
         assert ("https://example.org/licence", "license", "") in _links(app.client.get("/doc/firm/accenture"))
         assert ("https://example.org/licence", "license", "") in _links(app.client.get(
             "/sparql", headers={"Accept": "text/turtle"}))
-    finally:
-        app.close()
 
 
 @pytest.mark.parametrize("ext,fmt", [(".ttl", "turtle"), (".jsonld", "json-ld"), (".nt", "nt"), (".rdf", "xml")])

@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def client(built_store: Path):  # noqa: ANN201 - Flask's test client
-    app = InProcess(built_store, public_url=SITE)
-    yield app.client
-    app.close()
+    with InProcess(built_store, public_url=SITE) as app:
+        yield app.client
 
 
 def _locs(client, path: str) -> list[str]:  # noqa: ANN001

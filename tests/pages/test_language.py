@@ -154,8 +154,7 @@ def test_url_for_gives_a_page_link_the_pages_language_and_a_file_none(built_stor
 
     from almerekg.web.core.i18n import pick_lang
 
-    site = InProcess(built_store)
-    try:
+    with InProcess(built_store) as site:
         with site.app.test_request_context("/?lang=en"):
             assert pick_lang() == "en"
             assert url_for("queries.saved", name="tabel-2") == "/queries/tabel-2?lang=en"
@@ -166,5 +165,3 @@ def test_url_for_gives_a_page_link_the_pages_language_and_a_file_none(built_stor
             assert url_for("static", filename="site.css") == "/static/site.css"  # files carry no language
             assert url_for("linkeddata.ontology_page", ext=".ttl") == "/def.ttl"
             assert url_for("dataset.download", name="almerekg.nq.gz") == "/downloads/almerekg.nq.gz"
-    finally:
-        site.close()

@@ -107,9 +107,8 @@ def test_search_words_are_data_not_markup(site: str) -> None:
 @pytest.fixture(scope="module")
 def app_site(built_store: Path) -> Iterator[InProcess]:
     """The app in this process, on the session's build: what /search answers, and its index to call directly."""
-    app = InProcess(built_store, query_workers=2)
-    yield app
-    app.close()
+    with InProcess(built_store, query_workers=2) as app:
+        yield app
 
 
 def part(anchor: str, lang: str) -> str:

@@ -36,9 +36,8 @@ def live_site(q_server: Server) -> str:
 @pytest.fixture(scope="session")
 def site(built_store: Path) -> Iterator[str]:
     """The same build, served by the app in this process: what a route answers (serverproc.InProcess)."""
-    app = InProcess(built_store, query_workers=2)
-    yield app.url
-    app.close()
+    with InProcess(built_store, query_workers=2) as app:
+        yield app.url
 
 
 @pytest.fixture(scope="session")
