@@ -25,7 +25,6 @@ DATA = ROOT / "data"
 BASE = "https://almerekg.example"
 SCREENSHOTS = Path(os.environ.get("ALMEREKG_SCREENSHOTS", ROOT / "var" / "screenshots"))
 SHOTS = SCREENSHOTS
-WALK_SHOTS = "ALMEREKG_SCREENSHOTS" in os.environ
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = (1280, 375)
 # WCAG 2.1 A and AA, as axe-core tags them.
@@ -97,6 +96,13 @@ def follow(tab, selector: str) -> None:  # noqa: ANN001 - a Playwright Page
     otherwise land on the page that is unloading (no document element, under load)."""
     with tab.expect_navigation():
         tab.click(selector)
+
+
+def walk_shots() -> Path | None:
+    """Where the accessibility walk leaves a screenshot of every page kind: the folder ALMEREKG_SCREENSHOTS names,
+    or nowhere."""
+    folder = os.environ.get("ALMEREKG_SCREENSHOTS")
+    return Path(folder) if folder else None
 
 
 def screenshot_path(name: str) -> Path:

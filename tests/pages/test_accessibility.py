@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import WALK_SHOTS, WCAG21_AA, WIDTHS
+from .conftest import WCAG21_AA, WIDTHS, walk_shots
 from .pages import PAGES, Page, url
 
 MAX_SHOT_HEIGHT = 4000
@@ -52,7 +52,7 @@ def violations(tab, axe_source: str) -> list[str]:  # noqa: ANN001
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("page", PAGES, ids=[p.kind for p in PAGES])
-def test_page_has_no_wcag_violations_and_fits(tab, site: str, axe_source: str, shots: Path, page: Page,
+def test_page_has_no_wcag_violations_and_fits(tab, site: str, axe_source: str, page: Page,
                                               lang: str) -> None:  # noqa: ANN001
     tab.errors.clear()
     resp = tab.goto(url(site, page, lang))
@@ -62,9 +62,10 @@ def test_page_has_no_wcag_violations_and_fits(tab, site: str, axe_source: str, s
         tab.wait_for_timeout(500)
     assert tab.evaluate("document.documentElement.lang") == lang
     width = tab.evaluate("document.documentElement.scrollWidth")
-    if WALK_SHOTS:
+    if (folder := walk_shots()) is not None:
+        folder.mkdir(parents=True, exist_ok=True)
         height = tab.evaluate("document.documentElement.scrollHeight")
-        tab.screenshot(path=str(shots / shot_name(page, lang, tab.width)), full_page=True,
+        tab.screenshot(path=str(folder / shot_name(page, lang, tab.width)), full_page=True,
                        clip={"x": 0, "y": 0, "width": tab.width, "height": min(height, MAX_SHOT_HEIGHT)})
     assert width <= tab.width, f"{page.path} is {width} px wide at {tab.width} px"
     assert violations(tab, axe_source) == []
@@ -184,3 +185,14 @@ def test_the_axe_check_can_fail(browser, axe_source: str) -> None:  # noqa: ANN0
     ctx.close()
     assert [v.split(" ", 1)[0] for v in found] == ["image-alt", "link-name"]
     assert "(critical)" in found[0] and "['img']" in found[0] and "Fix any of the following" in found[0]
+
+
+def test_the_walk_leaves_screenshots_only_where_asked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """README: the journeys leave screenshots in var/screenshots/, every page kind's too when ALMEREKG_SCREENSHOTS
+    names a folder (the walk asks walk_shots for each page)."""
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8").split())
+    assert "(those of every page kind too when ALMEREKG_SCREENSHOTS names a folder)" in readme
+    monkeypatch.delenv("ALMEREKG_SCREENSHOTS", raising=False)
+    assert walk_shots() is None
+    monkeypatch.setenv("ALMEREKG_SCREENSHOTS", str(tmp_path))
+    assert walk_shots() == tmp_path
