@@ -162,3 +162,16 @@ def test_scale_build_assembles_validates_publishes_and_compares_with_pyshacl() -
                      re.M), out
     # The four broken establishments (bench/scale/build.py BROKEN): both engines report the same 17 results.
     assert re.search(r"^\| 300 \| 1,939 \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d,]+ \| 17 \| yes \|$", out, re.M), out
+
+
+def test_suite_cpu_counts_what_a_tests_child_process_spends(tmp_path: Path) -> None:
+    """A test whose child process burns a second of CPU: the machine column has it, the pytest process's not."""
+    (tmp_path / "test_child.py").write_text(
+        "import subprocess, sys\n\n\ndef test_child():\n"
+        "    code = 'import time\\nend = time.process_time() + 1\\nwhile time.process_time() < end: pass'\n"
+        "    subprocess.run([sys.executable, '-c', code], check=True)\n", encoding="utf-8")
+    out = run("suite_cpu.py", "--top", "5", "--", "-p", "no:cacheprovider", str(tmp_path / "test_child.py"))
+    (row,) = [line for line in out.splitlines() if line.startswith("| ") and "test_child.py" in line]
+    tests, machine, own, _wall = (float(c) for c in row.strip("| ").split(" | ")[1:])
+    assert tests == 1 and own < 0.5 and machine >= own + 0.9, out
+    assert re.search(r"^1 tests; machine CPU [\d,]+ s, of which the pytest process [\d,]+ s", out, re.M), out
